@@ -1,0 +1,72 @@
+/**
+ * Reading the files named on the command line, each into a checked value or a
+ * Failure that names the file and what is wrong with it.
+ */
+import { readFile } from 'node:fs/promises'
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import * as t from 'io-ts'
+import { CatalogFile } from '../codecs/catalog.js'
+import { parseConfig, type ParsedConfig } from '../codecs/config.js'
+import { inputError, invalidInput, type Failure } from '../core/failure.js'
+import { selectStreams, type SelectedStream } from '../engine/catalog.js'
+import { parseState, type State } from '../engine/state.js'
+import type { StreamDef } from '../streams/stream.js'
+
+type What = 'config' | 'catalog' | 'state'
+
+export const readJsonFile = (what: What, file: string): TE.TaskEither<Failure, unknown> =>
+  pipe(
+    TE.tryCatch(
+      () => readFile(file, 'utf8'),
+      (error) => {
+        const code = (error as { code?: string }).code
+        const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not readable (permission denied)' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message)
+        return inputError(what, file, reason)
+      },
+    ),
+    TE.chainEitherK((text) =>
+      E.tryCatch(
+        () => JSON.parse(text) as unknown,
+        (error) => inputError(what, file, `not valid JSON (${(error as Error).message})`),
+      ),
+    ),
+  )
+
+export const loadConfig = (file: string, now: Date): TE.TaskEither<Failure, ParsedConfig> =>
+  pipe(
+    readJsonFile('config', file),
+    TE.chainEitherK((json) => pipe(parseConfig(json, now), E.mapLeft((problems) => invalidInput('config', problems)))),
+  )
+
+export const loadState = (file: string | undefined, streams: readonly StreamDef[]): TE.TaskEither<Failure, State | undefined> =>
+  file === undefined
+    ? TE.right(undefined)
+    : pipe(
+        readJsonFile('state', file),
+        TE.chainEitherK((json) => pipe(parseState(json, streams), E.mapLeft((problems) => invalidInput('state', problems)))),
+      )
+
+const catalogProblem = (errors: t.Errors): string => {
+  const path = errors[0]?.context
+    .map((c) => c.key)
+    .filter((k) => k !== '' && !/^\d+$/.test(k))
+    .join('.')
+  return `not a Singer catalog: expected {"streams": [{"tap_stream_id": ..., "metadata": [...]}, ...]}${path ? ` (at ${path})` : ''}`
+}
+
+export const loadSelection = (
+  file: string,
+  streams: readonly StreamDef[],
+): TE.TaskEither<Failure, readonly SelectedStream[]> =>
+  pipe(
+    readJsonFile('catalog', file),
+    TE.chainEitherK((json) =>
+      pipe(
+        CatalogFile.decode(json),
+        E.mapLeft((errors) => invalidInput('catalog', [catalogProblem(errors)])),
+        E.chain((catalog) => pipe(selectStreams(catalog, streams), E.mapLeft((p) => invalidInput('catalog', p)))),
+      ),
+    ),
+  )

@@ -1,0 +1,202 @@
+/**
+ * The tap's settings: the io-ts codec that validates `--config`, the JSON Schema
+ * `about` publishes (derived from the same codec), and the normalised `Config`
+ * the engine runs on. Names match the singer-io tap where the meaning is the same.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import * as t from 'io-ts'
+import { annotate } from '../core/json-schema.js'
+
+export const AGENTS_MAX_PAGE_SIZE = 100
+
+const NonEmptyString = t.refinement(t.string, (s) => s.trim().length > 0, 'a non-empty string')
+const PositiveNumber = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'a positive number')
+const pageSize = (max: number) => t.refinement(t.Int, (n) => n >= 1 && n <= max, `an integer from 1 to ${max}`)
+
+/** Each setting, with the words a user reads in `about`, Meltano and the README. */
+export const SETTINGS = {
+  access_token: annotate(NonEmptyString, {
+    title: 'Access token',
+    description: 'OAuth access token of a Zendesk Chat API client, with the read and chat scopes.',
+    secret: true,
+    writeOnly: true,
+  }),
+  subdomain: annotate(t.string, {
+    title: 'Subdomain',
+    description: 'Your Zendesk subdomain: acme, acme.zendesk.com or https://acme.zendesk.com/ (required unless base_url is set).',
+  }),
+  start_date: annotate(t.string, {
+    title: 'Start date',
+    description: 'Earliest date to extract time-based data from (YYYY-MM-DD or RFC 3339). Default: two years before the run.',
+    format: 'date-time',
+  }),
+  base_url: annotate(t.string, {
+    title: 'Base URL',
+    description:
+      'Replaces https://{subdomain}.zendesk.com/api/v2/chat, e.g. for the sandbox. Plain http:// is accepted only for loopback hosts.',
+    format: 'uri',
+  }),
+  user_agent: annotate(t.string, {
+    title: 'User agent',
+    description: 'User-Agent header sent with every request.',
+  }),
+  request_timeout_seconds: annotate(PositiveNumber, {
+    title: 'Request timeout',
+    description: 'Seconds to wait for one API response before giving up on it.',
+    default: 60,
+    exclusiveMinimum: 0,
+  }),
+  agents_page_limit: annotate(pageSize(AGENTS_MAX_PAGE_SIZE), {
+    title: 'Agents page size',
+    description: `Agents requested per page (1 to ${AGENTS_MAX_PAGE_SIZE}).`,
+    default: AGENTS_MAX_PAGE_SIZE,
+    minimum: 1,
+    maximum: AGENTS_MAX_PAGE_SIZE,
+  }),
+}
+
+/** The config file as written: only access_token is required by the codec; the rest is checked below. */
+export const RawConfig = t.intersection([
+  t.type({ access_token: SETTINGS.access_token }),
+  t.partial({
+    subdomain: SETTINGS.subdomain,
+    start_date: SETTINGS.start_date,
+    base_url: SETTINGS.base_url,
+    user_agent: SETTINGS.user_agent,
+    request_timeout_seconds: SETTINGS.request_timeout_seconds,
+    agents_page_limit: SETTINGS.agents_page_limit,
+  }),
+])
+export type RawConfig = t.TypeOf<typeof RawConfig>
+
+export interface Config {
+  readonly accessToken: string
+  /** API root without a trailing slash, e.g. https://acme.zendesk.com/api/v2/chat */
+  readonly apiBase: string
+  readonly startDate: Date
+  /** Sent as User-Agent; undefined means zchat's own. */
+  readonly userAgent: string | undefined
+  readonly requestTimeoutMs: number
+  readonly agentsPageLimit: number
+}
+
+export interface ParsedConfig {
+  readonly config: Config
+  /** Things worth a warning but not worth stopping for (unknown keys). */
+  readonly warnings: readonly string[]
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i
+const SUBDOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i
+
+/** `YYYY-MM-DD` (midnight UTC) or RFC 3339 with any offset; undefined when neither. */
+export const parseDate = (text: string): Date | undefined => {
+  const trimmed = text.trim()
+  if (!DATE_ONLY.test(trimmed) && !DATE_TIME.test(trimmed)) return undefined
+  const date = new Date(DATE_ONLY.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed)
+  return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+/** `acme`, `acme.zendesk.com`, `https://acme.zendesk.com/` → `acme`. */
+export const parseSubdomain = (text: string): string | undefined => {
+  const host = text
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .replace(/\.zendesk\.com$/i, '')
+  return SUBDOMAIN.test(host) ? host.toLowerCase() : undefined
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
+
+const parseBaseUrl = (text: string): E.Either<string, string> => {
+  let url: URL
+  try {
+    url = new URL(text.trim())
+  } catch {
+    return E.left(`base_url: ${JSON.stringify(text)} is not a URL`)
+  }
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+    return E.left(`base_url: plain http:// is refused for ${url.hostname} (the token would travel unencrypted); use https://`)
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return E.left(`base_url: ${url.protocol} is not http or https`)
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    return E.left('base_url: must not carry credentials, a query or a fragment')
+  }
+  return E.right(url.toString().replace(/\/+$/, ''))
+}
+
+const describeValue = (key: string, value: unknown): string => {
+  if (SETTINGS[key as keyof typeof SETTINGS] === SETTINGS.access_token) return value === undefined ? 'nothing' : `a ${typeof value}`
+  if (value === undefined) return 'nothing'
+  const text = JSON.stringify(value)
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text
+}
+
+/** io-ts errors as one line per key: "start_date: expected a date..., got 5". */
+const codecProblems = (raw: Record<string, unknown>, errors: t.Errors): string[] => {
+  const byKey = new Map<string, string>()
+  for (const error of errors) {
+    const entry = error.context.find((c, i) => i > 0 && c.key !== '' && !/^\d+$/.test(c.key))
+    const key = entry?.key ?? '(config)'
+    if (byKey.has(key)) continue
+    const expected = key === 'access_token' && raw[key] === undefined ? 'it is required' : `expected ${entry?.type.name}`
+    byKey.set(key, `${key}: ${expected}, got ${describeValue(key, raw[key])}`)
+  }
+  return [...byKey.values()]
+}
+
+/** Validate and normalise a parsed config file. Left: one line per problem. */
+export const parseConfig = (input: unknown, now: Date): E.Either<readonly string[], ParsedConfig> => {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return E.left(['the config must be a JSON object'])
+  }
+  // Unset settings arrive as null from some orchestrators: treat them as absent.
+  const raw = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null))
+  const decoded = RawConfig.decode(raw)
+  if (E.isLeft(decoded)) return E.left(codecProblems(raw, decoded.left))
+  const c = decoded.right
+
+  const problems: string[] = []
+  let apiBase = ''
+  if (c.base_url !== undefined && c.base_url.trim() !== '') {
+    const base = parseBaseUrl(c.base_url)
+    if (E.isLeft(base)) problems.push(base.left)
+    else apiBase = base.right
+  } else if (c.subdomain === undefined || c.subdomain.trim() === '') {
+    problems.push('subdomain: required (or set base_url)')
+  } else {
+    const subdomain = parseSubdomain(c.subdomain)
+    if (subdomain === undefined) problems.push(`subdomain: ${JSON.stringify(c.subdomain)} is not a Zendesk subdomain`)
+    else apiBase = `https://${subdomain}.zendesk.com/api/v2/chat`
+  }
+
+  let startDate = new Date(now.getTime())
+  startDate.setUTCFullYear(startDate.getUTCFullYear() - 2)
+  if (c.start_date !== undefined) {
+    const parsed = parseDate(c.start_date)
+    if (parsed === undefined) problems.push(`start_date: ${JSON.stringify(c.start_date)} is not a date (YYYY-MM-DD or RFC 3339)`)
+    else if (parsed.getTime() > now.getTime()) problems.push(`start_date: ${c.start_date} is in the future`)
+    else startDate = parsed
+  }
+
+  if (problems.length > 0) return E.left(problems)
+  const known = new Set(Object.keys(SETTINGS))
+  const warnings = Object.keys(input)
+    .filter((k) => !known.has(k))
+    .map((k) => `config: unknown key ${JSON.stringify(k)} ignored`)
+  return E.right({
+    config: {
+      accessToken: c.access_token.trim(),
+      apiBase,
+      startDate,
+      userAgent: c.user_agent?.trim() || undefined,
+      requestTimeoutMs: (c.request_timeout_seconds ?? 60) * 1000,
+      agentsPageLimit: c.agents_page_limit ?? AGENTS_MAX_PAGE_SIZE,
+    },
+    warnings,
+  })
+}

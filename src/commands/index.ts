@@ -1,0 +1,8 @@
+/** The command table oclif loads (explicit strategy: no directory scan at start-up). */
+import About from './about.js'
+import Demo from './demo.js'
+import Discover from './discover.js'
+import Sandbox from './sandbox.js'
+import Sync from './sync.js'
+
+export const COMMANDS = { about: About, demo: Demo, discover: Discover, sandbox: Sandbox, sync: Sync }

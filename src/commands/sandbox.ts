@@ -1,0 +1,29 @@
+import { Command, Flags } from '@oclif/core'
+import { startSandbox } from '../sandbox/index.js'
+
+export default class Sandbox extends Command {
+  static override summary = 'Serve a simulated Zendesk Chat account on 127.0.0.1.'
+  static override description =
+    'A deterministic stand-in for the Zendesk Chat API (same paths, shapes, paging rules, limits and auth) to try zchat without an account. It prints its base URL and a config to use with it, and serves until interrupted.'
+  static override examples = ['<%= config.bin %> sandbox --port 8080 --seed 7']
+  static override flags = {
+    port: Flags.integer({ default: 0, min: 0, max: 65535, description: 'Port on 127.0.0.1 (0: any free port).' }),
+    seed: Flags.integer({ default: 1, description: 'Seed of the generated account: the same seed serves the same data.' }),
+    token: Flags.string({ default: 'sandbox-token', description: 'Access token the sandbox accepts.' }),
+    agents: Flags.integer({ default: 250, min: 0, description: 'Number of agents.' }),
+    departments: Flags.integer({ default: 8, min: 0, description: 'Number of departments.' }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Sandbox)
+    const sandbox = await startSandbox(flags)
+    const config = { access_token: sandbox.token, base_url: sandbox.baseUrl }
+    process.stdout.write(`${sandbox.baseUrl}\n`)
+    process.stderr.write(`Zendesk Chat sandbox serving on ${sandbox.baseUrl}\nconfig: ${JSON.stringify(config)}\nCtrl-C to stop.\n`)
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve)
+      process.once('SIGTERM', resolve)
+    })
+    await sandbox.close()
+  }
+}

@@ -1,0 +1,44 @@
+import { Command, Flags } from '@oclif/core'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as TE from 'fp-ts/lib/TaskEither.js'
+import { settle } from '../cli/edge.js'
+import { logLevelFlag } from '../cli/flags.js'
+import { loadConfig, loadSelection, loadState } from '../cli/inputs.js'
+import { realEnv } from '../cli/real-env.js'
+import { defaultSelection } from '../engine/catalog.js'
+import { emptyState } from '../engine/state.js'
+import { sync } from '../engine/sync.js'
+import { STREAMS } from '../streams/index.js'
+
+export default class Sync extends Command {
+  static override summary = 'Extract the selected streams as Singer messages on stdout.'
+  static override description =
+    'Writes SCHEMA, RECORD and STATE messages to stdout and logs to stderr. Every STATE is complete, so a run stopped at any point resumes from the last STATE a target received.'
+  static override examples = [
+    '<%= config.bin %> sync --config config.json > out.jsonl',
+    '<%= config.bin %> sync --config config.json --catalog catalog.json --state state.json',
+    'tap-zendesk-chat --config config.json --catalog catalog.json --state state.json',
+  ]
+  static override flags = {
+    config: Flags.string({ required: true, description: 'Settings file (JSON).' }),
+    catalog: Flags.string({ description: 'Catalog whose selection to sync; without one, every stream.', aliases: ['properties'] }),
+    state: Flags.string({ description: 'State to resume from (the value of the last STATE message).' }),
+    'log-level': logLevelFlag,
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Sync)
+    const program = pipe(
+      TE.Do,
+      TE.bind('parsed', () => loadConfig(flags.config, new Date())),
+      TE.bind('streams', () => (flags.catalog === undefined ? TE.right(defaultSelection(STREAMS)) : loadSelection(flags.catalog, STREAMS))),
+      TE.bind('state', () => loadState(flags.state, STREAMS)),
+      TE.chain(({ parsed, streams, state }) => {
+        const env = realEnv(parsed.config, this.config.version, flags['log-level'])
+        for (const warning of parsed.warnings) env.log.warn(warning)
+        return sync(streams, state ?? emptyState)(env)
+      }),
+    )
+    process.exitCode = await settle(program, () => undefined)
+  }
+}

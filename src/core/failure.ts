@@ -1,0 +1,118 @@
+/**
+ * Every way a zchat program can fail, as a value. Nothing below the command edge
+ * throws: stages return one of these, and the edge renders it as one line on
+ * stderr and an exit code.
+ */
+
+/** Bad flags or an impossible combination of them. */
+export interface UsageError {
+  readonly _tag: 'UsageError'
+  readonly message: string
+}
+
+/** A file named on the command line is missing, unreadable or not JSON. */
+export interface InputError {
+  readonly _tag: 'InputError'
+  readonly what: 'config' | 'catalog' | 'state'
+  readonly file: string
+  readonly message: string
+}
+
+/** Config, catalog or state that parsed but says something zchat cannot accept. */
+export interface InvalidInput {
+  readonly _tag: 'InvalidInput'
+  readonly what: 'config' | 'catalog' | 'state'
+  /** One line per problem, each naming the key or stream it is about. */
+  readonly problems: readonly string[]
+}
+
+/** The API answered with an error status. */
+export interface HttpError {
+  readonly _tag: 'HttpError'
+  readonly endpoint: string
+  readonly status: number
+  readonly message: string
+}
+
+/** No usable answer: connection refused, reset, timeout, or a body that is not JSON. */
+export interface NetworkError {
+  readonly _tag: 'NetworkError'
+  readonly endpoint: string
+  readonly message: string
+}
+
+/** A record the API sent does not match the stream's codec. */
+export interface DecodeError {
+  readonly _tag: 'DecodeError'
+  readonly stream: string
+  /** The record's key, as far as it could be read, or the page's position. */
+  readonly record: string
+  readonly path: string
+  readonly expected: string
+  readonly actual: string
+}
+
+/** The reader of stdout went away (EPIPE): nothing more can be delivered. */
+export interface OutputClosed {
+  readonly _tag: 'OutputClosed'
+}
+
+export type Failure = UsageError | InputError | InvalidInput | HttpError | NetworkError | DecodeError | OutputClosed
+
+export const usageError = (message: string): Failure => ({ _tag: 'UsageError', message })
+export const inputError = (what: InputError['what'], file: string, message: string): Failure => ({
+  _tag: 'InputError',
+  what,
+  file,
+  message,
+})
+export const invalidInput = (what: InvalidInput['what'], problems: readonly string[]): Failure => ({
+  _tag: 'InvalidInput',
+  what,
+  problems,
+})
+export const httpError = (endpoint: string, status: number, message: string): Failure => ({
+  _tag: 'HttpError',
+  endpoint,
+  status,
+  message,
+})
+export const networkError = (endpoint: string, message: string): Failure => ({ _tag: 'NetworkError', endpoint, message })
+export const outputClosed: Failure = { _tag: 'OutputClosed' }
+
+/** Exit status: 2 for what the user gave us, 1 for a run that failed against the API. */
+export const exitCode = (failure: Failure): number => {
+  switch (failure._tag) {
+    case 'UsageError':
+    case 'InputError':
+    case 'InvalidInput':
+      return 2
+    case 'HttpError':
+    case 'NetworkError':
+    case 'DecodeError':
+    case 'OutputClosed':
+      return 1
+  }
+}
+
+/** The lines the edge prints for a failure; one line unless several input problems were found at once. */
+export const render = (failure: Failure): readonly string[] => {
+  switch (failure._tag) {
+    case 'UsageError':
+      return [`error: ${failure.message}`]
+    case 'InputError':
+      return [`error: ${failure.what} file ${failure.file}: ${failure.message}`]
+    case 'InvalidInput':
+      return failure.problems.map((p) => `error: ${failure.what}: ${p}`)
+    case 'HttpError':
+      return [`error: GET ${failure.endpoint} answered ${failure.status}: ${failure.message}`]
+    case 'NetworkError':
+      return [`error: GET ${failure.endpoint} failed: ${failure.message}`]
+    case 'DecodeError':
+      return [
+        `error: stream ${failure.stream}, record ${failure.record}: field ${failure.path} expected ${failure.expected}, got ${failure.actual}`,
+      ]
+    case 'OutputClosed':
+      return ['stdout was closed by its reader; stopping']
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * What the tap says about itself (`about`, `--about`): the same facts as JSON
+ * for tools, Markdown for a README, and plain text for a terminal.
+ */
+import { RawConfig } from '../codecs/config.js'
+import { toJsonSchema, type JsonSchema } from '../core/json-schema.js'
+import type { StreamDef } from '../streams/stream.js'
+
+export const TAP_NAME = 'tap-zendesk-chat'
+export const TAP_DESCRIPTION =
+  'Zendesk Chat extractor for Singer and Meltano: chats, agents, timelines and account settings, incrementally.'
+export const CAPABILITIES = ['catalog', 'discover', 'properties', 'state', 'about'] as const
+
+export interface About {
+  readonly name: string
+  readonly description: string
+  readonly version: string
+  readonly capabilities: readonly string[]
+  readonly settings: JsonSchema
+  readonly streams: readonly {
+    readonly name: string
+    readonly description: string
+    readonly key_properties: readonly string[]
+    readonly replication_method: string
+    readonly replication_key?: string
+  }[]
+}
+
+export const about = (version: string, streams: readonly StreamDef[]): About => ({
+  name: TAP_NAME,
+  description: TAP_DESCRIPTION,
+  version,
+  capabilities: CAPABILITIES,
+  settings: toJsonSchema(RawConfig),
+  streams: streams.map((s) => ({
+    name: s.name,
+    description: s.description,
+    key_properties: s.keyProperties,
+    replication_method: s.replication.method,
+    ...(s.replication.method === 'INCREMENTAL' ? { replication_key: s.replication.key } : {}),
+  })),
+})
+
+interface SettingRow {
+  readonly name: string
+  readonly type: string
+  readonly required: boolean
+  readonly default: string
+  readonly secret: boolean
+  readonly description: string
+}
+
+const settingRows = (info: About): SettingRow[] => {
+  const properties = info.settings.properties as Record<string, JsonSchema>
+  const required = new Set((info.settings.required as string[] | undefined) ?? [])
+  return Object.entries(properties).map(([name, s]) => ({
+    name,
+    type: String(s.type ?? 'any'),
+    required: required.has(name),
+    default: s.default === undefined ? '' : JSON.stringify(s.default),
+    secret: s.secret === true,
+    description: String(s.description ?? ''),
+  }))
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|')
+
+export const aboutMarkdown = (info: About): string =>
+  [
+    `# ${info.name} ${info.version}`,
+    '',
+    info.description,
+    '',
+    '## Capabilities',
+    '',
+    ...info.capabilities.map((c) => `- \`${c}\``),
+    '',
+    '## Settings',
+    '',
+    '| Setting | Type | Required | Default | Description |',
+    '|---|---|---|---|---|',
+    ...settingRows(info).map(
+      (r) =>
+        `| \`${r.name}\` | ${r.type}${r.secret ? ' (secret)' : ''} | ${r.required ? 'yes' : 'no'} | ${cell(r.default)} | ${cell(r.description)} |`,
+    ),
+    '',
+    '## Streams',
+    '',
+    '| Stream | Key | Replication | Description |',
+    '|---|---|---|---|',
+    ...info.streams.map(
+      (s) =>
+        `| \`${s.name}\` | ${s.key_properties.map((k) => `\`${k}\``).join(', ') || '(none)'} | ${s.replication_method}${s.replication_key === undefined ? '' : ` on \`${s.replication_key}\``} | ${cell(s.description)} |`,
+    ),
+    '',
+  ].join('\n')
+
+export const aboutText = (info: About): string =>
+  [
+    `${info.name} ${info.version}`,
+    info.description,
+    '',
+    `Capabilities: ${info.capabilities.join(', ')}`,
+    '',
+    'Settings:',
+    ...settingRows(info).map(
+      (r) =>
+        `  ${r.name}${r.required ? ' (required)' : ''}${r.secret ? ' (secret)' : ''}: ${r.type}${r.default === '' ? '' : `, default ${r.default}`}\n      ${r.description}`,
+    ),
+    '',
+    'Streams:',
+    ...info.streams.map(
+      (s) =>
+        `  ${s.name}: key ${s.key_properties.join(', ') || '(none)'}; ${s.replication_method}${s.replication_key === undefined ? '' : ` on ${s.replication_key}`}`,
+    ),
+    '',
+  ].join('\n')

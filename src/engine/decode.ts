@@ -1,0 +1,98 @@
+/**
+ * A response body → the stream's records, each validated by its codec. The
+ * first record that does not fit stops the page with a line that names the
+ * stream, the record, the field, and what was expected and found.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import type * as t from 'io-ts'
+import type { DecodeError, Failure } from '../core/failure.js'
+import type { StreamDef } from '../streams/stream.js'
+
+/** The JSON type of a value, as a user would name it. */
+export const jsonTypeOf = (value: unknown): string => {
+  if (value === null) return 'null'
+  if (value === undefined) return 'nothing (field missing)'
+  if (Array.isArray(value)) return 'array'
+  if (typeof value === 'number') return Number.isInteger(value) ? `integer ${value}` : `number ${value}`
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`
+  return typeof value
+}
+
+/** Codecs that only combine others: their context keys are member positions, not field names. */
+const COMBINATORS = new Set(['UnionType', 'IntersectionType', 'RefinementType', 'ExactType'])
+
+/**
+ * Where an io-ts error happened, as `plan.max_agents` or `departments[2]`, and
+ * the name of the outermost codec at that place (a union reads as the union).
+ */
+const locate = (error: t.ValidationError): { path: string; expected: string } => {
+  let path = ''
+  let expected = error.context[0]?.type.name ?? 'value'
+  for (let i = 1; i < error.context.length; i++) {
+    const parent = error.context[i - 1]!.type as { _tag?: string }
+    const entry = error.context[i]!
+    if (COMBINATORS.has(parent._tag ?? '')) continue
+    path += parent._tag === 'ArrayType' ? `[${entry.key}]` : path === '' ? entry.key : `.${entry.key}`
+    expected = entry.type.name
+  }
+  return { path: path === '' ? '(record)' : path, expected }
+}
+
+const recordId = (stream: StreamDef, raw: unknown, index: number): string => {
+  if (typeof raw === 'object' && raw !== null) {
+    const values = stream.keyProperties.map((k) => (raw as Record<string, unknown>)[k])
+    if (values.length > 0 && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+      return values.map((v) => JSON.stringify(v)).join('/')
+    }
+  }
+  return `#${index + 1} of the page`
+}
+
+const decodeFailure = (stream: StreamDef, raw: unknown, index: number, errors: t.Errors): DecodeError => {
+  // Of a union's alternatives, the one that got deepest says most about what is wrong.
+  const deepest = [...errors].sort((a, b) => b.context.length - a.context.length)[0]!
+  const { path, expected } = locate(deepest)
+  return {
+    _tag: 'DecodeError',
+    stream: stream.name,
+    record: recordId(stream, raw, index),
+    path,
+    expected,
+    actual: jsonTypeOf(deepest.value),
+  }
+}
+
+const shapeFailure = (stream: StreamDef, expected: string, body: unknown): DecodeError => ({
+  _tag: 'DecodeError',
+  stream: stream.name,
+  record: '(response)',
+  path: '(body)',
+  expected,
+  actual: jsonTypeOf(body),
+})
+
+/** The raw records of a response, by the stream's `records` rule. */
+const rawRecords = (stream: StreamDef, body: unknown): E.Either<Failure, readonly unknown[]> => {
+  switch (stream.records.kind) {
+    case 'body':
+      return typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? E.right([body])
+        : E.left(shapeFailure(stream, 'an object', body))
+    case 'array':
+      return Array.isArray(body) ? E.right(body) : E.left(shapeFailure(stream, 'an array', body))
+  }
+}
+
+/** Decode every record of a page, or fail on the first that does not fit: nothing of a bad page is emitted. */
+export const decodePage =
+  (stream: StreamDef) =>
+  (body: unknown): E.Either<Failure, readonly Record<string, unknown>[]> =>
+    E.chain((raws: readonly unknown[]): E.Either<Failure, readonly Record<string, unknown>[]> => {
+      const records: Record<string, unknown>[] = new Array(raws.length)
+      for (let i = 0; i < raws.length; i++) {
+        const result = stream.codec.decode(raws[i])
+        if (E.isLeft(result)) return E.left(decodeFailure(stream, raws[i], i, result.left))
+        records[i] = result.right as Record<string, unknown>
+      }
+      return E.right(records)
+    })(rawRecords(stream, body))

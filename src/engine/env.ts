@@ -1,0 +1,39 @@
+/**
+ * What a program needs from the outside world, injected (docs-ts style): the
+ * real process wires these once at the command edge, tests pass in-memory ones.
+ */
+import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
+import type { Config } from '../codecs/config.js'
+import type { Failure } from '../core/failure.js'
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
+
+export interface Logger {
+  readonly debug: (message: string) => void
+  readonly info: (message: string) => void
+  readonly warn: (message: string) => void
+  readonly error: (message: string) => void
+}
+
+export interface Capabilities {
+  /** The platform fetch, looked up at call time so tests can intercept it. */
+  readonly fetch: (url: string, init: RequestInit) => Promise<Response>
+  readonly now: () => Date
+  readonly sleep: (ms: number) => Promise<void>
+  /**
+   * Writes a chunk of Singer lines to stdout, resolving once the reader has room
+   * for more (backpressure). Resolves false when the reader has gone away.
+   */
+  readonly write: (chunk: string) => Promise<boolean>
+  readonly log: Logger
+}
+
+export interface Env extends Capabilities {
+  readonly config: Config
+  /** zchat's version, for the default User-Agent. */
+  readonly version: string
+}
+
+/** A zchat program: needs an Env, fails with a Failure, or yields A. */
+export type Program<A> = RTE.ReaderTaskEither<Env, Failure, A>

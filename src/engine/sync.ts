@@ -1,0 +1,145 @@
+/**
+ * The sync program: every selected stream, page by page, through the stages
+ * fetch → decode → bookmark → emit. After each page one chunk goes to stdout:
+ * the page's RECORDs followed by a complete STATE, so whatever a target has
+ * read, the last STATE it saw covers exactly the records before it.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
+import { outputClosed } from '../core/failure.js'
+import type { StreamDef } from '../streams/stream.js'
+import { propertiesOf, type SelectedStream } from './catalog.js'
+import { decodePage } from './decode.js'
+import type { Program } from './env.js'
+import { getJson, type PageRequest } from './http.js'
+import { firstRequest, nextRequest } from './paging.js'
+import { recordLine, schemaLine, stateLine } from './singer.js'
+import { BOOKMARKS, bookmarkOf, withBookmark, withCurrentlySyncing, type State } from './state.js'
+
+export interface StreamSummary {
+  readonly stream: string
+  readonly records: number
+  readonly pages: number
+  /** The bookmark after the run, for incremental streams. */
+  readonly bookmark?: unknown
+}
+
+export interface SyncResult {
+  readonly streams: readonly StreamSummary[]
+  readonly state: State
+}
+
+/** What one run carries from page to page and stream to stream. */
+interface Run {
+  state: State
+  /** Unknown fields already reported, as `stream.field`: one warning per run each. */
+  readonly warned: Set<string>
+}
+
+interface Page {
+  /** Every record the API sent: paging reads these. */
+  readonly fetched: readonly Record<string, unknown>[]
+  /** The records to emit: those past the bookmark. */
+  readonly records: readonly Record<string, unknown>[]
+  readonly extractedAt: string
+}
+
+const emit =
+  (chunk: string): Program<void> =>
+  (env) =>
+  async () =>
+    (await env.write(chunk)) ? E.right(undefined) : E.left(outputClosed)
+
+/** The record with only the selected fields; fields the codec does not know are reported once and left out. */
+const project = (run: Run, sel: SelectedStream, known: ReadonlySet<string>, warn: (m: string) => void) => {
+  return (record: Record<string, unknown>): Record<string, unknown> => {
+    for (const field in record) {
+      if (!known.has(field) && !run.warned.has(`${sel.def.name}.${field}`)) {
+        run.warned.add(`${sel.def.name}.${field}`)
+        warn(`stream ${sel.def.name}: field ${JSON.stringify(field)} is new to zchat and is not extracted`)
+      }
+    }
+    const out: Record<string, unknown> = {}
+    for (const p of sel.properties) if (record[p] !== undefined) out[p] = record[p]
+    return out
+  }
+}
+
+const bookmarkKey = (def: StreamDef): string | undefined =>
+  def.replication.method === 'INCREMENTAL' ? def.replication.key : undefined
+
+/** Keep what is past the bookmark and move the bookmark to the newest record. */
+const bookmarkPage = (run: Run, sel: SelectedStream, start: number | undefined) => (page: Page): Page => {
+  const key = bookmarkKey(sel.def)
+  if (sel.method !== 'INCREMENTAL' || key === undefined || sel.def.replication.method !== 'INCREMENTAL') return page
+  const ops = BOOKMARKS[sel.def.replication.bookmark]
+  const records = start === undefined ? page.fetched : page.fetched.filter((r) => (r[key] as number) > start)
+  const current = bookmarkOf(run.state, sel.def)
+  const newest = records.reduce<number | undefined>(
+    (m, r) => (m === undefined ? (r[key] as number) : ops.max(m, r[key] as number)),
+    current,
+  )
+  if (newest !== undefined) run.state = withBookmark(run.state, sel.def.name, key, newest)
+  return { ...page, records }
+}
+
+const emitPage =
+  (run: Run, sel: SelectedStream, toRecord: (r: Record<string, unknown>) => Record<string, unknown>) =>
+  (page: Page): Program<void> => {
+    let chunk = ''
+    for (const record of page.records) chunk += recordLine(sel.def.name, toRecord(record), page.extractedAt)
+    return emit(chunk + stateLine(run.state))
+  }
+
+const syncStream =
+  (run: Run, sel: SelectedStream): Program<StreamSummary> =>
+  (env) =>
+  async () => {
+    const { def } = sel
+    const toRecord = project(run, sel, new Set(propertiesOf(def)), env.log.warn)
+    const start = sel.method === 'INCREMENTAL' ? bookmarkOf(run.state, def) : undefined
+    run.state = withCurrentlySyncing(run.state, def.name)
+    env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming after ${bookmarkKey(def)} ${start}`}`)
+
+    const opened = await emit(schemaLine(def.name, sel.schema, def.keyProperties, sel.method === 'INCREMENTAL' ? [bookmarkKey(def)!] : []))(env)()
+    if (E.isLeft(opened)) return opened
+
+    let records = 0
+    let pages = 0
+    let req: PageRequest | undefined = firstRequest(def, env.config, { bookmark: start })
+    while (req !== undefined) {
+      const current: PageRequest = req
+      const outcome = await pipe(
+        getJson(current),
+        RTE.chainEitherK(decodePage(def)),
+        RTE.map((decoded): Page => ({ fetched: decoded, records: decoded, extractedAt: env.now().toISOString() })),
+        RTE.map(bookmarkPage(run, sel, start)),
+        RTE.chainFirst(emitPage(run, sel, toRecord)),
+      )(env)()
+      if (E.isLeft(outcome)) return outcome
+      records += outcome.right.records.length
+      pages += 1
+      req = nextRequest(def, env.config, current, outcome.right.fetched)
+    }
+    const bookmark = sel.method === 'INCREMENTAL' ? bookmarkOf(run.state, def) : undefined
+    env.log.info(`stream ${def.name}: ${records} records in ${pages} pages${bookmark === undefined ? '' : `, bookmark ${bookmarkKey(def)} ${bookmark}`}`)
+    return E.right({ stream: def.name, records, pages, ...(bookmark === undefined ? {} : { bookmark }) })
+  }
+
+/** Sync the selected streams in order, from `state`; ends with a STATE that has nothing in progress. */
+export const sync =
+  (streams: readonly SelectedStream[], state: State): Program<SyncResult> =>
+  (env) =>
+  async () => {
+    const run: Run = { state, warned: new Set() }
+    const summaries: StreamSummary[] = []
+    for (const sel of streams) {
+      const result = await syncStream(run, sel)(env)()
+      if (E.isLeft(result)) return result
+      summaries.push(result.right)
+    }
+    run.state = withCurrentlySyncing(run.state, null)
+    const closed = await emit(stateLine(run.state))(env)()
+    return E.isLeft(closed) ? closed : E.right({ streams: summaries, state: run.state })
+  }

@@ -1,0 +1,13 @@
+import { Department } from '../codecs/department.js'
+import { eachElement, fullTable, noPaging, type StreamDef } from './stream.js'
+
+export const departments: StreamDef = {
+  name: 'departments',
+  description: 'Departments, with their member agents and settings.',
+  path: 'departments',
+  codec: Department,
+  keyProperties: ['id'],
+  replication: fullTable,
+  paging: noPaging,
+  records: eachElement,
+}
