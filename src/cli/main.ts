@@ -1,5 +1,6 @@
 /** Entry of both executables: `zchat` (commands) and `tap-zendesk-chat` (Singer flags). */
-import { execute } from '@oclif/core'
+import { stripVTControlCharacters } from 'node:util'
+import { flush, run } from '@oclif/core'
 import { toCommandArgv } from './singer-argv.js'
 
 const TAP_USAGE = `Usage: tap-zendesk-chat [flags]
@@ -21,9 +22,25 @@ The same program as commands: zchat --help
 `
 
 export const main = async (argv: readonly string[], entry: 'zchat' | 'tap'): Promise<void> => {
-  if (entry === 'tap' && (argv[0] === '--help' || argv[0] === '-h')) {
+  if (entry === 'tap' && (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h')) {
     process.stdout.write(TAP_USAGE)
     return
   }
-  await execute({ args: toCommandArgv(argv), dir: import.meta.url })
+  try {
+    await run(toCommandArgv(argv), import.meta.url)
+    await flush()
+  } catch (error) {
+    // oclif's own failures (unknown or missing flags, unknown commands): one line, like ours.
+    const exit = (error as { oclif?: { exit?: number } }).oclif?.exit
+    process.stderr.write(`error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`)
+    process.exitCode = exit === undefined || exit === 0 ? 2 : exit
+  }
 }
+
+/** oclif's multi-line messages ("The following error occurred: ... See more help") as one line. */
+const oneLine = (message: string): string =>
+  stripVTControlCharacters(message)
+    .split('\n')
+    .map((line) => line.replace(/^[\s›]+/, '').trim())
+    .filter((line) => line !== '' && !/^The following errors? occurred/i.test(line) && !/^See more help/i.test(line))
+    .join('; ') + ' (see --help)'

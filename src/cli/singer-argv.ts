@@ -5,8 +5,6 @@
  * equivalent zchat command line; a list that already names a command is kept.
  */
 
-export const COMMAND_IDS = ['about', 'demo', 'discover', 'sandbox', 'sync'] as const
-
 /** Flags that only matter to sync: accepted and dropped when discovering or describing. */
 const SYNC_ONLY = ['--state', '--catalog', '--properties']
 
@@ -26,7 +24,8 @@ const without = (args: readonly string[], names: readonly string[]): string[] =>
 
 export const toCommandArgv = (argv: readonly string[]): string[] => {
   const first = argv[0]
-  if (first === undefined || (COMMAND_IDS as readonly string[]).includes(first) || first === 'help') return [...argv]
+  // Anything but a flag first is a command (known or not): oclif handles it.
+  if (first === undefined || !first.startsWith('-')) return [...argv]
   const has = (name: string) => argv.some((a) => isFlag(a, name))
   if (has('--about')) return ['about', ...without(argv, ['--about', '--discover', ...SYNC_ONLY])]
   if (has('--discover')) return ['discover', ...without(argv, ['--discover', ...SYNC_ONLY])]

@@ -157,33 +157,40 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
   // Unset settings arrive as null from some orchestrators: treat them as absent.
   const raw = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null))
   const decoded = RawConfig.decode(raw)
-  if (E.isLeft(decoded)) return E.left(codecProblems(raw, decoded.left))
-  const c = decoded.right
+  const problems = E.isLeft(decoded) ? codecProblems(raw, decoded.left) : []
+  // Keys the codec refused are reported once; the checks below read the rest.
+  const usable = (key: keyof RawConfig): string | undefined => {
+    const value = raw[key]
+    return typeof value === 'string' && !problems.some((p) => p.startsWith(`${key}:`)) ? value : undefined
+  }
 
-  const problems: string[] = []
   let apiBase = ''
-  if (c.base_url !== undefined && c.base_url.trim() !== '') {
-    const base = parseBaseUrl(c.base_url)
+  const baseUrl = usable('base_url')
+  const subdomainText = usable('subdomain')
+  if (baseUrl !== undefined && baseUrl.trim() !== '') {
+    const base = parseBaseUrl(baseUrl)
     if (E.isLeft(base)) problems.push(base.left)
     else apiBase = base.right
-  } else if (c.subdomain === undefined || c.subdomain.trim() === '') {
-    problems.push('subdomain: required (or set base_url)')
+  } else if (subdomainText === undefined || subdomainText.trim() === '') {
+    if (!problems.some((p) => p.startsWith('subdomain:'))) problems.push('subdomain: required (or set base_url)')
   } else {
-    const subdomain = parseSubdomain(c.subdomain)
-    if (subdomain === undefined) problems.push(`subdomain: ${JSON.stringify(c.subdomain)} is not a Zendesk subdomain`)
+    const subdomain = parseSubdomain(subdomainText)
+    if (subdomain === undefined) problems.push(`subdomain: ${JSON.stringify(subdomainText)} is not a Zendesk subdomain`)
     else apiBase = `https://${subdomain}.zendesk.com/api/v2/chat`
   }
 
   let startDate = new Date(now.getTime())
   startDate.setUTCFullYear(startDate.getUTCFullYear() - 2)
-  if (c.start_date !== undefined) {
-    const parsed = parseDate(c.start_date)
-    if (parsed === undefined) problems.push(`start_date: ${JSON.stringify(c.start_date)} is not a date (YYYY-MM-DD or RFC 3339)`)
-    else if (parsed.getTime() > now.getTime()) problems.push(`start_date: ${c.start_date} is in the future`)
+  const startText = usable('start_date')
+  if (startText !== undefined) {
+    const parsed = parseDate(startText)
+    if (parsed === undefined) problems.push(`start_date: ${JSON.stringify(startText)} is not a date (YYYY-MM-DD or RFC 3339)`)
+    else if (parsed.getTime() > now.getTime()) problems.push(`start_date: ${startText} is in the future`)
     else startDate = parsed
   }
 
-  if (problems.length > 0) return E.left(problems)
+  if (problems.length > 0 || E.isLeft(decoded)) return E.left(problems)
+  const c = decoded.right
   const known = new Set(Object.keys(SETTINGS))
   const warnings = Object.keys(input)
     .filter((k) => !known.has(k))

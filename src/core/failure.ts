@@ -113,6 +113,6 @@ export const render = (failure: Failure): readonly string[] => {
         `error: stream ${failure.stream}, record ${failure.record}: field ${failure.path} expected ${failure.expected}, got ${failure.actual}`,
       ]
     case 'OutputClosed':
-      return ['stdout was closed by its reader; stopping']
+      return ['error: stdout was closed by its reader (did the target stop?); the run ended early']
   }
 }

@@ -39,6 +39,10 @@ export const streamWriter = (out: Writable): ((chunk: string) => Promise<boolean
   return (chunk) =>
     new Promise<boolean>((resolve) => {
       if (closed || out.destroyed || out.writableEnded) return resolve(false)
+      const accepted = out.write(chunk, (error) => {
+        if (error) closed = true
+      })
+      if (accepted) return resolve(!closed)
       const settle = (ok: boolean) => {
         out.off('drain', onDrain)
         out.off('close', onClose)
@@ -46,17 +50,7 @@ export const streamWriter = (out: Writable): ((chunk: string) => Promise<boolean
       }
       const onDrain = () => settle(!closed)
       const onClose = () => settle(false)
-      const accepted = out.write(chunk, (error) => {
-        if (error) {
-          closed = true
-          settle(false)
-        } else if (accepted) {
-          settle(!closed)
-        }
-      })
-      if (!accepted) {
-        out.once('drain', onDrain)
-        out.once('close', onClose)
-      }
+      out.once('drain', onDrain)
+      out.once('close', onClose)
     })
 }

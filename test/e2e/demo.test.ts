@@ -1,0 +1,30 @@
+import { access } from 'node:fs/promises'
+import { join } from 'node:path'
+import { expect } from 'chai'
+import { describeRun, run, useTempDir, ZCHAT } from '../support/cli.js'
+import { agentIds, parseMessages } from '../support/singer.js'
+import { readFile } from 'node:fs/promises'
+
+describe('e2e: zchat demo', () => {
+  const tmp = useTempDir()
+
+  it('runs a full then an incremental sync against its own sandbox and prints a per-stream summary', async () => {
+    const out = tmp().file('demo')
+    const r = await run(ZCHAT, ['demo', '--out', out], { cwd: tmp().path })
+    expect(r.code, describeRun(r)).to.equal(0)
+    const agentsRow = r.stdout.split('\n').find((l) => /^\s*agents\s/.test(l))
+    expect(agentsRow, `a summary row for agents:\n${r.stdout}`).to.not.equal(undefined)
+    for (const stream of ['account', 'departments']) expect(r.stdout).to.match(new RegExp(`^\\s*${stream}\\s`, 'm'))
+
+    const files = ['run-1.singer.jsonl', 'run-2.singer.jsonl'].map((f) => join(out, f))
+    for (const f of files) await access(f)
+    const [run1, run2] = await Promise.all(files.map(async (f) => parseMessages(await readFile(f, 'utf8'))))
+    const first = new Set(agentIds(run1!))
+    expect(first.size).to.be.greaterThan(0)
+    expect(agentIds(run2!).length, 'run 2 emits the new agents').to.be.greaterThan(0)
+    expect(agentIds(run2!).filter((id) => first.has(id)), 'run 2 repeats no agent of run 1').to.deep.equal([])
+    // The summary's numbers are the files' numbers.
+    expect(agentsRow).to.include(String(first.size))
+    expect(agentsRow).to.include(String(agentIds(run2!).length))
+  })
+})

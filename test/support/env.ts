@@ -1,0 +1,58 @@
+/** In-memory capabilities for running programs in tests (no process stdout, no real clock). */
+import * as E from 'fp-ts/lib/Either.js'
+import { parseConfig, type Config } from '../../src/codecs/config.js'
+import type { Env } from '../../src/engine/env.js'
+
+export const TOKEN = 'test-token-5f2c9a'
+export const API = 'https://acme.zendesk.com'
+export const API_PATH = '/api/v2/chat'
+
+export const testConfig = (settings: Record<string, unknown> = {}): Config => {
+  const parsed = parseConfig({ access_token: TOKEN, subdomain: 'acme', ...settings }, new Date('2026-11-21T00:00:00Z'))
+  if (E.isLeft(parsed)) throw new Error(parsed.left.join('; '))
+  return parsed.right.config
+}
+
+export interface TestEnv {
+  readonly env: Env
+  /** Every chunk written to stdout. */
+  readonly chunks: string[]
+  readonly logs: string[]
+  readonly sleeps: number[]
+  /** Singer messages written so far, parsed. */
+  messages(): { type: string; stream?: string; record?: Record<string, unknown>; value?: Record<string, unknown>; [k: string]: unknown }[]
+}
+
+export const testEnv = (settings: Record<string, unknown> = {}, options: { acceptWrites?: number } = {}): TestEnv => {
+  const chunks: string[] = []
+  const logs: string[] = []
+  const sleeps: number[] = []
+  const log = (level: string) => (message: string) => logs.push(`${level} ${message}`)
+  const env: Env = {
+    config: testConfig(settings),
+    version: '0.0.0-test',
+    fetch: (url, init) => globalThis.fetch(url, init),
+    now: () => new Date('2026-11-21T10:00:00Z'),
+    sleep: async (ms) => {
+      sleeps.push(ms)
+    },
+    write: async (chunk) => {
+      if (options.acceptWrites !== undefined && chunks.length >= options.acceptWrites) return false
+      chunks.push(chunk)
+      return true
+    },
+    log: { debug: log('DEBUG'), info: log('INFO'), warn: log('WARN'), error: log('ERROR') },
+  }
+  return {
+    env,
+    chunks,
+    logs,
+    sleeps,
+    messages: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as ReturnType<TestEnv['messages']>[number]),
+  }
+}

@@ -1,0 +1,98 @@
+/** Reading Singer output (one JSON message per line) and checking it against JSON Schema. */
+import { Ajv, type ValidateFunction } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import { expect } from 'chai'
+
+export interface SchemaMessage {
+  readonly type: 'SCHEMA'
+  readonly stream: string
+  readonly schema: JsonObject
+  readonly key_properties: readonly string[]
+  readonly bookmark_properties?: readonly string[]
+}
+
+export interface RecordMessage {
+  readonly type: 'RECORD'
+  readonly stream: string
+  readonly record: Record<string, unknown>
+  readonly time_extracted?: string
+}
+
+export interface StateValue {
+  readonly bookmarks: Record<string, Record<string, unknown>>
+  readonly currently_syncing: string | null
+}
+
+export interface StateMessage {
+  readonly type: 'STATE'
+  readonly value: StateValue
+}
+
+export type Message = SchemaMessage | RecordMessage | StateMessage
+
+export type JsonObject = Record<string, unknown>
+
+const TYPES = new Set(['SCHEMA', 'RECORD', 'STATE'])
+
+/** Every line of stdout as a Singer message; fails the test on a line that is not one. */
+export const parseMessages = (stdout: string): Message[] => {
+  const out: Message[] = []
+  const all = stdout.split('\n')
+  expect(all[all.length - 1], 'stdout ends with a newline').to.equal('')
+  all.slice(0, -1).forEach((line, i) => {
+    let message: unknown
+    try {
+      message = JSON.parse(line)
+    } catch {
+      expect.fail(`stdout line ${i + 1} is not JSON: ${line.slice(0, 200)}`)
+    }
+    expect(message, `stdout line ${i + 1}`).to.be.an('object')
+    const type = (message as { type?: unknown }).type
+    expect(TYPES.has(type as string), `stdout line ${i + 1} has Singer type, got ${String(type)}`).to.equal(true)
+    if (type !== 'STATE') expect((message as { stream?: unknown }).stream, `stdout line ${i + 1} stream`).to.be.a('string')
+    out.push(message as Message)
+  })
+  return out
+}
+
+export const recordsOf = (messages: readonly Message[], stream: string): Record<string, unknown>[] =>
+  messages.filter((m): m is RecordMessage => m.type === 'RECORD' && m.stream === stream).map((m) => m.record)
+
+export const schemaOf = (messages: readonly Message[], stream: string): SchemaMessage | undefined =>
+  messages.find((m): m is SchemaMessage => m.type === 'SCHEMA' && m.stream === stream)
+
+export const statesOf = (messages: readonly Message[]): StateValue[] =>
+  messages.filter((m): m is StateMessage => m.type === 'STATE').map((m) => m.value)
+
+export const lastState = (messages: readonly Message[]): StateValue => {
+  const states = statesOf(messages)
+  expect(states.length, 'STATE messages').to.be.greaterThan(0)
+  return states[states.length - 1]!
+}
+
+export const agentIds = (messages: readonly Message[]): number[] => recordsOf(messages, 'agents').map((r) => r.id as number)
+
+// ajv-formats is CommonJS: under NodeNext its default import is the module object or the plugin itself.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv,
+) => Ajv
+
+/** A strict validator: unknown keywords and bad schemas fail compilation. `secret` is Meltano's annotation on settings. */
+export const newAjv = (): Ajv => {
+  const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true })
+  addFormats(ajv)
+  ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' })
+  return ajv
+}
+
+/** Compile a schema, failing the test with Ajv's reason when it is not valid JSON Schema. */
+export const compile = (ajv: Ajv, schema: unknown, what: string): ValidateFunction => {
+  try {
+    return ajv.compile(schema as JsonObject)
+  } catch (error) {
+    return expect.fail(`${what}: not a valid JSON Schema: ${(error as Error).message}`)
+  }
+}
+
+/** The errors of `validate` as one readable line. */
+export const errorsOf = (validate: ValidateFunction): string => JSON.stringify(validate.errors ?? [])

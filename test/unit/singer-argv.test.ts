@@ -1,0 +1,27 @@
+import { expect } from 'chai'
+import { toCommandArgv } from '../../src/cli/singer-argv.js'
+
+describe('Singer flags to zchat commands', () => {
+  const cases: [string[], string[]][] = [
+    [['--config', 'c.json', '--discover'], ['discover', '--config', 'c.json']],
+    [['--config=c.json', '--discover'], ['discover', '--config=c.json']],
+    [['--config', 'c.json', '--state', 's.json', '--discover'], ['discover', '--config', 'c.json']],
+    [['--discover', '--catalog=k.json', '--properties', 'p.json'], ['discover']],
+    [['--config', 'c.json', '--catalog', 'k.json'], ['sync', '--config', 'c.json', '--catalog', 'k.json']],
+    [['--config', 'c.json', '--catalog', 'k.json', '--state', 's.json'], ['sync', '--config', 'c.json', '--catalog', 'k.json', '--state', 's.json']],
+    [['--config', 'c.json', '--properties', 'k.json'], ['sync', '--config', 'c.json', '--properties', 'k.json']],
+    [['--about', '--format=json'], ['about', '--format=json']],
+    [['--config', 'c.json', '--about', '--format', 'markdown'], ['about', '--config', 'c.json', '--format', 'markdown']],
+    [['--version'], ['--version']],
+    [['--help'], ['--help']],
+    [['sync', '--config', 'c.json'], ['sync', '--config', 'c.json']],
+    [['discover'], ['discover']],
+    [['nosuch', '--config', 'c.json'], ['nosuch', '--config', 'c.json']],
+    [[], []],
+  ]
+  for (const [input, expected] of cases) {
+    it(`${input.join(' ') || '(nothing)'} → ${expected.join(' ') || '(nothing)'}`, () => {
+      expect(toCommandArgv(input)).to.deep.equal(expected)
+    })
+  }
+})
