@@ -71,14 +71,14 @@ const bookmarkKey = (def: StreamDef): string | undefined =>
 
 /** Keep what is past the bookmark and move the bookmark to the newest record. */
 const bookmarkPage = (run: Run, sel: SelectedStream, start: number | undefined) => (page: Page): Page => {
-  const key = bookmarkKey(sel.def)
-  if (sel.method !== 'INCREMENTAL' || key === undefined || sel.def.replication.method !== 'INCREMENTAL') return page
-  const ops = BOOKMARKS[sel.def.replication.bookmark]
+  const replication = sel.def.replication
+  if (sel.method !== 'INCREMENTAL' || replication.method !== 'INCREMENTAL') return page
+  const { key } = replication
+  const ops = BOOKMARKS[replication.bookmark]
   const records = start === undefined ? page.fetched : page.fetched.filter((r) => (r[key] as number) > start)
-  const current = bookmarkOf(run.state, sel.def)
   const newest = records.reduce<number | undefined>(
     (m, r) => (m === undefined ? (r[key] as number) : ops.max(m, r[key] as number)),
-    current,
+    bookmarkOf(run.state, sel.def),
   )
   if (newest !== undefined) run.state = withBookmark(run.state, sel.def.name, key, newest)
   return { ...page, records }

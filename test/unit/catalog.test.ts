@@ -1,22 +1,14 @@
 import { expect } from 'chai'
-import * as E from 'fp-ts/lib/Either.js'
 import type { CatalogFile } from '../../src/codecs/catalog.js'
 import { discover, selectStreams, type SelectedStream } from '../../src/engine/catalog.js'
 import { STREAMS } from '../../src/streams/index.js'
+import { accepted, refusedWith } from '../support/either.js'
 
 /** The discovered catalog, as a user would edit it: a deep, mutable copy. */
 const editable = (): CatalogFile => JSON.parse(JSON.stringify(discover(STREAMS))) as CatalogFile
 
-const select = (catalog: CatalogFile): readonly SelectedStream[] => {
-  const result = selectStreams(catalog, STREAMS)
-  if (E.isLeft(result)) throw new Error(result.left.join('; '))
-  return result.right
-}
-const refused = (catalog: CatalogFile): readonly string[] => {
-  const result = selectStreams(catalog, STREAMS)
-  if (E.isRight(result)) throw new Error('expected the catalog to be refused')
-  return result.left
-}
+const select = (catalog: CatalogFile): readonly SelectedStream[] => accepted(selectStreams(catalog, STREAMS))
+const refused = (catalog: CatalogFile) => refusedWith(selectStreams(catalog, STREAMS))
 const setMetadata = (catalog: CatalogFile, stream: string, breadcrumb: string[], values: Record<string, unknown>) => {
   const entry = catalog.streams.find((s) => s.tap_stream_id === stream)!
   const md = entry.metadata!.find((m) => JSON.stringify(m.breadcrumb) === JSON.stringify(breadcrumb))

@@ -1,19 +1,11 @@
 import { expect } from 'chai'
-import * as E from 'fp-ts/lib/Either.js'
 import { parseConfig, type ParsedConfig } from '../../src/codecs/config.js'
+import { accepted, refusedWith } from '../support/either.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
 
-const ok = (input: unknown): ParsedConfig => {
-  const result = parseConfig(input, NOW)
-  if (E.isLeft(result)) throw new Error(result.left.join('; '))
-  return result.right
-}
-const problems = (input: unknown): readonly string[] => {
-  const result = parseConfig(input, NOW)
-  if (E.isRight(result)) throw new Error('expected the config to be refused')
-  return result.left
-}
+const ok = (input: unknown): ParsedConfig => accepted(parseConfig(input, NOW))
+const problems = (input: unknown) => refusedWith(parseConfig(input, NOW))
 
 describe('config', () => {
   it('accepts every way of writing the subdomain', () => {

@@ -1,18 +1,10 @@
 import { expect } from 'chai'
-import * as E from 'fp-ts/lib/Either.js'
 import { parseState, withBookmark, type State } from '../../src/engine/state.js'
 import { STREAMS } from '../../src/streams/index.js'
+import { accepted, refusedWith } from '../support/either.js'
 
-const parsed = (input: unknown): State => {
-  const result = parseState(input, STREAMS)
-  if (E.isLeft(result)) throw new Error(result.left.join('; '))
-  return result.right
-}
-const problems = (input: unknown): readonly string[] => {
-  const result = parseState(input, STREAMS)
-  if (E.isRight(result)) throw new Error('expected the state to be refused')
-  return result.left
-}
+const parsed = (input: unknown): State => accepted(parseState(input, STREAMS))
+const problems = (input: unknown) => refusedWith(parseState(input, STREAMS))
 
 describe('state', () => {
   it('reads Singer state and Meltano-wrapped state alike', () => {
