@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startSandbox } from '../sandbox/index.js'
+import { sandboxTapConfig, startSandbox } from '../sandbox/index.js'
 
 const TAP = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/tap-zendesk-chat')
 
@@ -49,7 +49,7 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
   const sandbox = await startSandbox({ seed: 1 })
   try {
     const config = join(outDir, 'config.json')
-    await writeFile(config, JSON.stringify({ access_token: sandbox.token, base_url: sandbox.baseUrl }, null, 2))
+    await writeFile(config, JSON.stringify(sandboxTapConfig(sandbox), null, 2))
     print(`sandbox: ${sandbox.baseUrl}`)
 
     const runs: { file: string; summary: RunSummary }[] = []

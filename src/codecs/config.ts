@@ -8,6 +8,7 @@ import * as t from 'io-ts'
 import { annotate } from '../core/json-schema.js'
 
 export const AGENTS_MAX_PAGE_SIZE = 100
+export const BANS_MAX_PAGE_SIZE = 1000
 
 const NonEmptyString = t.refinement(t.string, (s) => s.trim().length > 0, 'a non-empty string')
 const PositiveNumber = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'a positive number')
@@ -53,6 +54,13 @@ export const SETTINGS = {
     minimum: 1,
     maximum: AGENTS_MAX_PAGE_SIZE,
   }),
+  bans_page_limit: annotate(pageSize(BANS_MAX_PAGE_SIZE), {
+    title: 'Bans page size',
+    description: `Bans requested per page (1 to ${BANS_MAX_PAGE_SIZE}).`,
+    default: BANS_MAX_PAGE_SIZE,
+    minimum: 1,
+    maximum: BANS_MAX_PAGE_SIZE,
+  }),
 }
 
 /** The config file as written: only access_token is required by the codec; the rest is checked below. */
@@ -65,6 +73,7 @@ export const RawConfig = t.intersection([
     user_agent: SETTINGS.user_agent,
     request_timeout_seconds: SETTINGS.request_timeout_seconds,
     agents_page_limit: SETTINGS.agents_page_limit,
+    bans_page_limit: SETTINGS.bans_page_limit,
   }),
 ])
 export type RawConfig = t.TypeOf<typeof RawConfig>
@@ -78,6 +87,7 @@ export interface Config {
   readonly userAgent: string | undefined
   readonly requestTimeoutMs: number
   readonly agentsPageLimit: number
+  readonly bansPageLimit: number
 }
 
 export interface ParsedConfig {
@@ -203,6 +213,7 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
       userAgent: c.user_agent?.trim() || undefined,
       requestTimeoutMs: (c.request_timeout_seconds ?? 60) * 1000,
       agentsPageLimit: c.agents_page_limit ?? AGENTS_MAX_PAGE_SIZE,
+      bansPageLimit: c.bans_page_limit ?? BANS_MAX_PAGE_SIZE,
     },
     warnings,
   })

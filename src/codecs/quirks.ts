@@ -62,3 +62,33 @@ export const Limit = t.union([t.number, t.literal('unlimited')])
 
 /** A JSON object whose inner structure the API does not fix (settings blobs). */
 export const JsonObject = t.UnknownRecord
+
+/** An id sent as an integer or a string; handed on as a string (no information lost). */
+export const IdString = withSchema(
+  new t.Type<string, string, unknown>(
+    'string (or integer)',
+    (u): u is string => typeof u === 'string',
+    (u, c) => (typeof u === 'string' ? t.success(u) : Number.isInteger(u) ? t.success(String(u)) : t.failure(u, c)),
+    t.identity,
+  ),
+  { type: 'string' },
+)
+
+/** An integer id that is sometimes sent as a numeric string; handed on as an integer. */
+export const IntOrNumericString = withSchema(
+  new t.Type<number, number, unknown>(
+    'integer (or numeric string)',
+    (u): u is number => Number.isInteger(u),
+    (u, c) =>
+      Number.isInteger(u)
+        ? t.success(u as number)
+        : typeof u === 'string' && /^-?\d+$/.test(u) && Number.isSafeInteger(Number(u))
+          ? t.success(Number(u))
+          : t.failure(u, c),
+    t.identity,
+  ),
+  { type: 'integer' },
+)
+
+/** JSON kept as JSON (nested lists of trigger definitions): any array. */
+export const JsonArray = t.array(t.unknown)

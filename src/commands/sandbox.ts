@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core'
-import { startSandbox } from '../sandbox/index.js'
+import { sandboxTapConfig, startSandbox } from '../sandbox/index.js'
 
 export default class Sandbox extends Command {
   static override summary = 'Serve a simulated Zendesk Chat account on 127.0.0.1.'
@@ -12,12 +12,15 @@ export default class Sandbox extends Command {
     token: Flags.string({ default: 'sandbox-token', description: 'Access token the sandbox accepts.' }),
     agents: Flags.integer({ default: 250, min: 0, description: 'Number of agents.' }),
     departments: Flags.integer({ default: 8, min: 0, description: 'Number of departments.' }),
+    chats: Flags.integer({ default: 3000, min: 0, description: 'Number of chats and offline messages, over three years.' }),
+    bans: Flags.integer({ default: 120, min: 0, description: 'Number of IP and visitor bans.' }),
+    timeline: Flags.integer({ default: 2000, min: 0, description: 'Number of agent timeline entries.' }),
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Sandbox)
     const sandbox = await startSandbox(flags)
-    const config = { access_token: sandbox.token, base_url: sandbox.baseUrl }
+    const config = sandboxTapConfig(sandbox)
     process.stdout.write(`${sandbox.baseUrl}\n`)
     process.stderr.write(`Zendesk Chat sandbox serving on ${sandbox.baseUrl}\nconfig: ${JSON.stringify(config)}\nCtrl-C to stop.\n`)
     await new Promise<void>((resolve) => {

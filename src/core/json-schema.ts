@@ -35,6 +35,15 @@ export const annotate = <C extends t.Mixed>(codec: C, extra: JsonSchema): C => {
   return copy
 }
 
+/**
+ * Declares that `codec` (a new codec, e.g. one that fills in a value after
+ * decoding) has the schema of `base` with `extra` keywords on top.
+ */
+export const schemaLike = <C extends t.Mixed>(codec: C, base: t.Mixed, extra: JsonSchema): C => {
+  annotations.set(codec, { base, schema: extra })
+  return codec
+}
+
 /** Tags of io-ts codecs, read structurally so one function covers them all. */
 type Tagged = t.Mixed & { readonly _tag?: string }
 

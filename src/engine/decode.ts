@@ -71,6 +71,9 @@ const shapeFailure = (stream: StreamDef, expected: string, body: unknown): Decod
   actual: jsonTypeOf(body),
 })
 
+const fieldOf = (body: unknown, field: string): unknown =>
+  typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)[field] : undefined
+
 /** The raw records of a response, by the stream's `records` rule. */
 const rawRecords = (stream: StreamDef, body: unknown): E.Either<Failure, readonly unknown[]> => {
   switch (stream.records.kind) {
@@ -80,6 +83,28 @@ const rawRecords = (stream: StreamDef, body: unknown): E.Either<Failure, readonl
         : E.left(shapeFailure(stream, 'an object', body))
     case 'array':
       return Array.isArray(body) ? E.right(body) : E.left(shapeFailure(stream, 'an array', body))
+    case 'objectIn': {
+      const inner = fieldOf(body, stream.records.field)
+      return typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+        ? E.right([inner])
+        : E.left(shapeFailure(stream, `an object with an object "${stream.records.field}"`, body))
+    }
+    case 'arrayIn': {
+      const inner = fieldOf(body, stream.records.field)
+      return Array.isArray(inner) ? E.right(inner) : E.left(shapeFailure(stream, `an object with an array "${stream.records.field}"`, body))
+    }
+    case 'groups': {
+      const { fields, tagField } = stream.records
+      const records: unknown[] = []
+      for (const field of fields) {
+        const group = fieldOf(body, field) ?? []
+        if (!Array.isArray(group)) return E.left(shapeFailure(stream, `an object with arrays ${fields.join(', ')}`, body))
+        for (const r of group) {
+          records.push(typeof r === 'object' && r !== null && !(tagField in r) ? { ...r, [tagField]: field } : r)
+        }
+      }
+      return E.right(records)
+    }
   }
 }
 

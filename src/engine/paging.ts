@@ -3,12 +3,29 @@
  * first (resuming from a bookmark where the strategy can), and which follows a page.
  */
 import type { Config } from '../codecs/config.js'
+import { toMicros } from '../core/time.js'
 import type { StreamDef } from '../streams/stream.js'
-import type { PageRequest } from './http.js'
+import { describeRequest, type PageRequest } from './http.js'
 
-/** Where a stream's reading starts: its bookmark when it has one and it is honoured. */
+/** Where a stream's reading starts. */
 export interface Start {
-  readonly bookmark: number | undefined
+  /** The bookmark to resume from, as stored in state, when it is honoured. */
+  readonly bookmark: unknown
+  readonly now: Date
+}
+
+export interface Next {
+  /** The next request, or undefined after the last page. */
+  readonly request: PageRequest | undefined
+  /** Something odd the API did that paging worked around. */
+  readonly warning?: string
+}
+
+const exportStart = (unit: 'seconds' | 'microseconds', config: Config, start: Start): number => {
+  const from = typeof start.bookmark === 'string' ? toMicros(start.bookmark) : undefined
+  const micros = Math.min(from ?? config.startDate.getTime() * 1000, start.now.getTime() * 1000)
+  // The API refuses a start_time in the future, so the start is clamped to now.
+  return unit === 'seconds' ? Math.floor(micros / 1_000_000) : micros
 }
 
 export const firstRequest = (stream: StreamDef, config: Config, start: Start): PageRequest => {
@@ -19,31 +36,74 @@ export const firstRequest = (stream: StreamDef, config: Config, start: Start): P
     case 'sinceId': {
       // since_id is inclusive: resume one past the last id already emitted.
       const resumesById = stream.replication.method === 'INCREMENTAL' && stream.replication.key === paging.idField
-      const since = resumesById && start.bookmark !== undefined ? start.bookmark + 1 : undefined
+      const since = resumesById && typeof start.bookmark === 'number' ? start.bookmark + 1 : undefined
       return { path: stream.path, query: { ...(since === undefined ? {} : { since_id: since }), limit: paging.limit(config) } }
     }
+    case 'export':
+      return {
+        path: stream.path,
+        query: { start_time: exportStart(paging.timeUnit, config, start), limit: paging.limit, fields: paging.fields },
+      }
   }
 }
 
-/** The request after `req`, or undefined when `records` was the last page. */
+const field = (body: unknown, name: string): unknown =>
+  typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
+
+/** The request `next_page` names, on our own origin and path: only its cursor is taken from it. */
+const followNextPage = (req: PageRequest, body: unknown): PageRequest | undefined => {
+  const nextPage = field(body, 'next_page')
+  if (typeof nextPage === 'string' && nextPage !== '') {
+    let url: URL
+    try {
+      url = new URL(nextPage, 'https://next-page.invalid/')
+    } catch {
+      return undefined
+    }
+    return { path: req.path, query: Object.fromEntries(url.searchParams) }
+  }
+  // No next_page: build the cursor from end_time (and end_id) as the API would.
+  const endTime = field(body, 'end_time')
+  if (typeof endTime !== 'number') return undefined
+  const endId = field(body, 'end_id')
+  const { start_id: _previousId, ...query } = req.query
+  return { path: req.path, query: { ...query, start_time: endTime, ...(typeof endId === 'string' ? { start_id: endId } : {}) } }
+}
+
+/** The request after `req`, given the page the API answered with. */
 export const nextRequest = (
   stream: StreamDef,
   config: Config,
   req: PageRequest,
+  body: unknown,
   records: readonly Record<string, unknown>[],
-): PageRequest | undefined => {
+): Next => {
   const paging = stream.paging
   switch (paging.kind) {
     case 'none':
-      return undefined
+      return { request: undefined }
     case 'sinceId': {
       const limit = paging.limit(config)
-      if (records.length < limit) return undefined
+      if (records.length < limit) return { request: undefined }
       const maxId = records.reduce((m, r) => Math.max(m, r[paging.idField] as number), -Infinity)
       const current = Number(req.query.since_id ?? 0)
       // A full page that does not move past since_id would be asked for again forever.
-      if (!(maxId + 1 > current)) return undefined
-      return { path: req.path, query: { ...req.query, since_id: maxId + 1 } }
+      if (!(maxId + 1 > current)) return { request: undefined, warning: `a full page did not move past since_id ${current}; stopping` }
+      return { request: { path: req.path, query: { ...req.query, since_id: maxId + 1 } } }
+    }
+    case 'export': {
+      const count = field(body, 'count')
+      // next_page is present even on the last page: a short page is the end.
+      if ((typeof count === 'number' ? count : records.length) < paging.limit) return { request: undefined }
+      const next = followNextPage(req, body)
+      if (next === undefined) return { request: undefined, warning: 'a full page came without next_page or end_time; stopping' }
+      if (describeRequest(next) !== describeRequest(req)) return { request: next }
+      // A full page of one instant with an inclusive boundary and no tie-break would repeat forever.
+      const startTime = Number(req.query.start_time)
+      return {
+        request: { path: req.path, query: { ...next.query, start_time: startTime + 1 } },
+        warning: `a full page all at start_time ${startTime} would repeat; moving on one ${paging.timeUnit === 'seconds' ? 'second' : 'microsecond'}`,
+      }
     }
   }
 }

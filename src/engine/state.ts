@@ -5,6 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
+import { toMicros } from '../core/time.js'
 import type { BookmarkKind, StreamDef } from '../streams/stream.js'
 
 export interface State {
@@ -14,18 +15,35 @@ export interface State {
 
 export const emptyState: State = { bookmarks: {}, currently_syncing: null }
 
-/** How each kind of bookmark is read and advanced. */
-export interface BookmarkOps<A> {
-  readonly codec: t.Type<A, A, unknown>
+/** How each kind of bookmark is checked, compared and resumed from. Values are as stored in state JSON. */
+export interface BookmarkOps {
+  readonly codec: t.Mixed
   readonly describe: string
-  /** The later of two bookmarks. */
-  readonly max: (a: A, b: A) => A
+  /** Negative, zero or positive as `a` is before, at or after `b`. */
+  readonly compare: (a: unknown, b: unknown) => number
+  /** Whether a record whose replication value is `value` is emitted when resuming from `start`. */
+  readonly keep: (value: unknown, start: unknown) => boolean
 }
 
 const NonNegativeInt = t.refinement(t.Int, (n) => n >= 0, 'a non-negative integer')
+const DateTimeText = t.refinement(t.string, (s) => toMicros(s) !== undefined, 'an RFC 3339 date-time')
+const micros = (value: unknown): number => toMicros(value as string) ?? Number.NaN
 
-export const BOOKMARKS: { readonly [K in BookmarkKind]: BookmarkOps<number> } = {
-  integer: { codec: NonNegativeInt as unknown as t.Type<number, number, unknown>, describe: 'a non-negative integer', max: Math.max },
+export const BOOKMARKS: { readonly [K in BookmarkKind]: BookmarkOps } = {
+  // Ids: since_id is inclusive, so the bookmarked record itself was emitted already.
+  integer: {
+    codec: NonNegativeInt,
+    describe: 'a non-negative integer',
+    compare: (a, b) => (a as number) - (b as number),
+    keep: (value, start) => (value as number) > (start as number),
+  },
+  // Timestamps: records sharing the bookmark's instant may not all have been emitted; take them again.
+  datetime: {
+    codec: DateTimeText,
+    describe: 'an RFC 3339 date-time',
+    compare: (a, b) => micros(a) - micros(b),
+    keep: (value, start) => micros(value) >= micros(start),
+  },
 }
 
 const StateFile = t.partial({
@@ -74,11 +92,10 @@ export const parseState = (input: unknown, streams: readonly StreamDef[]): E.Eit
   })
 }
 
-/** The bookmark a stream resumes from, if the state has one. */
-export const bookmarkOf = (state: State, stream: StreamDef): number | undefined => {
+/** The bookmark a stream resumes from, if the state has one (checked by parseState). */
+export const bookmarkOf = (state: State, stream: StreamDef): unknown => {
   if (stream.replication.method !== 'INCREMENTAL') return undefined
-  const value = state.bookmarks[stream.name]?.[stream.replication.key]
-  return typeof value === 'number' ? value : undefined
+  return state.bookmarks[stream.name]?.[stream.replication.key] ?? undefined
 }
 
 export const withBookmark = (state: State, stream: string, key: string, value: unknown): State => ({

@@ -38,6 +38,8 @@ interface Run {
 }
 
 interface Page {
+  /** The response as sent: paging reads its cursor fields (count, next_page). */
+  readonly body: unknown
   /** Every record the API sent: paging reads these. */
   readonly fetched: readonly Record<string, unknown>[]
   /** The records to emit: those past the bookmark. */
@@ -70,19 +72,46 @@ const bookmarkKey = (def: StreamDef): string | undefined =>
   def.replication.method === 'INCREMENTAL' ? def.replication.key : undefined
 
 /** Keep what is past the bookmark and move the bookmark to the newest record. */
-const bookmarkPage = (run: Run, sel: SelectedStream, start: number | undefined) => (page: Page): Page => {
+const bookmarkPage = (run: Run, sel: SelectedStream, start: unknown) => (page: Page): Page => {
   const replication = sel.def.replication
   if (sel.method !== 'INCREMENTAL' || replication.method !== 'INCREMENTAL') return page
   const { key } = replication
   const ops = BOOKMARKS[replication.bookmark]
-  const records = start === undefined ? page.fetched : page.fetched.filter((r) => (r[key] as number) > start)
-  const newest = records.reduce<number | undefined>(
-    (m, r) => (m === undefined ? (r[key] as number) : ops.max(m, r[key] as number)),
-    bookmarkOf(run.state, sel.def),
-  )
+  const records = start === undefined ? page.fetched : page.fetched.filter((r) => r[key] == null || ops.keep(r[key], start))
+  let newest = bookmarkOf(run.state, sel.def)
+  for (const r of records) {
+    const value = r[key]
+    if (value != null && (newest === undefined || ops.compare(value, newest) > 0)) newest = value
+  }
   if (newest !== undefined) run.state = withBookmark(run.state, sel.def.name, key, newest)
   return { ...page, records }
 }
+
+/** A record's identity: its key and replication value. */
+const identity = (def: StreamDef, record: Record<string, unknown>): string =>
+  JSON.stringify([...def.keyProperties.map((k) => record[k]), def.replication.method === 'INCREMENTAL' ? record[def.replication.key] : null])
+
+/**
+ * The records at the end of a page that share its last replication value: a
+ * cursor that resumes at that value (inclusively) sends them again.
+ */
+const boundaryOf = (def: StreamDef, fetched: readonly Record<string, unknown>[]): ReadonlySet<string> => {
+  const replication = def.replication
+  const last = fetched.at(-1)
+  if (replication.method !== 'INCREMENTAL' || last === undefined) return new Set()
+  const at = JSON.stringify(last[replication.key])
+  const ids = new Set<string>()
+  for (let i = fetched.length - 1; i >= 0 && JSON.stringify(fetched[i]![replication.key]) === at; i--) ids.add(identity(def, fetched[i]!))
+  return ids
+}
+
+/**
+ * Drop records of a page that the previous page already emitted at its
+ * boundary: whether a cursor's boundary is inclusive is not always documented,
+ * and a record emitted twice in one run helps no one.
+ */
+const dropRepeatedBoundary = (def: StreamDef, previous: ReadonlySet<string>) => (page: Page): Page =>
+  previous.size === 0 ? page : { ...page, records: page.records.filter((r) => !previous.has(identity(def, r))) }
 
 const emitPage =
   (run: Run, sel: SelectedStream, toRecord: (r: Record<string, unknown>) => Record<string, unknown>) =>
@@ -100,30 +129,49 @@ const syncStream =
     const toRecord = project(run, sel, new Set(propertiesOf(def)), env.log.warn)
     const start = sel.method === 'INCREMENTAL' ? bookmarkOf(run.state, def) : undefined
     run.state = withCurrentlySyncing(run.state, def.name)
-    env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming after ${bookmarkKey(def)} ${start}`}`)
+    env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming from ${bookmarkKey(def)} ${String(start)}`}`)
 
     const opened = await emit(schemaLine(def.name, sel.schema, def.keyProperties, sel.method === 'INCREMENTAL' ? [bookmarkKey(def)!] : []))(env)()
     if (E.isLeft(opened)) return opened
 
     let records = 0
     let pages = 0
-    let req: PageRequest | undefined = firstRequest(def, env.config, { bookmark: start })
+    let previousBoundary: ReadonlySet<string> = new Set()
+    let req: PageRequest | undefined = firstRequest(def, env.config, { bookmark: start, now: env.now() })
     while (req !== undefined) {
       const current: PageRequest = req
       const outcome = await pipe(
         getJson(current),
-        RTE.chainEitherK(decodePage(def)),
-        RTE.map((decoded): Page => ({ fetched: decoded, records: decoded, extractedAt: env.now().toISOString() })),
+        RTE.chainEitherK((body) =>
+          E.map((decoded: readonly Record<string, unknown>[]): Page => ({
+            body,
+            fetched: decoded,
+            records: decoded,
+            extractedAt: env.now().toISOString(),
+          }))(decodePage(def)(body)),
+        ),
         RTE.map(bookmarkPage(run, sel, start)),
+        RTE.map(dropRepeatedBoundary(def, previousBoundary)),
         RTE.chainFirst(emitPage(run, sel, toRecord)),
       )(env)()
-      if (E.isLeft(outcome)) return outcome
+      if (E.isLeft(outcome)) {
+        const skip = def.skipOn
+        const failure = outcome.left
+        if (pages === 0 && skip !== undefined && failure._tag === 'HttpError' && skip.statuses.includes(failure.status)) {
+          env.log.warn(`stream ${def.name}: skipped, the API answered ${failure.status} (${skip.reason})`)
+          break
+        }
+        return outcome
+      }
+      previousBoundary = boundaryOf(def, outcome.right.fetched)
       records += outcome.right.records.length
       pages += 1
-      req = nextRequest(def, env.config, current, outcome.right.fetched)
+      const next = nextRequest(def, env.config, current, outcome.right.body, outcome.right.fetched)
+      if (next.warning !== undefined) env.log.warn(`stream ${def.name}: ${next.warning}`)
+      req = next.request
     }
     const bookmark = sel.method === 'INCREMENTAL' ? bookmarkOf(run.state, def) : undefined
-    env.log.info(`stream ${def.name}: ${records} records in ${pages} pages${bookmark === undefined ? '' : `, bookmark ${bookmarkKey(def)} ${bookmark}`}`)
+    env.log.info(`stream ${def.name}: ${records} records in ${pages} pages${bookmark === undefined ? '' : `, bookmark ${bookmarkKey(def)} ${String(bookmark)}`}`)
     return E.right({ stream: def.name, records, pages, ...(bookmark === undefined ? {} : { bookmark }) })
   }
 

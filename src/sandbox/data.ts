@@ -2,79 +2,75 @@
  * The simulated account's records, generated from a seed.
  *
  * Each record is a pure function of (seed, kind, index): agent #i is the same
- * whether 10 or 1,000,000 agents exist, and ids are closed-form in the index,
- * so "first agent with id >= X" is a binary search rather than a scan. Records
- * copy the shapes and irregularities of the real payloads in
- * /work/shared/zendesk-chat/samples (see API.md, "Data quirks").
+ * whether 10 or 1,000,000 agents exist, and ids and times grow with the index,
+ * so "first agent with id >= X" or "first chat updated at or after T" is a
+ * binary search rather than a scan. Records copy the shapes and
+ * irregularities of the real payloads in /work/shared/zendesk-chat/samples
+ * (see API.md, "Data quirks"). Per-resource generators live in data/.
+ *
+ * Data changes between runs (`editChats`, `addBans`, ...) are deterministic
+ * given the seed and the sequence of calls, stamped after every existing
+ * record and never after the real current time.
  */
 import { Rng } from './random.js'
-import { CITIES, COMPANIES, DEPARTMENT_NAMES, FIRST_NAMES, LAST_NAMES, PLANS, SKILL_NAMES, type PlanLimit } from './vocabulary.js'
+import { COMPANIES, DEPARTMENT_NAMES, FIRST_NAMES, LAST_NAMES, SKILL_NAMES } from './vocabulary.js'
+import { Bans, type Ban, type BansPage, type IpBan, type VisitorBan } from './data/bans.js'
+import { ChatIds } from './data/chat-ids.js'
+import { ChatLayout } from './data/chat-layout.js'
+import { preview, type Chat, type ChatContext, type ChatRecord, type OfflineMessage } from './data/chat-records.js'
+import { ChatStore, type ChatPosition, type SearchField, type SearchHit } from './data/chats.js'
+import { ChangeClock, checkCount, DAY, deepFreeze, firstIndex, isoSeconds, REFERENCE_NOW, slug, type Flag } from './data/common.js'
+import {
+  buildAccount, buildAgent, buildDepartment,
+  type Account, type Agent, type AgentContext, type Department, type Owner, type PlanLimit, type RoleRef, type SkillRef,
+} from './data/people.js'
+import * as settings from './data/settings.js'
+import { Timeline, type TimelineEntry } from './data/timeline.js'
+import { triggers, type Trigger } from './data/triggers.js'
+import { visitorPoolSize, Visitors } from './data/visitors.js'
 
-export type { PlanLimit }
-
-/** `enabled` is documented as an integer but real payloads mostly send booleans. */
-export type Flag = boolean | 0 | 1
+export { isoSeconds, REFERENCE_NOW }
+export type { Account, Agent, Ban, BansPage, Chat, ChatPosition, ChatRecord, Department, Flag, IpBan, OfflineMessage }
+export type { PlanLimit, RoleRef, SearchField, SearchHit, SkillRef, TimelineEntry, Trigger, VisitorBan }
+export type { Goal, Role, RoutingSettings, Shortcut, Skill } from './data/settings.js'
+export type { HistoryEntry, Session, Visitor, WebpathEntry } from './data/chat-records.js'
 
 export interface SandboxDataOptions {
   readonly seed: number
   readonly agents: number
   readonly departments: number
+  /** Chats and offline messages over the three years before REFERENCE_NOW (default 3000). */
+  readonly chats?: number
+  /** Bans, IP and visitor (default 120). */
+  readonly bans?: number
+  /** agent_timeline entries (default 2000). */
+  readonly timeline?: number
 }
 
-export interface Account {
-  readonly account_key: string
-  readonly status: string
-  readonly create_date: string
-  readonly billing: Readonly<Record<string, string>>
-  readonly plan: Readonly<Record<string, string | number | boolean>> & { readonly max_agents: PlanLimit }
+export const DATA_DEFAULTS = { chats: 3000, bans: 120, timeline: 2000 } as const
+
+/** One page of the chats export: the records, and the position of the last one. */
+export interface ChatsExportPage {
+  readonly chats: ChatRecord[]
+  /** update_timestamp (epoch seconds) and id of the last chat; undefined when the page is empty. */
+  readonly endTime: number | undefined
+  readonly endId: string | undefined
 }
 
-export interface Department {
-  readonly id: number
-  readonly name: string
-  readonly description: string
-  readonly enabled: Flag
-  readonly members: ReadonlyArray<number>
-  readonly settings: {
-    readonly chat_enabled: boolean
-    readonly solved_ticket_reassignment_strategy: string
-    readonly support_group_id: number
-  }
+/** One page of the agent_timeline export. */
+export interface TimelinePage {
+  readonly entries: TimelineEntry[]
+  /** start_time of the last entry in epoch microseconds; undefined when the page is empty. */
+  readonly endMicros: number | undefined
 }
 
-export interface Agent {
-  readonly id: number
-  readonly email: string
-  readonly display_name: string
-  readonly first_name: string
-  readonly last_name: string
-  readonly enabled: Flag
-  readonly role_id: number
-  readonly roles: { readonly administrator: boolean; readonly owner: boolean }
-  readonly departments: ReadonlyArray<number>
-  readonly enabled_departments: ReadonlyArray<number>
-  readonly skills: ReadonlyArray<number>
-  readonly create_date: string
-  readonly last_login: string | null
-  readonly login_count: number
+/** A search result as `chats/search` lists it (without `url`, which needs the server's address). */
+export interface SearchResult {
+  readonly id: string
+  readonly type: ChatRecord['type']
+  readonly timestamp: string
+  readonly preview: string
 }
-
-/** A role an agent's `role_id` points to (the roles resource will serve these). */
-export interface RoleRef {
-  readonly id: number
-  readonly name: string
-  readonly administrator: boolean
-}
-
-/** A skill an agent's `skills` points to (the skills resource will serve these). */
-export interface SkillRef {
-  readonly id: number
-  readonly name: string
-}
-
-const DAY = 86_400
-/** Fixed "now" for generated history: wall-clock time would break byte-identical output. */
-const REFERENCE_NOW = Date.UTC(2024, 5, 1) / 1000
 
 /** Agent ids look like the real ones (12 digits, near 360000000000). */
 const AGENT_ID_BASE = 360_000_000_000
@@ -85,40 +81,6 @@ const DEPARTMENT_ID_SLOT = 250_000_000
 const SKILL_ID_BASE = 1_000_000
 const SKILL_ID_SLOT = 1_000_000
 
-/** How often a record carries `enabled` as 0/1 instead of a boolean. */
-const INTEGER_FLAG_RATE = 0.06
-/** How often an invited agent has never logged in (`last_login: null`). */
-const NEVER_LOGGED_IN_RATE = 0.1
-
-/** Seconds since the epoch to the API's format: second precision, `Z`. */
-export function isoSeconds(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
-}
-
-/** Most records say true/false; a few say 1/0 like the documentation. */
-function flag(rng: Rng, value: boolean): Flag {
-  return rng.chance(INTEGER_FLAG_RATE) ? (value ? 1 : 0) : value
-}
-
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
-}
-
-/** Objects handed out are shared with the cache; freezing stops callers corrupting it. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const inner of Object.values(value)) deepFreeze(inner)
-  }
-  return value
-}
-
-function checkCount(name: string, value: number, min: number): void {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new RangeError(`sandbox: ${name} must be an integer >= ${min}, got ${value}`)
-  }
-}
-
 export class SandboxData {
   readonly seed: number
   readonly account: Account
@@ -128,18 +90,34 @@ export class SandboxData {
   private readonly accountCreated: number
   private readonly agentIdBase: number
   private readonly departmentIdBase: number
-  private readonly owner: { first: string; last: string; email: string }
+  private readonly owner: Owner
+  private readonly agentContext: AgentContext
+  private readonly site: string
+  private readonly initialAgents: number
   private readonly agentCache: Agent[] = []
   private agentTotal: number
-  /** Department members depend on every agent; rebuilt when agents are added. */
+  /** Department members and skill members depend on every agent; rebuilt when agents are added. */
   private departmentCache: ReadonlyArray<Department> | undefined
+  private skillCache: ReadonlyArray<settings.Skill> | undefined
+  private readonly clock = new ChangeClock(REFERENCE_NOW)
+  private readonly chatStore: ChatStore
+  private readonly chatLayout: ChatLayout
+  private readonly banStore: Bans
+  private readonly timeline: Timeline
 
   constructor(options: SandboxDataOptions) {
     if (!Number.isSafeInteger(options.seed)) throw new RangeError(`sandbox: seed must be an integer, got ${options.seed}`)
     checkCount('agents', options.agents, 1) // one of them is the owner
     checkCount('departments', options.departments, 0)
+    const chats = options.chats ?? DATA_DEFAULTS.chats
+    const bans = options.bans ?? DATA_DEFAULTS.bans
+    const timeline = options.timeline ?? DATA_DEFAULTS.timeline
+    checkCount('chats', chats, 0, 50_000_000)
+    checkCount('bans', bans, 0, 10_000_000)
+    checkCount('timeline', timeline, 0, 50_000_000)
     this.seed = options.seed
     this.agentTotal = options.agents
+    this.initialAgents = options.agents
 
     const rng = Rng.derive(this.seed, 'account')
     this.accountCreated = Date.UTC(2018, 0, 1) / 1000 + rng.int(0, 3 * 365 * DAY)
@@ -149,7 +127,8 @@ export class SandboxData {
     const first = rng.pick(FIRST_NAMES)
     const last = rng.pick(LAST_NAMES)
     this.owner = { first, last, email: `${slug(first)}.${slug(last)}@${slug(company)}.example` }
-    this.account = deepFreeze(this.buildAccount(rng, company))
+    this.site = `https://www.${slug(company)}.example/`
+    this.account = deepFreeze(buildAccount(rng, this.owner, company, this.accountCreated, this.agentTotal))
     this.departmentIds = Array.from({ length: options.departments }, (_, i) => this.departmentId(i))
 
     const roleBase = 360_002_800_000 + Rng.derive(this.seed, 'roles').int(0, 99_999) * 10
@@ -164,6 +143,16 @@ export class SandboxData {
         name,
       })),
     )
+
+    const { seed, accountCreated, owner, roles, skills, departmentIds } = this
+    this.agentContext = { seed, accountCreated, owner, roles, skills, departmentIds, agentId: (i) => this.agentId(i) }
+
+    const visitors = new Visitors(this.seed)
+    const visitorPool = visitorPoolSize(chats)
+    this.chatLayout = new ChatLayout(this.seed, chats)
+    this.chatStore = new ChatStore(this.chatContext(visitors, visitorPool), this.clock)
+    this.banStore = new Bans(this.seed, bans, visitors, visitorPool, this.accountCreated)
+    this.timeline = new Timeline(this.seed, timeline, this.initialAgents, (i) => this.agentId(i))
   }
 
   /** Number of agents now (grows with `addAgents`). */
@@ -187,7 +176,7 @@ export class SandboxData {
     }
     let cached = this.agentCache[index]
     if (cached === undefined) {
-      cached = deepFreeze(this.buildAgent(index))
+      cached = deepFreeze(buildAgent(this.agentContext, index))
       this.agentCache[index] = cached
     }
     return cached
@@ -201,13 +190,7 @@ export class SandboxData {
   /** `GET agents?since_id=&limit=`: agents with id >= sinceId (inclusive), ascending, at most `limit`. */
   agentsSince(sinceId: number, limit: number): Agent[] {
     // Ids grow with the index, so binary-search the first index at or above sinceId.
-    let lo = 0
-    let hi = this.agentTotal
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.agentId(mid) < sinceId) lo = mid + 1
-      else hi = mid
-    }
+    const lo = firstIndex(0, this.agentTotal, (i) => this.agentId(i) >= sinceId)
     const end = Math.min(this.agentTotal, lo + Math.max(0, limit))
     const page: Agent[] = []
     for (let i = lo; i < end; i++) page.push(this.agent(i))
@@ -228,6 +211,7 @@ export class SandboxData {
     const from = this.agentTotal
     this.agentTotal += n
     this.departmentCache = undefined
+    this.skillCache = undefined
     return Array.from({ length: n }, (_, k) => this.agent(from + k))
   }
 
@@ -244,118 +228,202 @@ export class SandboxData {
         }
       }
       this.departmentCache = deepFreeze(
-        this.departmentIds.map((_, i) => this.buildDepartment(i, members)),
+        this.departmentIds.map((id, i) => buildDepartment(this.seed, i, id, this.departmentName(i), members.get(id) ?? [])),
       )
     }
     return this.departmentCache
   }
 
-  private buildAccount(rng: Rng, company: string): Account {
-    const plan = rng.pick(PLANS)
-    const place = rng.pick(CITIES)
-    return {
-      account_key: rng.string(32, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'),
-      status: 'active',
-      create_date: isoSeconds(this.accountCreated),
-      billing: {
-        first_name: this.owner.first,
-        last_name: this.owner.last,
-        email: this.owner.email,
-        company,
-        address1: `${rng.int(1, 999)} Market Street`,
-        address2: '',
-        city: place.city,
-        state: place.state,
-        postal_code: place.postal_code,
-        country_code: place.country_code,
-        additional_info: '',
-      },
-      plan: {
-        name: plan.name,
-        short_desc: plan.short_desc,
-        long_desc: plan.long_desc,
-        price: plan.price,
-        // Paid seats: a round number at or above the agents generated at start.
-        max_agents: Math.ceil((this.agentTotal * 1.2) / 5) * 5,
-        max_departments: plan.max_departments,
-        max_concurrent_chats: plan.max_concurrent_chats,
-        max_history_search_days: plan.max_history_search_days,
-        max_basic_triggers: plan.max_basic_triggers,
-        max_advanced_triggers: plan.max_advanced_triggers,
-        goals: plan.goals,
-        sla: plan.sla,
-        widget_customization: 'full',
-        file_upload: true,
-        operating_hours: true,
-        ip_restriction: true,
-        integrations: true,
-        analytics: true,
-        email_reports: true,
-        daily_reports: true,
-        chat_reports: true,
-        agent_reports: true,
-        agent_leaderboard: true,
-        rest_api: true,
-        monitoring: true,
-        unbranding: true,
-        high_load: true,
-        support: true,
-      },
-    }
+  // --- settings resources -------------------------------------------------
+
+  /** `GET goals`. */
+  goals(): settings.Goal[] {
+    return settings.goals(this.settingsContext())
   }
 
-  private buildAgent(index: number): Agent {
-    const rng = Rng.derive(this.seed, 'agent', index)
-    const isOwner = index === 0
-    // Agents join in id order, about one a day after the account was opened.
-    const created = isOwner ? this.accountCreated : this.accountCreated + index * DAY + rng.int(0, DAY - 1)
-    const first = isOwner ? this.owner.first : rng.pick(FIRST_NAMES)
-    const last = isOwner ? this.owner.last : rng.chance(0.05) ? '' : rng.pick(LAST_NAMES)
-    const email = isOwner ? this.owner.email : `${slug(first)}.${slug(last || 'agent')}${index}@${this.owner.email.split('@')[1]}`
-    const administrator = isOwner || rng.chance(0.1)
-    const enabled = isOwner || rng.chance(0.9)
-    const roleId = administrator ? this.roles[0].id : rng.pick(this.roles.slice(1)).id
-
-    const departments = rng.sample(this.departmentIds, rng.chance(0.1) ? 0 : rng.int(1, 3))
-    const neverLoggedIn = !isOwner && rng.chance(NEVER_LOGGED_IN_RATE)
-    const lastLogin = created + rng.int(60, Math.max(60, REFERENCE_NOW - created))
-
-    return {
-      id: this.agentId(index),
-      email,
-      display_name: rng.chance(0.15) && last !== '' ? `${first} ${last.charAt(0)}.` : `${first} ${last}`.trim(),
-      first_name: first,
-      last_name: last,
-      enabled: flag(rng, enabled),
-      role_id: roleId,
-      roles: { administrator, owner: isOwner },
-      departments,
-      enabled_departments: departments.filter(() => rng.chance(0.85)),
-      skills: rng.sample(this.skills, rng.int(0, 3)).map((s) => s.id),
-      create_date: isoSeconds(created),
-      last_login: neverLoggedIn ? null : isoSeconds(lastLogin),
-      login_count: neverLoggedIn ? 0 : rng.int(1, 1500),
-    }
+  /** `GET roles`: the roles agents' `role_id` points to, with their members counted. */
+  roleRecords(): settings.Role[] {
+    return settings.roles(this.settingsContext())
   }
 
-  private buildDepartment(index: number, members: ReadonlyMap<number, number[]>): Department {
-    const rng = Rng.derive(this.seed, 'department', index)
-    const id = this.departmentId(index)
+  /** `GET skills`: the skills agents list, with their members. */
+  skillRecords(): ReadonlyArray<settings.Skill> {
+    this.skillCache ??= deepFreeze(settings.skills(this.settingsContext()))
+    return this.skillCache
+  }
+
+  /** `GET shortcuts`. */
+  shortcuts(): settings.Shortcut[] {
+    return settings.shortcuts(this.settingsContext())
+  }
+
+  /** `GET triggers`. */
+  triggers(): Trigger[] {
+    return triggers({ seed: this.seed, departmentIds: this.departmentIds, skillIds: this.skills.map((s) => s.id), site: this.site })
+  }
+
+  /** `GET routing_settings/account` (the object inside `data`). */
+  routingSettings(): settings.RoutingSettings {
+    return settings.routingSettings(this.settingsContext())
+  }
+
+  // --- bans ----------------------------------------------------------------
+
+  get banCount(): number {
+    return this.banStore.count
+  }
+
+  /** Highest ban id now (undefined without bans). */
+  maxBanId(): number | undefined {
+    return this.banStore.maxId()
+  }
+
+  /** `GET bans?since_id=&limit=`: the first `limit` bans with id >= sinceId over both kinds, split by kind. */
+  bansSince(sinceId: number, limit: number): BansPage {
+    const page: { ip_address: IpBan[]; visitor: VisitorBan[] } = { ip_address: [], visitor: [] }
+    for (const ban of this.banStore.since(sinceId, limit)) {
+      if (ban.type === 'ip_address') page.ip_address.push(ban)
+      else page.visitor.push(ban)
+    }
+    return page
+  }
+
+  /** Every ban, ascending by id (both kinds). */
+  allBans(): Ban[] {
+    return this.banStore.all()
+  }
+
+  /** `n` new bans above the max id, alternating IP / visitor, created after every earlier change. */
+  addBans(n: number): number[] {
+    return this.banStore.add(n, this.clock).map((b) => b.id)
+  }
+
+  // --- agent timeline --------------------------------------------------------
+
+  get timelineCount(): number {
+    return this.timeline.count
+  }
+
+  /** `GET incremental/agent_timeline`: entries with start_time >= startMicros (inclusive), in time order. */
+  timelineSince(startMicros: number, limit: number): TimelinePage {
+    const page = this.timeline.since(startMicros, limit)
+    return { entries: page.map((e) => e.entry), endMicros: page.at(-1)?.micros }
+  }
+
+  /** Every timeline entry in export order. */
+  allTimeline(): TimelineEntry[] {
+    return this.timeline.all()
+  }
+
+  /** `n` entries after the last one; returns them. */
+  addTimelineEntries(n: number): TimelineEntry[] {
+    return this.timeline.add(n, this.clock)
+  }
+
+  // --- chats -------------------------------------------------------------
+
+  /** Chats and offline messages now (deleted ones included). */
+  get chatCount(): number {
+    return this.chatStore.count
+  }
+
+  /**
+   * `GET incremental/chats`: chats ordered by (update_timestamp, id), id as a
+   * string, from update_timestamp >= startTime; with startId, chats updated at
+   * exactly startTime only when their id > startId.
+   */
+  exportChats(startTime: number, startId: string | undefined, limit: number): ChatsExportPage {
+    const positions = this.chatStore.positions(startTime, startId, limit)
+    const last = positions.at(-1)
+    return { chats: positions.map((p) => this.chatStore.record(p.index)), endTime: last?.update, endId: last?.id }
+  }
+
+  /** Every chat as served now, in export order (builds them all: meant for tests). */
+  allChats(): ChatRecord[] {
+    return this.chatStore.all()
+  }
+
+  /** The chat with this id as served now, deleted or not; undefined if there is none. */
+  chatById(id: string): ChatRecord | undefined {
+    const index = this.chatStore.indexOf(id)
+    return index === undefined ? undefined : this.chatStore.record(index)
+  }
+
+  /** `GET chats?ids=`: the chats found, deleted ones left out (as the API no longer serves them). */
+  chatsByIds(ids: ReadonlyArray<string>): Record<string, ChatRecord> {
+    const docs: Record<string, ChatRecord> = {}
+    for (const id of ids) {
+      const chat = this.chatById(id)
+      if (chat !== undefined && !chat.deleted) docs[id] = chat
+    }
+    return docs
+  }
+
+  /** `GET chats/search`: chats of one type whose field lies in [from, to] (epoch seconds, inclusive), not deleted. */
+  searchChats(type: ChatRecord['type'], field: SearchField, from: number, to: number): SearchHit[] {
+    return this.chatStore.search(type, field, from, to)
+  }
+
+  /** The result entries for some hits of `searchChats`. */
+  searchResults(hits: ReadonlyArray<SearchHit>): SearchResult[] {
+    return hits.map((hit) => {
+      const chat = this.chatStore.record(hit.index)
+      return { id: chat.id, type: chat.type, timestamp: chat.timestamp, preview: preview(chat) }
+    })
+  }
+
+  /** Adds a tag or a rating to `n` chats; each moves past every existing update. Returns their ids. */
+  editChats(n: number): string[] {
+    return this.chatStore.edit(n)
+  }
+
+  /** Marks `n` chats `deleted: true`; each moves past every existing update. Returns their ids. */
+  deleteChats(n: number): string[] {
+    return this.chatStore.delete(n)
+  }
+
+  /** `n` new chats after every existing one (and their own timestamps too). Returns their ids. */
+  addChats(n: number): string[] {
+    return this.chatStore.add(n)
+  }
+
+  /**
+   * The bulk update as generated: `size` chats sharing one update_timestamp
+   * (epoch seconds): 1100 (more than an export page) from 2750 chats up, 40%
+   * of the chats below that, none below 5 chats. Edits move chats out of it.
+   */
+  get bulkUpdate(): { readonly updateTimestamp: number; readonly size: number } | undefined {
+    const c = this.chatLayout.cluster
+    return c === undefined ? undefined : { updateTimestamp: c.time, size: c.to - c.from }
+  }
+
+  /** The latest time any record carries (epoch seconds): REFERENCE_NOW until data changes. */
+  get latestChange(): number {
+    return this.clock.now
+  }
+
+  private departmentName(index: number): string {
     const base = DEPARTMENT_NAMES[index % DEPARTMENT_NAMES.length]
     const round = Math.floor(index / DEPARTMENT_NAMES.length)
-    const name = round === 0 ? base : `${base} ${round + 1}`
+    return round === 0 ? `${base}` : `${base} ${round + 1}`
+  }
+
+  private settingsContext(): settings.SettingsContext {
+    return { seed: this.seed, roles: this.roles, skills: this.skills, agents: this.agents(), departmentIds: this.departmentIds, site: this.site }
+  }
+
+  private chatContext(visitors: Visitors, visitorPool: number): ChatContext {
+    const departments = this.departmentIds.map((id, i) => ({ id, name: this.departmentName(i) }))
     return {
-      id,
-      name,
-      description: rng.chance(0.2) ? '' : `Chats about ${name.toLowerCase()}`,
-      enabled: flag(rng, rng.chance(0.9)),
-      members: members.get(id) ?? [],
-      settings: {
-        chat_enabled: rng.chance(0.85),
-        solved_ticket_reassignment_strategy: '',
-        // Chat departments are Support groups: the real sample has the same number in both.
-        support_group_id: id,
-      },
+      seed: this.seed,
+      layout: this.chatLayout,
+      ids: new ChatIds(this.seed),
+      visitors,
+      visitorPool,
+      agentsJoinedBy: (t) => Math.min(this.initialAgents, Math.max(1, Math.floor((t - this.accountCreated) / DAY))),
+      agent: (i) => this.agent(i),
+      departments,
+      site: this.site,
     }
   }
 }

@@ -8,7 +8,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { SandboxData } from './data.js'
+import { DATA_DEFAULTS, SandboxData } from './data.js'
+import { badRequest, DESCRIPTIONS, error, notFound, type Reply, type RouteContext } from './reply.js'
+import { findRoute } from './routes.js'
+
+export { AGENTS_MAX_LIMIT, BANS_DEFAULT_LIMIT, BANS_MAX_LIMIT } from './routes.js'
+export { EXPORT_MAX_LIMIT } from './routes-export.js'
+export { SEARCH_MAX_PAGE, SEARCH_PAGE_SIZE } from './routes-search.js'
 
 export interface SandboxOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -18,6 +24,12 @@ export interface SandboxOptions {
   readonly token?: string
   readonly agents?: number
   readonly departments?: number
+  /** Chats and offline messages over three years (default 3000). */
+  readonly chats?: number
+  /** Bans, IP and visitor (default 120). */
+  readonly bans?: number
+  /** agent_timeline entries (default 2000). */
+  readonly timeline?: number
 }
 
 export interface RequestLogEntry {
@@ -46,79 +58,22 @@ export const SANDBOX_DEFAULTS = {
   token: 'sandbox-token',
   agents: 250,
   departments: 8,
+  ...DATA_DEFAULTS,
 } as const
 
 /** The only address the sandbox binds to. */
 export const SANDBOX_HOST = '127.0.0.1'
 export const API_PREFIX = '/api/v2/chat/'
 
-/** `since_id` paging: the agents endpoint caps `limit` at 100 (API.md). */
-export const AGENTS_MAX_LIMIT = 100
-
-/** What a route answers: a status and a JSON body. */
-interface Reply {
-  readonly status: number
-  readonly body: unknown
-}
-
-type Handler = (query: URLSearchParams, data: SandboxData) => Reply
-
-/**
- * The error descriptions are werkzeug's (Flask) defaults: the real API's 401
- * text is werkzeug's, so its other generic errors are assumed to match too.
- */
-const DESCRIPTIONS = {
-  badRequest: 'The browser (or proxy) sent a request that this server could not understand.',
-  unauthorized: 'The server could not verify that you are authorized to access the requested resource',
-  notFound:
-    'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
-  methodNotAllowed: 'The method is not allowed for the requested URL.',
-  internal:
-    'The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.',
-} as const
-
-const ok = (body: unknown): Reply => ({ status: 200, body })
-const error = (status: number, name: string, description: string): Reply => ({
-  status,
-  body: { error: name, description },
-})
-const badRequest = (description: string = DESCRIPTIONS.badRequest): Reply => error(400, 'Bad Request', description)
-
-const INTEGER = /^-?\d+$/
-
-/** A query parameter as an integer: `fallback` when absent, undefined when malformed. */
-function integerParam(query: URLSearchParams, name: string, fallback: number): number | undefined {
-  const raw = query.get(name)
-  if (raw === null) return fallback
-  return INTEGER.test(raw) ? Number(raw) : undefined
-}
-
-function agents(query: URLSearchParams, data: SandboxData): Reply {
-  const limit = integerParam(query, 'limit', AGENTS_MAX_LIMIT)
-  if (limit === undefined || limit < 1 || limit > AGENTS_MAX_LIMIT) {
-    return badRequest(`limit must be an integer from 1 to ${AGENTS_MAX_LIMIT}`)
-  }
-  const sinceId = integerParam(query, 'since_id', 0)
-  if (sinceId === undefined) return badRequest('since_id must be an integer')
-  return ok(data.agentsSince(sinceId, limit))
-}
-
-/** Path under `/api/v2/chat/` → handler. A new resource is one entry here. */
-const ROUTES: ReadonlyMap<string, Handler> = new Map<string, Handler>([
-  ['account', (_query, data) => ok(data.account)],
-  ['departments', (_query, data) => ok(data.departments())],
-  ['agents', agents],
-])
-
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
-function route(req: IncomingMessage, url: URL, token: string, data: SandboxData): Reply {
+function route(req: IncomingMessage, url: URL, token: string, ctx: RouteContext): Reply {
   const match = BEARER.exec(req.headers.authorization ?? '')
   if (match === null || match[1] !== token) return error(401, 'Unauthorized', DESCRIPTIONS.unauthorized)
-  const handler = url.pathname.startsWith(API_PREFIX) ? ROUTES.get(url.pathname.slice(API_PREFIX.length)) : undefined
-  if (handler === undefined) return error(404, 'Not Found', DESCRIPTIONS.notFound)
+  const handler = url.pathname.startsWith(API_PREFIX) ? findRoute(url.pathname.slice(API_PREFIX.length)) : undefined
+  if (handler === undefined) return notFound()
   if (req.method !== 'GET') return error(405, 'Method Not Allowed', DESCRIPTIONS.methodNotAllowed)
-  return handler(url.searchParams, data)
+  return handler(url.searchParams, ctx)
 }
 
 function send(res: ServerResponse, reply: Reply): void {
@@ -145,8 +100,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seed: options.seed ?? SANDBOX_DEFAULTS.seed,
     agents: options.agents ?? SANDBOX_DEFAULTS.agents,
     departments: options.departments ?? SANDBOX_DEFAULTS.departments,
+    chats: options.chats ?? SANDBOX_DEFAULTS.chats,
+    bans: options.bans ?? SANDBOX_DEFAULTS.bans,
+    timeline: options.timeline ?? SANDBOX_DEFAULTS.timeline,
   })
   const requestLog: RequestLogEntry[] = []
+  // Routes need the base URL, known once listening; nothing is served before that.
+  let ctx: RouteContext = { data, baseUrl: '', nowMillis: () => Date.now() }
 
   const server = createServer((req, res) => {
     req.resume() // bodies are never read; drain them so keep-alive connections stay usable
@@ -154,7 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let reply: Reply
     try {
       url = new URL(req.url ?? '/', `http://${SANDBOX_HOST}`)
-      reply = route(req, url, token, data)
+      reply = route(req, url, token, ctx)
     } catch {
       reply = url === undefined ? badRequest() : error(500, 'Internal Server Error', DESCRIPTIONS.internal)
     }
@@ -175,6 +135,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     })
   })
   const port = (server.address() as AddressInfo).port
+  const baseUrl = `http://${SANDBOX_HOST}:${port}${API_PREFIX.slice(0, -1)}`
+  ctx = { data, baseUrl, nowMillis: () => Date.now() }
 
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
@@ -185,5 +147,5 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return closing
   }
 
-  return { baseUrl: `http://${SANDBOX_HOST}:${port}${API_PREFIX.slice(0, -1)}`, port, token, data, requestLog, close }
+  return { baseUrl, port, token, data, requestLog, close }
 }

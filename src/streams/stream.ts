@@ -13,6 +13,15 @@ export type RecordsAt =
   | { readonly kind: 'body' }
   /** The body is an array of records (agents, departments). */
   | { readonly kind: 'array' }
+  /** The one record is under a field of the body (`{"data": {...}}`). */
+  | { readonly kind: 'objectIn'; readonly field: string }
+  /** The records are an array under a field of the body (exports). */
+  | { readonly kind: 'arrayIn'; readonly field: string }
+  /**
+   * The records are spread over several arrays, one per kind (bans); each
+   * record gets `tagField` set to its array's name when it does not say.
+   */
+  | { readonly kind: 'groups'; readonly fields: readonly string[]; readonly tagField: string }
 
 /** How the next request follows from the last page. */
 export type Paging =
@@ -27,9 +36,25 @@ export type Paging =
       readonly idField: string
       readonly limit: (config: Config) => number
     }
+  /**
+   * Incremental export: `?start_time=T&limit=L&fields=...`, then follow the
+   * response's `next_page` (which carries `start_time` and, for chats, the
+   * `start_id` tie-break) until a page holds fewer than `limit` records.
+   */
+  | {
+      readonly kind: 'export'
+      /** The unit of `start_time`: chats count seconds, agent_timeline microseconds. */
+      readonly timeUnit: 'seconds' | 'microseconds'
+      readonly fields: string
+      readonly limit: number
+    }
 
 /** What kind of value a bookmark is, so the engine knows how to read, compare and resume from it. */
-export type BookmarkKind = 'integer'
+export type BookmarkKind =
+  /** An id: resume strictly after it. */
+  | 'integer'
+  /** An RFC 3339 timestamp: resume at it (the boundary record comes again). */
+  | 'datetime'
 
 export type Replication =
   | { readonly method: 'FULL_TABLE' }
@@ -48,6 +73,11 @@ export interface StreamDef {
   readonly records: RecordsAt
   /** One line for `about` and the README. */
   readonly description: string
+  /**
+   * Statuses that mean "this account has no such resource" rather than a
+   * failure: the stream is skipped with a warning giving `reason`.
+   */
+  readonly skipOn?: { readonly statuses: readonly number[]; readonly reason: string }
 }
 
 export const fullTable: Replication = { method: 'FULL_TABLE' }
@@ -60,3 +90,12 @@ export const noPaging: Paging = { kind: 'none' }
 export const sinceId = (idField: string, limit: (config: Config) => number): Paging => ({ kind: 'sinceId', idField, limit })
 export const wholeBody: RecordsAt = { kind: 'body' }
 export const eachElement: RecordsAt = { kind: 'array' }
+export const objectIn = (field: string): RecordsAt => ({ kind: 'objectIn', field })
+export const arrayIn = (field: string): RecordsAt => ({ kind: 'arrayIn', field })
+export const groups = (fields: readonly string[], tagField: string): RecordsAt => ({ kind: 'groups', fields, tagField })
+export const exportPaging = (timeUnit: 'seconds' | 'microseconds', fields: string): Paging => ({
+  kind: 'export',
+  timeUnit,
+  fields,
+  limit: 1000,
+})

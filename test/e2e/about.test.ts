@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import { describeRun, PACKAGE_VERSION, tap, zchat, type RunResult } from '../support/cli.js'
+import { ALL_STREAMS } from '../support/sandbox.js'
 import { compile, newAjv, type JsonObject } from '../support/singer.js'
 
 const SETTINGS = [
@@ -11,7 +12,7 @@ const SETTINGS = [
   'request_timeout_seconds',
   'agents_page_limit',
 ]
-const STREAMS = ['account', 'agents', 'departments']
+const STREAMS = ALL_STREAMS
 
 interface AboutJson {
   name: unknown

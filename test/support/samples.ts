@@ -14,3 +14,23 @@ export const airbyteRecords = (stream: string): unknown[] =>
     .map((line) => JSON.parse(line) as { stream: string; data: unknown })
     .filter((r) => r.stream === stream)
     .map((r) => r.data)
+
+/**
+ * Every real record per stream, as the API sends it (bans as one element of
+ * either array). zenpy's `roles` sample is an agent's `roles` object, not a
+ * role, and its search result belongs to the search API: neither is a record.
+ */
+export const SAMPLES: Readonly<Record<string, readonly unknown[]>> = {
+  account: [zenpySample('2017-account'), ...airbyteRecords('account')],
+  agents: [zenpySample('2017-agent'), ...airbyteRecords('agents')],
+  agent_timeline: [zenpySample('2022-agent_timeline'), ...airbyteRecords('agent_timeline')],
+  bans: [...(zenpySample('2017-ban') as { visitor: unknown[] }).visitor, ...airbyteRecords('bans')],
+  chats: [zenpySample('2017-chat'), zenpySample('2017-offline_message'), ...airbyteRecords('chats')],
+  departments: [zenpySample('2017-department'), ...airbyteRecords('departments')],
+  goals: [zenpySample('2017-goal'), ...airbyteRecords('goals')],
+  roles: airbyteRecords('roles'),
+  routing_settings: airbyteRecords('routing_settings'),
+  shortcuts: [zenpySample('2017-shortcut'), ...airbyteRecords('shortcuts')],
+  skills: airbyteRecords('skills'),
+  triggers: [zenpySample('2017-trigger'), ...airbyteRecords('triggers')],
+}

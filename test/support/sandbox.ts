@@ -1,5 +1,5 @@
 /** A sandbox for one e2e test file, and configs that point the tap at it. */
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js'
+import { sandboxTapConfig, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js'
 
 export type { Sandbox }
 
@@ -20,7 +20,26 @@ export const useSandbox = (options: SandboxOptions = {}): (() => Sandbox) => {
 
 /** A config that points at the sandbox with its token. */
 export const sandboxConfig = (sandbox: Sandbox, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  access_token: sandbox.token,
-  base_url: sandbox.baseUrl,
+  ...sandboxTapConfig(sandbox),
   ...extra,
 })
+
+/** Every stream zchat has, sorted by name, as the helpers that list streams sort them. */
+export const ALL_STREAMS = [
+  'account',
+  'agent_timeline',
+  'agents',
+  'bans',
+  'chats',
+  'departments',
+  'goals',
+  'roles',
+  'routing_settings',
+  'shortcuts',
+  'skills',
+  'triggers',
+]
+
+/** Key properties of a stream, by the table. */
+export const keyOf = (stream: string): string[] =>
+  stream === 'account' ? ['account_key'] : stream === 'agent_timeline' ? ['agent_id', 'start_time'] : stream === 'routing_settings' ? [] : ['id']

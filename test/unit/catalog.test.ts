@@ -4,6 +4,8 @@ import { discover, selectStreams, type SelectedStream } from '../../src/engine/c
 import { STREAMS } from '../../src/streams/index.js'
 import { accepted, refusedWith } from '../support/either.js'
 
+const ALL = STREAMS.map((s) => s.name)
+
 /** The discovered catalog, as a user would edit it: a deep, mutable copy. */
 const editable = (): CatalogFile => JSON.parse(JSON.stringify(discover(STREAMS))) as CatalogFile
 
@@ -20,7 +22,20 @@ describe('discovered catalog', () => {
   const catalog = discover(STREAMS)
 
   it('has one entry per stream with key, replication and breadcrumb metadata', () => {
-    expect(catalog.streams.map((s) => s.tap_stream_id)).to.deep.equal(['account', 'agents', 'departments'])
+    expect(catalog.streams.map((s) => s.tap_stream_id)).to.deep.equal([
+      'account',
+      'agents',
+      'agent_timeline',
+      'bans',
+      'chats',
+      'departments',
+      'goals',
+      'roles',
+      'routing_settings',
+      'shortcuts',
+      'skills',
+      'triggers',
+    ])
     const agents = catalog.streams.find((s) => s.stream === 'agents')!
     expect(agents.key_properties).to.deep.equal(['id'])
     expect(agents.replication_method).to.equal('INCREMENTAL')
@@ -54,8 +69,8 @@ describe('discovered catalog', () => {
 describe('selection', () => {
   it('the discovered catalog as it is selects everything', () => {
     const selected = select(editable())
-    expect(selected.map((s) => s.def.name)).to.deep.equal(['account', 'agents', 'departments'])
-    expect(selected[1]!.method).to.equal('INCREMENTAL')
+    expect(selected.map((s) => s.def.name)).to.deep.equal(ALL)
+    expect(selected.find((s) => s.def.name === 'agents')!.method).to.equal('INCREMENTAL')
   })
 
   it('deselecting a stream or a field in metadata drops it; automatic fields stay', () => {
@@ -64,8 +79,8 @@ describe('selection', () => {
     setMetadata(catalog, 'agents', ['properties', 'email'], { selected: false })
     setMetadata(catalog, 'agents', ['properties', 'id'], { selected: false })
     const selected = select(catalog)
-    expect(selected.map((s) => s.def.name)).to.deep.equal(['account', 'agents'])
-    const agents = selected[1]!
+    expect(selected.map((s) => s.def.name)).to.deep.equal(ALL.filter((n) => n !== 'departments'))
+    const agents = selected.find((s) => s.def.name === 'agents')!
     expect(agents.properties).to.include('id').and.not.include('email')
     expect(Object.keys(agents.schema.properties as object)).to.deep.equal(agents.properties)
     expect(agents.schema.required).to.deep.equal(['id'])
@@ -76,19 +91,19 @@ describe('selection', () => {
     setMetadata(catalog, 'account', [], { 'selected-by-default': false })
     setMetadata(catalog, 'agents', [], { 'selected-by-default': false, selected: true })
     catalog.streams.find((s) => s.tap_stream_id === 'departments')!.selected = false
-    expect(select(catalog).map((s) => s.def.name)).to.deep.equal(['agents'])
+    expect(select(catalog).map((s) => s.def.name)).to.deep.equal(ALL.filter((n) => n !== 'account' && n !== 'departments'))
   })
 
   it('a stream missing from the catalog is not synced; order follows zchat, not the file', () => {
     const catalog = editable()
-    catalog.streams = [catalog.streams[2]!, catalog.streams[0]!]
+    catalog.streams = ['departments', 'account'].map((n) => catalog.streams.find((s) => s.tap_stream_id === n)!)
     expect(select(catalog).map((s) => s.def.name)).to.deep.equal(['account', 'departments'])
   })
 
   it('FULL_TABLE can be forced on an incremental stream, INCREMENTAL not on a full-table one', () => {
     const catalog = editable()
     catalog.streams.find((s) => s.tap_stream_id === 'agents')!.replication_method = 'FULL_TABLE'
-    expect(select(catalog)[1]!.method).to.equal('FULL_TABLE')
+    expect(select(catalog).find((s) => s.def.name === 'agents')!.method).to.equal('FULL_TABLE')
     const bad = editable()
     setMetadata(bad, 'departments', [], { 'replication-method': 'INCREMENTAL' })
     expect(refused(bad)[0]).to.match(/departments: replication method "INCREMENTAL" is not supported/)

@@ -1,0 +1,12 @@
+/** `GET incremental/agent_timeline`: one entry. `start_time` keeps its microseconds. */
+import * as t from 'io-ts'
+import { record, Timestamp } from './quirks.js'
+
+export const AgentTimelineEntry = record(
+  { agent_id: t.Int, start_time: Timestamp },
+  {
+    status: t.string,
+    duration: t.number,
+    engagement_count: t.Int,
+  },
+)

@@ -1,0 +1,185 @@
+/**
+ * A chat's `history`: who joined, said what, tagged, commented and left, with
+ * the real payload's irregularities (microsecond timestamps, `msg_id` as a
+ * string or an integer, `department_id` as an integer or a string), and the
+ * figures derived from it (`count`, `response_time`, `tags`).
+ */
+import type { Rng } from '../random.js'
+import { AGENT_GREETINGS, AGENT_LINES, CHAT_TAGS, COMMENTS, TRIGGER_MESSAGES, TRIGGER_SENDERS, VISITOR_LINES, VISITOR_OPENERS } from '../vocabulary-chat.js'
+import { isoMillisAsMicros } from './common.js'
+
+interface EntryBase {
+  readonly name: string
+  readonly timestamp: string
+  readonly channel: string
+}
+export type HistoryEntry =
+  | (EntryBase & { readonly type: 'chat.memberjoin'; readonly department_id?: number | string | null; readonly department_name?: string | null })
+  | (EntryBase & { readonly type: 'chat.msg'; readonly msg: string; readonly options: string; readonly msg_id?: string | number })
+  | (EntryBase & { readonly type: 'chat.memberleave' })
+  | (EntryBase & { readonly type: 'chat.tag'; readonly tags: string[]; readonly new_tags: string[] })
+  | (EntryBase & { readonly type: 'chat.comment'; readonly comment: string | null; readonly new_comment: string })
+
+export interface ResponseTime {
+  readonly first: number | null
+  readonly avg: number | null
+  readonly max: number | null
+}
+
+export interface Participant {
+  readonly id: number
+  readonly name: string
+}
+
+export interface ConversationInput {
+  readonly startMs: number
+  readonly endMs: number
+  readonly visitorName: string
+  readonly channel: string
+  readonly department: { readonly id: number; readonly name: string } | undefined
+  readonly agents: ReadonlyArray<Participant>
+  readonly startedBy: 'visitor' | 'agent' | 'trigger'
+}
+
+export interface Conversation {
+  readonly history: HistoryEntry[]
+  readonly count: { readonly total: number; readonly agent: number; readonly visitor: number }
+  readonly response_time: ResponseTime
+  readonly tags: string[]
+  readonly comment: string | null
+  /** Whether a trigger answered the visitor (the chat's `triggered_response`). */
+  readonly triggeredResponse: boolean
+}
+
+type Step =
+  | { kind: 'join' | 'leave'; who: 'visitor' | number }
+  | { kind: 'msg'; who: 'visitor' | 'trigger' | number }
+  | { kind: 'tag'; who: number }
+  | { kind: 'comment' }
+
+/** The order things happen in; times are assigned afterwards. */
+function plan(rng: Rng, input: ConversationInput): Step[] {
+  const missed = input.agents.length === 0
+  const steps: Step[] = []
+  let visitorMsgs = rng.int(1, 8)
+  let agentMsgs = missed ? 0 : rng.int(1, 10)
+  if (input.startedBy === 'agent') {
+    steps.push({ kind: 'join', who: 0 }, { kind: 'msg', who: 0 }, { kind: 'join', who: 'visitor' })
+    agentMsgs = Math.max(0, agentMsgs - 1)
+  } else {
+    steps.push({ kind: 'join', who: 'visitor' })
+    if (input.startedBy === 'trigger') steps.push({ kind: 'msg', who: 'trigger' })
+    steps.push({ kind: 'msg', who: 'visitor' })
+    visitorMsgs--
+    if (!missed) steps.push({ kind: 'join', who: 0 })
+  }
+  const transferAt = input.agents.length > 1 && visitorMsgs + agentMsgs > 0 ? rng.int(0, visitorMsgs + agentMsgs - 1) : -1
+  let current = 0
+  let position = 0
+  // After the agent joins, the agent speaks first.
+  let agentTurn = !missed && input.startedBy !== 'agent'
+  while (visitorMsgs + agentMsgs > 0) {
+    if (position++ === transferAt) {
+      steps.push({ kind: 'join', who: 1 }, { kind: 'leave', who: current })
+      current = 1
+    }
+    const agentSpeaks = agentMsgs > 0 && (agentTurn || visitorMsgs === 0 || rng.chance(agentMsgs / (agentMsgs + visitorMsgs)))
+    agentTurn = false
+    if (agentSpeaks) agentMsgs--
+    else visitorMsgs--
+    steps.push({ kind: 'msg', who: agentSpeaks ? current : 'visitor' })
+  }
+  if (!missed) {
+    for (let k = rng.int(0, 2); k > 0; k--) steps.push({ kind: 'tag', who: current })
+    steps.push({ kind: 'leave', who: current })
+  }
+  if (rng.chance(0.12)) steps.push({ kind: 'comment' })
+  steps.push({ kind: 'leave', who: 'visitor' })
+  return steps
+}
+
+/** Event times in ms: the opener at startMs, the visitor's leaving at endMs, the rest in between. */
+function times(rng: Rng, steps: ReadonlyArray<Step>, input: ConversationInput): number[] {
+  const opener = steps.findIndex((s) => s.kind === 'msg')
+  const middle = steps.length - opener - 2
+  const between = Array.from({ length: Math.max(0, middle) }, () => rng.int(input.startMs + 1, input.endMs - 1)).sort((a, b) => a - b)
+  const before: number[] = []
+  let ms = input.startMs
+  for (let k = 0; k < opener; k++) before.unshift((ms -= rng.int(50, 700)))
+  return [...before, input.startMs, ...between, input.endMs]
+}
+
+export function converse(rng: Rng, input: ConversationInput): Conversation {
+  const steps = plan(rng, input)
+  const at = times(rng, steps, input)
+  const msgIdAsInteger = rng.chance(0.2)
+  const departmentIdAsString = rng.chance(0.2)
+  const dept = input.department
+  const channel = input.channel
+  const history: HistoryEntry[] = []
+  const responses: number[] = []
+  let waitingSince: number | undefined
+  let visitorCount = 0
+  let agentCount = 0
+  let tags: string[] = []
+  let comment: string | null = null
+  let triggeredResponse = false
+  const nameOf = (who: 'visitor' | number): string => (who === 'visitor' ? input.visitorName : input.agents[who]!.name)
+
+  steps.forEach((step, k) => {
+    const ms = at[k]!
+    const timestamp = isoMillisAsMicros(ms)
+    if (step.kind === 'join' && step.who === 'visitor') {
+      const departmentId = dept === undefined ? null : departmentIdAsString ? String(dept.id) : dept.id
+      history.push({ name: input.visitorName, timestamp, department_name: dept?.name ?? null, type: 'chat.memberjoin', channel, department_id: departmentId })
+    } else if (step.kind === 'join' || step.kind === 'leave') {
+      history.push({ timestamp, type: step.kind === 'join' ? 'chat.memberjoin' : 'chat.memberleave', name: nameOf(step.who), channel })
+    } else if (step.kind === 'msg' && step.who === 'visitor') {
+      visitorCount++
+      waitingSince ??= ms
+      const msg = visitorCount === 1 ? rng.pick(VISITOR_OPENERS) : rng.pick(VISITOR_LINES)
+      const clientMs = ms - rng.int(100, 900)
+      history.push({ name: input.visitorName, timestamp, msg_id: msgIdAsInteger ? clientMs : String(clientMs), msg, type: 'chat.msg', options: '', channel })
+    } else if (step.kind === 'msg') {
+      agentCount++
+      const who = step.who
+      const opening = who !== 'trigger' && !history.some((h) => h.type === 'chat.msg' && h.name === nameOf(who))
+      const msg = who === 'trigger' ? rng.pick(TRIGGER_MESSAGES) : opening ? rng.pick(AGENT_GREETINGS) : rng.pick(AGENT_LINES)
+      if (who === 'trigger') triggeredResponse = true
+      else if (waitingSince !== undefined) {
+        responses.push((ms - waitingSince) / 1000)
+        waitingSince = undefined
+      }
+      history.push({ name: who === 'trigger' ? rng.pick(TRIGGER_SENDERS) : nameOf(who), timestamp, msg, type: 'chat.msg', options: '', channel })
+    } else if (step.kind === 'tag') {
+      const fresh = CHAT_TAGS.filter((t) => !tags.includes(t))
+      const next = [...tags, rng.pick(fresh)].sort()
+      history.push({ name: nameOf(step.who), tags, timestamp, new_tags: next, type: 'chat.tag', channel })
+      tags = next
+    } else {
+      comment = rng.pick(COMMENTS)
+      history.push({ comment: null, name: input.visitorName, timestamp, new_comment: comment, type: 'chat.comment', channel })
+    }
+  })
+
+  return {
+    history,
+    count: { total: visitorCount + agentCount, agent: agentCount, visitor: visitorCount },
+    response_time:
+      responses.length === 0
+        ? { first: null, avg: null, max: null }
+        : {
+            first: Math.round(responses[0]!),
+            avg: responses.reduce((a, b) => a + b, 0) / responses.length,
+            max: Math.round(Math.max(...responses)),
+          },
+    tags,
+    comment,
+    triggeredResponse,
+  }
+}
+
+/** The `chat.tag` entry an edit appends. */
+export function tagEntry(name: string, channel: string, ms: number, before: string[], after: string[]): HistoryEntry {
+  return { name, tags: before, timestamp: isoMillisAsMicros(ms), new_tags: after, type: 'chat.tag', channel }
+}

@@ -1,0 +1,58 @@
+/**
+ * The incremental exports (API.md, "Incremental export"): `incremental/chats`
+ * (start_time in epoch seconds, start_id tie-break, exclusive) and
+ * `incremental/agent_timeline` (start_time in epoch microseconds, inclusive).
+ * `next_page` is present on every page, the last one too.
+ */
+import { badRequest, limitParam, ok, type Reply, type RouteContext } from './reply.js'
+
+/** Both exports cap `limit` at 1000, which is also the default. */
+export const EXPORT_MAX_LIMIT = 1000
+
+const NON_NEGATIVE_INTEGER = /^\d+$/
+
+/** start_time: required, a non-negative integer, not after now (`unitsPerMilli` converts now). */
+function startTimeParam(query: URLSearchParams, ctx: RouteContext, unit: string, unitsPerMilli: number): number | Reply {
+  const raw = query.get('start_time')
+  if (raw === null || !NON_NEGATIVE_INTEGER.test(raw) || !Number.isSafeInteger(Number(raw))) {
+    return badRequest(`start_time is required: a whole number of ${unit} since the epoch`)
+  }
+  const startTime = Number(raw)
+  if (startTime > Math.floor(ctx.nowMillis() * unitsPerMilli)) return badRequest('start_time must not be in the future')
+  return startTime
+}
+
+export function chatsExport(query: URLSearchParams, ctx: RouteContext): Reply {
+  const startTime = startTimeParam(query, ctx, 'seconds', 1 / 1000)
+  if (typeof startTime !== 'number') return startTime
+  const limit = limitParam(query, EXPORT_MAX_LIMIT, EXPORT_MAX_LIMIT)
+  if (typeof limit !== 'number') return limit
+  const rawStartId = query.get('start_id')
+  const startId = rawStartId === null || rawStartId === '' ? undefined : rawStartId
+
+  const page = ctx.data.exportChats(startTime, startId, limit)
+  const endTime = page.endTime ?? startTime
+  // An empty page keeps the request's position, so following next_page never goes back.
+  const nextId = page.endId ?? startId
+  const next =
+    `${ctx.baseUrl}/incremental/chats?start_time=${endTime}` +
+    (nextId === undefined ? '' : `&start_id=${encodeURIComponent(nextId)}`) +
+    `&limit=${limit}&fields=chats(*)`
+  return ok({ chats: page.chats, count: page.chats.length, end_id: page.endId ?? null, end_time: endTime, next_page: next })
+}
+
+export function agentTimelineExport(query: URLSearchParams, ctx: RouteContext): Reply {
+  const startTime = startTimeParam(query, ctx, 'microseconds', 1000)
+  if (typeof startTime !== 'number') return startTime
+  const limit = limitParam(query, EXPORT_MAX_LIMIT, EXPORT_MAX_LIMIT)
+  if (typeof limit !== 'number') return limit
+
+  const page = ctx.data.timelineSince(startTime, limit)
+  const endTime = page.endMicros ?? startTime
+  return ok({
+    agent_timeline: page.entries,
+    count: page.entries.length,
+    end_time: endTime,
+    next_page: `${ctx.baseUrl}/incremental/agent_timeline?start_time=${endTime}&limit=${limit}&fields=agent_timeline(*)`,
+  })
+}

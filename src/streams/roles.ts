@@ -1,0 +1,13 @@
+import { Role } from '../codecs/role.js'
+import { eachElement, fullTable, noPaging, type StreamDef } from './stream.js'
+
+export const roles: StreamDef = {
+  name: 'roles',
+  description: 'Agent roles and their permissions.',
+  path: 'roles',
+  codec: Role,
+  keyProperties: ['id'],
+  replication: fullTable,
+  paging: noPaging,
+  records: eachElement,
+}

@@ -1,0 +1,13 @@
+import { Skill } from '../codecs/skill.js'
+import { eachElement, fullTable, noPaging, type StreamDef } from './stream.js'
+
+export const skills: StreamDef = {
+  name: 'skills',
+  description: 'Skills used for routing, with their member agents.',
+  path: 'skills',
+  codec: Skill,
+  keyProperties: ['id'],
+  replication: fullTable,
+  paging: noPaging,
+  records: eachElement,
+}

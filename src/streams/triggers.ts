@@ -1,0 +1,13 @@
+import { Trigger } from '../codecs/trigger.js'
+import { eachElement, fullTable, noPaging, type StreamDef } from './stream.js'
+
+export const triggers: StreamDef = {
+  name: 'triggers',
+  description: 'Triggers, with their definitions (event, condition, actions) kept as JSON.',
+  path: 'triggers',
+  codec: Trigger,
+  keyProperties: ['id'],
+  replication: fullTable,
+  paging: noPaging,
+  records: eachElement,
+}

@@ -1,0 +1,183 @@
+import { expect } from 'chai'
+import * as E from 'fp-ts/lib/Either.js'
+import nock from 'nock'
+import { render, type Failure } from '../../src/core/failure.js'
+import { defaultSelection } from '../../src/engine/catalog.js'
+import { emptyState, type State } from '../../src/engine/state.js'
+import { sync, type SyncResult } from '../../src/engine/sync.js'
+import { streamByName } from '../../src/streams/index.js'
+import { API, API_PATH, testEnv, type TestEnv } from '../support/env.js'
+
+const run = async (t: TestEnv, name: string, state: State = emptyState): Promise<E.Either<Failure, SyncResult>> =>
+  sync(defaultSelection([streamByName(name)!]), state)(t.env)()
+const recordsOf = (t: TestEnv) => t.messages().filter((m) => m.type === 'RECORD').map((m) => m.record!)
+const lastState = (t: TestEnv) => t.messages().filter((m) => m.type === 'STATE').at(-1)!.value
+
+/** `n` chats updated at `epochSeconds`, ids c<from>… */
+const chatsAt = (epochSeconds: number, from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `c${String(from + i).padStart(5, '0')}`,
+    type: 'chat',
+    update_timestamp: new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z'),
+  }))
+
+// The test clock says 2026-11-21T10:00:00Z; the config's start_date defaults to two years before 2026-11-21.
+const START_DATE_SECONDS = Date.parse('2024-11-21T00:00:00Z') / 1000
+const NOW_SECONDS = Date.parse('2026-11-21T10:00:00Z') / 1000
+
+describe('sync strategies', () => {
+  beforeEach(() => nock.disableNetConnect())
+  afterEach(() => {
+    nock.cleanAll()
+    nock.enableNetConnect()
+  })
+
+  describe('incremental export (chats)', () => {
+    it('starts at start_date, follows next_page, stops on a short page, bookmarks the newest update', async () => {
+      const t1 = 1_750_000_000
+      const page1 = chatsAt(t1, 0, 1000)
+      const page2 = chatsAt(t1 + 60, 1000, 3)
+      nock(API)
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: START_DATE_SECONDS, limit: 1000, fields: 'chats(*)' })
+        .reply(200, {
+          chats: page1,
+          count: 1000,
+          end_time: t1,
+          end_id: 'c00999',
+          next_page: `${API}${API_PATH}/incremental/chats?start_time=${t1}&start_id=c00999&limit=1000&fields=chats(*)`,
+        })
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: t1, start_id: 'c00999', limit: 1000, fields: 'chats(*)' })
+        .reply(200, { chats: page2, count: 3, end_time: t1 + 60, end_id: 'c01002', next_page: `${API}/ignored` })
+      const t = testEnv()
+      const result = await run(t, 'chats')
+      expect(E.isRight(result)).to.equal(true)
+      expect(recordsOf(t)).to.have.length(1003)
+      expect(lastState(t)).to.deep.equal({
+        bookmarks: { chats: { update_timestamp: new Date((t1 + 60) * 1000).toISOString().replace('.000Z', 'Z') } },
+        currently_syncing: null,
+      })
+    })
+
+    it('resumes at the bookmarked second, takes its boundary chats again, and a state bookmark beats start_date', async () => {
+      const bookmark = '2025-06-15T08:00:05Z'
+      const seconds = Date.parse(bookmark) / 1000
+      nock(API)
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: seconds, limit: 1000, fields: 'chats(*)' })
+        .reply(200, { chats: [...chatsAt(seconds, 1, 2), ...chatsAt(seconds + 1, 3, 1)], count: 3 })
+      const t = testEnv({ start_date: '2020-01-01' })
+      await run(t, 'chats', { bookmarks: { chats: { update_timestamp: bookmark } }, currently_syncing: null })
+      expect(recordsOf(t).map((r) => r.id)).to.deep.equal(['c00001', 'c00002', 'c00003'])
+    })
+
+    it('never asks for a start_time in the future: a start_date ahead of the clock is clamped to now', async () => {
+      nock(API)
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: NOW_SECONDS, limit: 1000, fields: 'chats(*)' })
+        .reply(200, { chats: [], count: 0 })
+      const t = testEnv()
+      await run(t, 'chats', { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null })
+      expect(nock.isDone()).to.equal(true)
+    })
+
+    it('a chat repeated at a page boundary (inclusive start_id) is emitted once', async () => {
+      const t1 = 1_750_000_000
+      nock(API)
+        .get(`${API_PATH}/incremental/chats`)
+        .query(true)
+        .reply(200, { chats: chatsAt(t1, 0, 1000), count: 1000, next_page: `${API}${API_PATH}/incremental/chats?start_time=${t1}&start_id=c00999&limit=1000` })
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: t1, start_id: 'c00999', limit: 1000 })
+        .reply(200, { chats: chatsAt(t1, 999, 2), count: 2 })
+      const t = testEnv()
+      await run(t, 'chats')
+      const ids = recordsOf(t).map((r) => r.id)
+      expect(ids).to.have.length(1001)
+      expect(new Set(ids).size).to.equal(1001)
+    })
+
+    it('a full page that would be asked for again moves on instead of looping', async () => {
+      const t1 = 1_750_000_000
+      const same = `${API}${API_PATH}/incremental/chats?start_time=${t1}&limit=1000&fields=chats(*)`
+      nock(API)
+        .get(`${API_PATH}/incremental/chats`).query({ start_time: START_DATE_SECONDS, limit: 1000, fields: 'chats(*)' })
+        .reply(200, { chats: chatsAt(t1, 0, 1000), count: 1000, next_page: same })
+        .get(`${API_PATH}/incremental/chats`).query({ start_time: t1, limit: 1000, fields: 'chats(*)' })
+        .reply(200, { chats: chatsAt(t1, 0, 1000), count: 1000, next_page: same })
+        .get(`${API_PATH}/incremental/chats`).query({ start_time: t1 + 1, limit: 1000, fields: 'chats(*)' })
+        .reply(200, { chats: [], count: 0 })
+      const t = testEnv()
+      const result = await run(t, 'chats')
+      expect(E.isRight(result)).to.equal(true)
+      expect(t.logs.some((l) => l.startsWith('WARN stream chats: a full page all at start_time'))).to.equal(true)
+    })
+  })
+
+  it('agent_timeline pages in microseconds and keeps them in its bookmark', async () => {
+    const entries = [
+      { agent_id: 7, start_time: '2025-01-01T00:00:00.147584Z', status: 'online', duration: 1.5, engagement_count: 0 },
+      { agent_id: 8, start_time: '2025-01-01T00:00:00.147585Z', status: 'away', duration: 2, engagement_count: 1 },
+    ]
+    nock(API)
+      .get(`${API_PATH}/incremental/agent_timeline`)
+      .query({ start_time: Date.parse('2025-01-01T00:00:00Z') * 1000 + 147584, limit: 1000, fields: 'agent_timeline(*)' })
+      .reply(200, { agent_timeline: entries, count: 2 })
+    const t = testEnv()
+    await run(t, 'agent_timeline', { bookmarks: { agent_timeline: { start_time: '2025-01-01T00:00:00.147584Z' } }, currently_syncing: null })
+    // The boundary entry comes again (inclusive start); the bookmark keeps every digit.
+    expect(recordsOf(t).map((r) => r.agent_id)).to.deep.equal([7, 8])
+    expect(lastState(t)).to.deep.include({ bookmarks: { agent_timeline: { start_time: '2025-01-01T00:00:00.147585Z' } } })
+  })
+
+  it('agent_timeline: entries sharing the boundary instant, sent again by the inclusive next page, are emitted once', async () => {
+    const at = (i: number) => `2025-01-01T00:00:00.${String(i).padStart(6, '0')}Z`
+    const page1 = Array.from({ length: 1000 }, (_, i) => ({ agent_id: i % 2 === 0 ? 1 : 2, start_time: at(i < 998 ? i : 998) }))
+    const boundaryMicros = Date.parse('2025-01-01T00:00:00Z') * 1000 + 998
+    nock(API)
+      .get(`${API_PATH}/incremental/agent_timeline`).query(true)
+      .reply(200, {
+        agent_timeline: page1,
+        count: 1000,
+        next_page: `${API}${API_PATH}/incremental/agent_timeline?start_time=${boundaryMicros}&limit=1000&fields=agent_timeline(*)`,
+      })
+      .get(`${API_PATH}/incremental/agent_timeline`).query({ start_time: boundaryMicros, limit: 1000, fields: 'agent_timeline(*)' })
+      .reply(200, { agent_timeline: [...page1.slice(998), { agent_id: 3, start_time: at(999) }], count: 3 })
+    const t = testEnv()
+    await run(t, 'agent_timeline')
+    const keys = recordsOf(t).map((r) => `${r.agent_id}@${r.start_time}`)
+    expect(keys).to.have.length(1001)
+    expect(new Set(keys).size).to.equal(1001)
+  })
+
+  it('bans: one id space over both arrays, each ban saying its kind', async () => {
+    nock(API)
+      .get(`${API_PATH}/bans`).query({ limit: 3 })
+      .reply(200, { ip_address: [{ id: 1, ip_address: '10.0.0.1' }, { id: 4, ip_address: '10.0.0.4' }], visitor: [{ id: 2, visitor_id: 'v2' }] })
+      .get(`${API_PATH}/bans`).query({ limit: 3, since_id: 5 })
+      .reply(200, { ip_address: [], visitor: [{ id: 9, visitor_id: 'v9', type: 'visitor' }] })
+    const t = testEnv({ bans_page_limit: 3 })
+    await run(t, 'bans')
+    expect(recordsOf(t).map((r) => `${r.id}:${r.type}`)).to.deep.equal(['1:ip_address', '4:ip_address', '2:visitor', '9:visitor'])
+    expect(lastState(t)).to.deep.include({ bookmarks: { bans: { id: 9 } } })
+  })
+
+  it('routing_settings: the one record under data', async () => {
+    nock(API).get(`${API_PATH}/routing_settings/account`).reply(200, { data: { routing_mode: 'assigned', auto_accept: { enabled: false } } })
+    const t = testEnv()
+    await run(t, 'routing_settings')
+    expect(recordsOf(t)).to.deep.equal([{ routing_mode: 'assigned', auto_accept: { enabled: false } }])
+  })
+
+  it('account answering 403 is skipped with a warning; another stream answering 403 fails the run', async () => {
+    nock(API)
+      .get(`${API_PATH}/account`).reply(403, { error: 'Forbidden' })
+      .get(`${API_PATH}/departments`).reply(403, { error: 'Forbidden' })
+    const t = testEnv()
+    expect(E.isRight(await run(t, 'account'))).to.equal(true)
+    expect(t.logs.some((l) => l.startsWith('WARN stream account: skipped, the API answered 403'))).to.equal(true)
+    const failed = await run(testEnv(), 'departments')
+    expect(render((failed as E.Left<Failure>).left)[0]).to.match(/^error: GET departments answered 403: access denied/)
+  })
+})
