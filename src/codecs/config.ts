@@ -12,7 +12,18 @@ export const BANS_MAX_PAGE_SIZE = 1000
 
 const NonEmptyString = t.refinement(t.string, (s) => s.trim().length > 0, 'a non-empty string')
 const PositiveNumber = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'a positive number')
-const pageSize = (max: number) => t.refinement(t.Int, (n) => n >= 1 && n <= max, `an integer from 1 to ${max}`)
+/** A page size from 1 to the API's maximum, which is also the default: fewest requests. */
+const pageSizeSetting = (what: string, max: number) =>
+  annotate(
+    t.refinement(t.Int, (n) => n >= 1 && n <= max, `an integer from 1 to ${max}`),
+    {
+      title: `${what} page size`,
+      description: `${what} requested per page (1 to ${max}).`,
+      default: max,
+      minimum: 1,
+      maximum: max,
+    },
+  )
 
 /** Each setting, with the words a user reads in `about`, Meltano and the README. */
 export const SETTINGS = {
@@ -47,20 +58,8 @@ export const SETTINGS = {
     default: 60,
     exclusiveMinimum: 0,
   }),
-  agents_page_limit: annotate(pageSize(AGENTS_MAX_PAGE_SIZE), {
-    title: 'Agents page size',
-    description: `Agents requested per page (1 to ${AGENTS_MAX_PAGE_SIZE}).`,
-    default: AGENTS_MAX_PAGE_SIZE,
-    minimum: 1,
-    maximum: AGENTS_MAX_PAGE_SIZE,
-  }),
-  bans_page_limit: annotate(pageSize(BANS_MAX_PAGE_SIZE), {
-    title: 'Bans page size',
-    description: `Bans requested per page (1 to ${BANS_MAX_PAGE_SIZE}).`,
-    default: BANS_MAX_PAGE_SIZE,
-    minimum: 1,
-    maximum: BANS_MAX_PAGE_SIZE,
-  }),
+  agents_page_limit: pageSizeSetting('Agents', AGENTS_MAX_PAGE_SIZE),
+  bans_page_limit: pageSizeSetting('Bans', BANS_MAX_PAGE_SIZE),
 }
 
 /** The config file as written: only access_token is required by the codec; the rest is checked below. */
