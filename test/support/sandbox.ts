@@ -43,3 +43,21 @@ export const ALL_STREAMS = [
 /** Key properties of a stream, by the issue's table. */
 export const keyOf = (stream: string): string[] =>
   stream === 'account' ? ['account_key'] : stream === 'agent_timeline' ? ['agent_id', 'start_time'] : stream === 'routing_settings' ? [] : ['id']
+
+/** A sandbox's answer to one request, read whole. */
+export interface SandboxAnswer {
+  status: number
+  contentType: string | null
+  text: string
+  body: unknown
+}
+
+/** GET (or `init.method`) a path under the sandbox's base URL with its token, unless `init` gives other headers. */
+export const sandboxGet = async (sandbox: Sandbox, path: string, init: RequestInit = {}): Promise<SandboxAnswer> => {
+  const res = await fetch(`${sandbox.baseUrl}/${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${sandbox.token}`, ...(init.headers as Record<string, string> | undefined) },
+  })
+  const text = await res.text()
+  return { status: res.status, contentType: res.headers.get('content-type'), text, body: text === '' ? undefined : JSON.parse(text) }
+}

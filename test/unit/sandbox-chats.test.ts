@@ -1,16 +1,6 @@
 import { expect } from 'chai'
 import { REFERENCE_NOW, startSandbox, type ChatRecord, type Sandbox } from '../../src/sandbox/index.js'
-
-interface Answer {
-  status: number
-  body: unknown
-}
-
-async function get(sandbox: Sandbox, path: string): Promise<Answer> {
-  const res = await fetch(`${sandbox.baseUrl}/${path}`, { headers: { Authorization: `Bearer ${sandbox.token}` } })
-  const text = await res.text()
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) }
-}
+import { sandboxGet as get } from '../support/sandbox.js'
 
 interface ExportBody {
   chats: ChatRecord[]

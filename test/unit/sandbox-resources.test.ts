@@ -1,16 +1,10 @@
 import { expect } from 'chai'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
+import { sandboxGet } from '../support/sandbox.js'
 
-interface Answer {
-  status: number
-  body: unknown
-}
-
-async function get(sandbox: Sandbox, path: string, token = sandbox.token): Promise<Answer> {
-  const res = await fetch(`${sandbox.baseUrl}/${path}`, { headers: { Authorization: `Bearer ${token}` } })
-  const text = await res.text()
-  return { status: res.status, body: text === '' ? undefined : JSON.parse(text) }
-}
+/** GET with the sandbox's token, or with `token` instead. */
+const get = (sandbox: Sandbox, path: string, token = sandbox.token) =>
+  sandboxGet(sandbox, path, { headers: { Authorization: `Bearer ${token}` } })
 
 /** The part of an absolute next_page URL after the base URL. */
 const relative = (sandbox: Sandbox, url: string): string => {

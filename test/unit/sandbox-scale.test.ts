@@ -1,11 +1,7 @@
 import { expect } from 'chai'
 import { ChangeClock, REFERENCE_NOW } from '../../src/sandbox/data/common.js'
-import { SandboxData, startSandbox, type ChatRecord, type Sandbox } from '../../src/sandbox/index.js'
-
-async function get(sandbox: Sandbox, path: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${sandbox.baseUrl}/${path}`, { headers: { Authorization: `Bearer ${sandbox.token}` } })
-  return { status: res.status, body: await res.json() }
-}
+import { SandboxData, startSandbox, type ChatRecord } from '../../src/sandbox/index.js'
+import { sandboxGet as get } from '../support/sandbox.js'
 
 type ExportBody = { chats: ChatRecord[]; count: number; end_time: number; end_id: string | null; next_page: string }
 

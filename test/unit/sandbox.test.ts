@@ -1,28 +1,13 @@
 import { connect } from 'node:net'
 import { expect } from 'chai'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
+import { sandboxGet as get } from '../support/sandbox.js'
 
 const UNAUTHORIZED = {
   error: 'Unauthorized',
   description: 'The server could not verify that you are authorized to access the requested resource',
 }
 const SECONDS_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
-
-interface Answer {
-  status: number
-  contentType: string | null
-  text: string
-  body: unknown
-}
-
-async function get(sandbox: Sandbox, path: string, init: RequestInit = {}): Promise<Answer> {
-  const res = await fetch(`${sandbox.baseUrl}/${path}`, {
-    ...init,
-    headers: { Authorization: `Bearer ${sandbox.token}`, ...(init.headers as Record<string, string> | undefined) },
-  })
-  const text = await res.text()
-  return { status: res.status, contentType: res.headers.get('content-type'), text, body: text === '' ? undefined : JSON.parse(text) }
-}
 
 type AgentBody = { id: number; enabled: unknown; last_login: string | null; login_count: number; roles: { owner: boolean } }
 
