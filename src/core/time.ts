@@ -15,10 +15,3 @@ export const toMicros = (iso: string): number | undefined => {
   return ms * 1000 + Number(fraction)
 }
 
-/** `2022-01-01T00:00:00.147584Z` from microseconds since the epoch. */
-export const fromMicros = (micros: number): string => {
-  const ms = Math.floor(micros / 1000)
-  const rest = micros - ms * 1000
-  const iso = new Date(ms).toISOString() // …ss.mmmZ
-  return `${iso.slice(0, 23)}${String(rest).padStart(3, '0')}Z`
-}

@@ -71,7 +71,8 @@ const shapeFailure = (stream: StreamDef, expected: string, body: unknown): Decod
   actual: jsonTypeOf(body),
 })
 
-const fieldOf = (body: unknown, field: string): unknown =>
+/** A field of a JSON object body; undefined for anything else. */
+export const fieldOf = (body: unknown, field: string): unknown =>
   typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)[field] : undefined
 
 /** The raw records of a response, by the stream's `records` rule. */

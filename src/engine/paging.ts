@@ -5,6 +5,7 @@
 import type { Config } from '../codecs/config.js'
 import { toMicros } from '../core/time.js'
 import type { StreamDef } from '../streams/stream.js'
+import { fieldOf } from './decode.js'
 import { describeRequest, type PageRequest } from './http.js'
 
 /** Where a stream's reading starts. */
@@ -47,12 +48,9 @@ export const firstRequest = (stream: StreamDef, config: Config, start: Start): P
   }
 }
 
-const field = (body: unknown, name: string): unknown =>
-  typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
-
 /** The request `next_page` names, on our own origin and path: only its cursor is taken from it. */
 const followNextPage = (req: PageRequest, body: unknown): PageRequest | undefined => {
-  const nextPage = field(body, 'next_page')
+  const nextPage = fieldOf(body, 'next_page')
   if (typeof nextPage === 'string' && nextPage !== '') {
     let url: URL
     try {
@@ -63,9 +61,9 @@ const followNextPage = (req: PageRequest, body: unknown): PageRequest | undefine
     return { path: req.path, query: Object.fromEntries(url.searchParams) }
   }
   // No next_page: build the cursor from end_time (and end_id) as the API would.
-  const endTime = field(body, 'end_time')
+  const endTime = fieldOf(body, 'end_time')
   if (typeof endTime !== 'number') return undefined
-  const endId = field(body, 'end_id')
+  const endId = fieldOf(body, 'end_id')
   const { start_id: _previousId, ...query } = req.query
   return { path: req.path, query: { ...query, start_time: endTime, ...(typeof endId === 'string' ? { start_id: endId } : {}) } }
 }
@@ -92,7 +90,7 @@ export const nextRequest = (
       return { request: { path: req.path, query: { ...req.query, since_id: maxId + 1 } } }
     }
     case 'export': {
-      const count = field(body, 'count')
+      const count = fieldOf(body, 'count')
       // next_page is present even on the last page: a short page is the end.
       if ((typeof count === 'number' ? count : records.length) < paging.limit) return { request: undefined }
       const next = followNextPage(req, body)

@@ -91,27 +91,41 @@ const bookmarkPage = (run: Run, sel: SelectedStream, start: unknown) => (page: P
 const identity = (def: StreamDef, record: Record<string, unknown>): string =>
   JSON.stringify([...def.keyProperties.map((k) => record[k]), def.replication.method === 'INCREMENTAL' ? record[def.replication.key] : null])
 
+/** The last replication value of a page and the identities of the records that carry it. */
+interface Boundary {
+  readonly value: unknown
+  readonly ids: ReadonlySet<string>
+}
+
+const noBoundary: Boundary = { value: undefined, ids: new Set() }
+
 /**
  * The records at the end of a page that share its last replication value: a
  * cursor that resumes at that value (inclusively) sends them again.
+ * Replication values are ids or timestamps: primitives, compared with ===.
  */
-const boundaryOf = (def: StreamDef, fetched: readonly Record<string, unknown>[]): ReadonlySet<string> => {
+const boundaryOf = (def: StreamDef, fetched: readonly Record<string, unknown>[]): Boundary => {
   const replication = def.replication
   const last = fetched.at(-1)
-  if (replication.method !== 'INCREMENTAL' || last === undefined) return new Set()
-  const at = JSON.stringify(last[replication.key])
+  if (replication.method !== 'INCREMENTAL' || last === undefined) return noBoundary
+  const value = last[replication.key]
   const ids = new Set<string>()
-  for (let i = fetched.length - 1; i >= 0 && JSON.stringify(fetched[i]![replication.key]) === at; i--) ids.add(identity(def, fetched[i]!))
-  return ids
+  for (let i = fetched.length - 1; i >= 0 && fetched[i]![replication.key] === value; i--) ids.add(identity(def, fetched[i]!))
+  return { value, ids }
 }
 
 /**
  * Drop records of a page that the previous page already emitted at its
  * boundary: whether a cursor's boundary is inclusive is not always documented,
- * and a record emitted twice in one run helps no one.
+ * and a record emitted twice in one run helps no one. Only records at the
+ * boundary value can repeat, so only those pay for an identity.
  */
-const dropRepeatedBoundary = (def: StreamDef, previous: ReadonlySet<string>) => (page: Page): Page =>
-  previous.size === 0 ? page : { ...page, records: page.records.filter((r) => !previous.has(identity(def, r))) }
+const dropRepeatedBoundary = (def: StreamDef, previous: Boundary) => (page: Page): Page => {
+  const replication = def.replication
+  if (previous.ids.size === 0 || replication.method !== 'INCREMENTAL') return page
+  const key = replication.key
+  return { ...page, records: page.records.filter((r) => r[key] !== previous.value || !previous.ids.has(identity(def, r))) }
+}
 
 const emitPage =
   (run: Run, sel: SelectedStream, toRecord: (r: Record<string, unknown>) => Record<string, unknown>) =>
@@ -136,7 +150,7 @@ const syncStream =
 
     let records = 0
     let pages = 0
-    let previousBoundary: ReadonlySet<string> = new Set()
+    let previousBoundary = noBoundary
     let req: PageRequest | undefined = firstRequest(def, env.config, { bookmark: start, now: env.now() })
     while (req !== undefined) {
       const current: PageRequest = req
