@@ -19,7 +19,7 @@ import { ChatIds } from './data/chat-ids.js'
 import { ChatLayout } from './data/chat-layout.js'
 import { preview, type Chat, type ChatContext, type ChatRecord, type OfflineMessage } from './data/chat-records.js'
 import { ChatStore, type ChatPosition, type SearchField, type SearchHit } from './data/chats.js'
-import { ChangeClock, checkCount, DAY, deepFreeze, firstIndex, isoSeconds, REFERENCE_NOW, slug, type Flag } from './data/common.js'
+import { ChangeClock, checkCount, DAY, deepFreeze, pageFrom, isoSeconds, REFERENCE_NOW, slug, type Flag } from './data/common.js'
 import {
   buildAccount, buildAgent, buildDepartment,
   type Account, type Agent, type AgentContext, type Department, type Owner, type PlanLimit, type RoleRef, type SkillRef,
@@ -189,12 +189,8 @@ export class SandboxData {
 
   /** `GET agents?since_id=&limit=`: agents with id >= sinceId (inclusive), ascending, at most `limit`. */
   agentsSince(sinceId: number, limit: number): Agent[] {
-    // Ids grow with the index, so binary-search the first index at or above sinceId.
-    const lo = firstIndex(0, this.agentTotal, (i) => this.agentId(i) >= sinceId)
-    const end = Math.min(this.agentTotal, lo + Math.max(0, limit))
-    const page: Agent[] = []
-    for (let i = lo; i < end; i++) page.push(this.agent(i))
-    return page
+    // Ids grow with the index, so the first index at or above sinceId is found by binary search.
+    return pageFrom(this.agentTotal, (i) => this.agentId(i) >= sinceId, limit, (i) => this.agent(i))
   }
 
   /** Highest agent id now. */

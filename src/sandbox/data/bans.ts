@@ -5,7 +5,7 @@
  */
 import { Rng } from '../random.js'
 import { BAN_REASONS } from '../vocabulary-chat.js'
-import { checkCount, firstIndex, isoSeconds, REFERENCE_NOW, type ChangeClock } from './common.js'
+import { checkCount, pageFrom, isoSeconds, REFERENCE_NOW, type ChangeClock } from './common.js'
 import type { Visitors } from './visitors.js'
 
 export interface IpBan {
@@ -88,11 +88,7 @@ export class Bans {
 
   /** Bans with id >= sinceId (inclusive), ascending, at most `limit`, both kinds together. */
   since(sinceId: number, limit: number): Ban[] {
-    const from = firstIndex(0, this.total, (i) => this.id(i) >= sinceId)
-    const to = Math.min(this.total, from + Math.max(0, limit))
-    const out: Ban[] = []
-    for (let i = from; i < to; i++) out.push(this.ban(i))
-    return out
+    return pageFrom(this.total, (i) => this.id(i) >= sinceId, limit, (i) => this.ban(i))
   }
 
   all(): Ban[] {

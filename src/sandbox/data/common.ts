@@ -75,6 +75,15 @@ export function firstIndex(lo: number, hi: number, holds: (index: number) => boo
   return a
 }
 
+/** The items from the first index below `total` where `holds` is true (ascending), at most `limit` of them. */
+export function pageFrom<T>(total: number, holds: (index: number) => boolean, limit: number, item: (index: number) => T): T[] {
+  const from = firstIndex(0, total, holds)
+  const to = Math.min(total, from + Math.max(0, limit))
+  const out: T[] = []
+  for (let i = from; i < to; i++) out.push(item(i))
+  return out
+}
+
 /**
  * The latest moment any record of the account carries (seconds). Every data
  * change takes times after it, so a run that starts from the previous run's

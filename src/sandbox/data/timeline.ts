@@ -6,7 +6,7 @@
  * pair, and distinct agents starting a status at the same microsecond.
  */
 import { Rng } from '../random.js'
-import { checkCount, firstIndex, HISTORY_SPAN, HISTORY_START, isoMicros, type ChangeClock } from './common.js'
+import { checkCount, pageFrom, HISTORY_SPAN, HISTORY_START, isoMicros, type ChangeClock } from './common.js'
 
 export interface TimelineEntry {
   readonly agent_id: number
@@ -71,11 +71,10 @@ export class Timeline {
 
   /** Entries with start time >= `startMicros` (inclusive), in time order, at most `limit`. */
   since(startMicros: number, limit: number): Array<{ readonly micros: number; readonly entry: TimelineEntry }> {
-    const from = firstIndex(0, this.total, (i) => this.startMicros(i) >= startMicros)
-    const to = Math.min(this.total, from + Math.max(0, limit))
-    const out: Array<{ micros: number; entry: TimelineEntry }> = []
-    for (let i = from; i < to; i++) out.push({ micros: this.startMicros(i), entry: this.entry(i) })
-    return out
+    return pageFrom(this.total, (i) => this.startMicros(i) >= startMicros, limit, (i) => ({
+      micros: this.startMicros(i),
+      entry: this.entry(i),
+    }))
   }
 
   all(): TimelineEntry[] {
