@@ -11,7 +11,7 @@ import { CatalogFile } from '../codecs/catalog.js'
 import { parseConfig, type ParsedConfig } from '../codecs/config.js'
 import { inputError, invalidInput, type Failure } from '../core/failure.js'
 import { selectStreams, type SelectedStream } from '../engine/catalog.js'
-import { parseState, type State } from '../engine/state.js'
+import { emptyState, readState, type ReadState } from '../engine/state.js'
 import type { StreamDef } from '../streams/stream.js'
 
 type What = 'config' | 'catalog' | 'state'
@@ -40,12 +40,13 @@ export const loadConfig = (file: string, now: Date): TE.TaskEither<Failure, Pars
     TE.chainEitherK((json) => pipe(parseConfig(json, now), E.mapLeft((problems) => invalidInput('config', problems)))),
   )
 
-export const loadState = (file: string | undefined, streams: readonly StreamDef[]): TE.TaskEither<Failure, State | undefined> =>
+/** The state to resume from (none without a file), with notes on what was converted from another connector's state. */
+export const loadState = (file: string | undefined, streams: readonly StreamDef[]): TE.TaskEither<Failure, ReadState> =>
   file === undefined
-    ? TE.right(undefined)
+    ? TE.right({ state: emptyState, notes: [] })
     : pipe(
         readJsonFile('state', file),
-        TE.chainEitherK((json) => pipe(parseState(json, streams), E.mapLeft((problems) => invalidInput('state', problems)))),
+        TE.chainEitherK((json) => pipe(readState(json, streams), E.mapLeft((problems) => invalidInput('state', problems)))),
       )
 
 const catalogProblem = (errors: t.Errors): string => {

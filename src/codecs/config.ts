@@ -9,8 +9,10 @@ import { annotate } from '../core/json-schema.js'
 
 export const AGENTS_MAX_PAGE_SIZE = 100
 export const BANS_MAX_PAGE_SIZE = 1000
+export const DEFAULT_SEARCH_INTERVAL_DAYS = 14
 
 const NonEmptyString = t.refinement(t.string, (s) => s.trim().length > 0, 'a non-empty string')
+const PositiveInt = t.refinement(t.Int, (n) => n >= 1, 'a positive integer')
 const PositiveNumber = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'a positive number')
 /** A page size from 1 to the API's maximum, which is also the default: fewest requests. */
 const pageSizeSetting = (what: string, max: number) =>
@@ -60,6 +62,25 @@ export const SETTINGS = {
   }),
   agents_page_limit: pageSizeSetting('Agents', AGENTS_MAX_PAGE_SIZE),
   bans_page_limit: pageSizeSetting('Bans', BANS_MAX_PAGE_SIZE),
+  chats_strategy: annotate(t.keyof({ export: null, search: null }), {
+    title: 'Chats strategy',
+    description:
+      'How chats are read. export (default): the incremental export by update_timestamp, which also catches chats edited or deleted after they ended. search: chats/search windows by end_timestamp (offline messages by timestamp) and a bulk fetch, the singer-io tap\'s method; it cannot see later edits or deletions, so pair it with chats_full_sync_days.',
+    default: 'export',
+  }),
+  chat_search_interval_days: annotate(PositiveInt, {
+    title: 'Chat search window',
+    description:
+      'Days per chats/search window to begin with (search strategy). Windows that find few chats are widened and windows deeper than the search API allows are split.',
+    default: DEFAULT_SEARCH_INTERVAL_DAYS,
+    minimum: 1,
+  }),
+  chats_full_sync_days: annotate(PositiveInt, {
+    title: 'Chats full sync every',
+    description:
+      'Re-read all chats from start_date when the last full read is older than this many days (kept in state). Unset: never.',
+    minimum: 1,
+  }),
 }
 
 /** The config file as written: only access_token is required by the codec; the rest is checked below. */
@@ -73,6 +94,9 @@ export const RawConfig = t.intersection([
     request_timeout_seconds: SETTINGS.request_timeout_seconds,
     agents_page_limit: SETTINGS.agents_page_limit,
     bans_page_limit: SETTINGS.bans_page_limit,
+    chats_strategy: SETTINGS.chats_strategy,
+    chat_search_interval_days: SETTINGS.chat_search_interval_days,
+    chats_full_sync_days: SETTINGS.chats_full_sync_days,
   }),
 ])
 export type RawConfig = t.TypeOf<typeof RawConfig>
@@ -87,6 +111,10 @@ export interface Config {
   readonly requestTimeoutMs: number
   readonly agentsPageLimit: number
   readonly bansPageLimit: number
+  readonly chatsStrategy: 'export' | 'search'
+  readonly chatSearchIntervalDays: number
+  /** Undefined: chats are never re-read in full. */
+  readonly chatsFullSyncDays: number | undefined
 }
 
 export interface ParsedConfig {
@@ -213,6 +241,9 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
       requestTimeoutMs: (c.request_timeout_seconds ?? 60) * 1000,
       agentsPageLimit: c.agents_page_limit ?? AGENTS_MAX_PAGE_SIZE,
       bansPageLimit: c.bans_page_limit ?? BANS_MAX_PAGE_SIZE,
+      chatsStrategy: c.chats_strategy ?? 'export',
+      chatSearchIntervalDays: c.chat_search_interval_days ?? DEFAULT_SEARCH_INTERVAL_DAYS,
+      chatsFullSyncDays: c.chats_full_sync_days,
     },
     warnings,
   })

@@ -6,7 +6,6 @@ import { logLevelFlag } from '../cli/flags.js'
 import { loadConfig, loadSelection, loadState } from '../cli/inputs.js'
 import { realEnv } from '../cli/real-env.js'
 import { defaultSelection } from '../engine/catalog.js'
-import { emptyState } from '../engine/state.js'
 import { sync } from '../engine/sync.js'
 import { STREAMS } from '../streams/index.js'
 
@@ -36,7 +35,8 @@ export default class Sync extends Command {
       TE.chain(({ parsed, streams, state }) => {
         const env = realEnv(parsed.config, this.config.version, flags['log-level'])
         for (const warning of parsed.warnings) env.log.warn(warning)
-        return sync(streams, state ?? emptyState)(env)
+        for (const note of state.notes) env.log.info(note)
+        return sync(streams, state.state)(env)
       }),
     )
     process.exitCode = await settle(program, () => undefined)

@@ -15,3 +15,10 @@ export const toMicros = (iso: string): number | undefined => {
   return ms * 1000 + Number(fraction)
 }
 
+
+/** Microseconds since the epoch as RFC 3339 in UTC, fraction kept to the microsecond: `2024-02-09T13:12:16.817973Z`. */
+export const fromMicros = (micros: number): string => {
+  const seconds = Math.floor(micros / 1_000_000)
+  const fraction = String(micros - seconds * 1_000_000).padStart(6, '0')
+  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}.${fraction}Z`
+}

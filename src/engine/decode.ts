@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import type { DecodeError, Failure } from '../core/failure.js'
-import type { StreamDef } from '../streams/stream.js'
+import type { RecordsAt, StreamDef } from '../streams/stream.js'
 
 /** The JSON type of a value, as a user would name it. */
 export const jsonTypeOf = (value: unknown): string => {
@@ -76,8 +76,8 @@ export const fieldOf = (body: unknown, field: string): unknown =>
   typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)[field] : undefined
 
 /** The raw records of a response, by the stream's `records` rule. */
-const rawRecords = (stream: StreamDef, body: unknown): E.Either<Failure, readonly unknown[]> => {
-  switch (stream.records.kind) {
+const rawRecords = (stream: StreamDef, at: RecordsAt, body: unknown): E.Either<Failure, readonly unknown[]> => {
+  switch (at.kind) {
     case 'body':
       return typeof body === 'object' && body !== null && !Array.isArray(body)
         ? E.right([body])
@@ -85,17 +85,23 @@ const rawRecords = (stream: StreamDef, body: unknown): E.Either<Failure, readonl
     case 'array':
       return Array.isArray(body) ? E.right(body) : E.left(shapeFailure(stream, 'an array', body))
     case 'objectIn': {
-      const inner = fieldOf(body, stream.records.field)
+      const inner = fieldOf(body, at.field)
       return typeof inner === 'object' && inner !== null && !Array.isArray(inner)
         ? E.right([inner])
-        : E.left(shapeFailure(stream, `an object with an object "${stream.records.field}"`, body))
+        : E.left(shapeFailure(stream, `an object with an object "${at.field}"`, body))
     }
     case 'arrayIn': {
-      const inner = fieldOf(body, stream.records.field)
-      return Array.isArray(inner) ? E.right(inner) : E.left(shapeFailure(stream, `an object with an array "${stream.records.field}"`, body))
+      const inner = fieldOf(body, at.field)
+      return Array.isArray(inner) ? E.right(inner) : E.left(shapeFailure(stream, `an object with an array "${at.field}"`, body))
+    }
+    case 'valuesIn': {
+      const inner = fieldOf(body, at.field)
+      return typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+        ? E.right(Object.values(inner))
+        : E.left(shapeFailure(stream, `an object with an object "${at.field}"`, body))
     }
     case 'groups': {
-      const { fields, tagField } = stream.records
+      const { fields, tagField } = at
       const records: unknown[] = []
       for (const field of fields) {
         const group = fieldOf(body, field) ?? []
@@ -109,9 +115,13 @@ const rawRecords = (stream: StreamDef, body: unknown): E.Either<Failure, readonl
   }
 }
 
-/** Decode every record of a page, or fail on the first that does not fit: nothing of a bad page is emitted. */
+/**
+ * Decode every record of a page, or fail on the first that does not fit:
+ * nothing of a bad page is emitted. `at` says where the records are when a
+ * response is not the stream's usual one (a bulk fetch).
+ */
 export const decodePage =
-  (stream: StreamDef) =>
+  (stream: StreamDef, at: RecordsAt = stream.records) =>
   (body: unknown): E.Either<Failure, readonly Record<string, unknown>[]> =>
     E.chain((raws: readonly unknown[]): E.Either<Failure, readonly Record<string, unknown>[]> => {
       const records: Record<string, unknown>[] = new Array(raws.length)
@@ -121,4 +131,10 @@ export const decodePage =
         records[i] = result.right as Record<string, unknown>
       }
       return E.right(records)
-    })(rawRecords(stream, body))
+    })(rawRecords(stream, at, body))
+
+/** Decode a whole response that is not records (a search page): a failure names the field of the response. */
+export const decodeResponse =
+  <A>(stream: StreamDef, codec: t.Decoder<unknown, A>) =>
+  (body: unknown): E.Either<Failure, A> =>
+    E.mapLeft((errors: t.Errors): Failure => ({ ...decodeFailure(stream, body, 0, errors), record: '(response)' }))(codec.decode(body))

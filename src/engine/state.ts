@@ -6,7 +6,8 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { toMicros } from '../core/time.js'
-import type { BookmarkKind, StreamDef } from '../streams/stream.js'
+import { migrateState } from './migrate.js'
+import { passBookmark, type BookmarkKind, type StreamDef } from '../streams/stream.js'
 
 export interface State {
   readonly bookmarks: Readonly<Record<string, Readonly<Record<string, unknown>>>>
@@ -54,13 +55,41 @@ const StateFile = t.partial({
 const typeOf = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : JSON.stringify(value)
 
-/** Read a parsed state file. Meltano's `{"singer_state": ...}` wrapping is accepted too. Left: one line per problem. */
-export const parseState = (input: unknown, streams: readonly StreamDef[]): E.Either<readonly string[], State> => {
+/** Every bookmark zchat keeps for a stream, with its kind: the replication key, search passes, the last full read. */
+export const bookmarksKept = (stream: StreamDef): ReadonlyArray<readonly [string, BookmarkKind]> => [
+  ...(stream.replication.method === 'INCREMENTAL' ? [[stream.replication.key, stream.replication.bookmark] as const] : []),
+  ...(stream.alternative?.paging.passes.map((pass) => [passBookmark(pass), 'datetime'] as const) ?? []),
+  ...(stream.fullSyncDays === undefined ? [] : [[LAST_FULL_SYNC, 'datetime'] as const]),
+]
+
+/** Where the time of a stream's last complete read from start_date is kept. */
+export const LAST_FULL_SYNC = 'last_full_sync'
+
+/**
+ * Read a parsed state file: zchat's own, Meltano's `{"singer_state": ...}`
+ * wrapping, or another connector's (see migrate.ts). A null bookmark means
+ * none, as other taps write it. Left: one line per problem.
+ */
+export const parseState = (input: unknown, streams: readonly StreamDef[]): E.Either<readonly string[], State> =>
+  E.map((read: ReadState) => read.state)(readState(input, streams))
+
+export interface ReadState {
+  readonly state: State
+  /** Conversions from another connector's state, for the log. */
+  readonly notes: readonly string[]
+}
+
+/** parseState, also saying what it converted from another connector's state. */
+export const readState = (input: unknown, streams: readonly StreamDef[]): E.Either<readonly string[], ReadState> => {
+  const unwrapped = typeof input === 'object' && input !== null && 'singer_state' in input ? (input as { singer_state: unknown }).singer_state : input
+  const migrated = migrateState(unwrapped, streams)
+  return E.map((state: State) => ({ state, notes: migrated.notes }))(checkState(migrated.value, streams))
+}
+
+const checkState = (input: unknown, streams: readonly StreamDef[]): E.Either<readonly string[], State> => {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return E.left([`the state must be a JSON object, got ${typeOf(input)}`])
   }
-  const unwrapped = 'singer_state' in input ? (input as { singer_state: unknown }).singer_state : input
-  if (unwrapped !== input) return parseState(unwrapped, streams)
   const unknownKeys = Object.keys(input).filter((k) => k !== 'bookmarks' && k !== 'currently_syncing')
   if (unknownKeys.length > 0) {
     return E.left([`unknown key ${JSON.stringify(unknownKeys[0])}: a state holds "bookmarks" and "currently_syncing"`])
@@ -69,33 +98,56 @@ export const parseState = (input: unknown, streams: readonly StreamDef[]): E.Eit
   if (E.isLeft(decoded)) {
     return E.left(['"bookmarks" must be an object and "currently_syncing" a stream name or null'])
   }
-  const bookmarks = decoded.right.bookmarks ?? {}
+  const bookmarks: Record<string, Readonly<Record<string, unknown>>> = { ...decoded.right.bookmarks } as Record<string, Readonly<Record<string, unknown>>>
   const problems: string[] = []
   for (const stream of streams) {
     const entry = bookmarks[stream.name]
-    if (entry === undefined || stream.replication.method !== 'INCREMENTAL') continue
+    const kept = bookmarksKept(stream)
+    if (entry === undefined || kept.length === 0) continue
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
       problems.push(`bookmarks.${stream.name} must be an object, got ${typeOf(entry)}`)
       continue
     }
-    const { key, bookmark } = stream.replication
-    const value = (entry as Record<string, unknown>)[key]
-    const ops = BOOKMARKS[bookmark]
-    if (value !== undefined && E.isLeft(ops.codec.decode(value))) {
-      problems.push(`bookmarks.${stream.name}.${key} must be ${ops.describe}, got ${typeOf(value)}`)
+    const cleaned: Record<string, unknown> = { ...entry }
+    for (const [key, kind] of kept) {
+      const value = cleaned[key]
+      const ops = BOOKMARKS[kind]
+      if (value === null) delete cleaned[key]
+      else if (value !== undefined && E.isLeft(ops.codec.decode(value))) {
+        problems.push(`bookmarks.${stream.name}.${key} must be ${ops.describe}, got ${typeOf(value)}`)
+      }
     }
+    bookmarks[stream.name] = cleaned
   }
   if (problems.length > 0) return E.left(problems)
-  return E.right({
-    bookmarks: bookmarks as State['bookmarks'],
-    currently_syncing: decoded.right.currently_syncing ?? null,
-  })
+  return E.right({ bookmarks, currently_syncing: decoded.right.currently_syncing ?? null })
 }
 
-/** The bookmark a stream resumes from, if the state has one (checked by parseState). */
+/** One bookmark of a stream's state entry, if set. */
+export const bookmarkAt = (state: State, stream: string, key: string): unknown => state.bookmarks[stream]?.[key] ?? undefined
+
+/**
+ * The bookmark a stream resumes from (checked by parseState). Without its own,
+ * a stream that can also be read by search resumes from the earliest of the
+ * search bookmarks when every pass has one: each record's replication value
+ * (update_timestamp) is at or after its searched time, so nothing before that
+ * point can be missing.
+ */
 export const bookmarkOf = (state: State, stream: StreamDef): unknown => {
   if (stream.replication.method !== 'INCREMENTAL') return undefined
-  return state.bookmarks[stream.name]?.[stream.replication.key] ?? undefined
+  const own = bookmarkAt(state, stream.name, stream.replication.key)
+  const passes = stream.alternative?.paging.passes ?? []
+  if (own !== undefined || passes.length === 0 || stream.replication.bookmark !== 'datetime') return own
+  const searched = passes.map((pass) => bookmarkAt(state, stream.name, passBookmark(pass)))
+  if (searched.some((b) => b === undefined)) return undefined
+  return searched.reduce((a, b) => (BOOKMARKS.datetime.compare(a, b) <= 0 ? a : b))
+}
+
+/** The state without some bookmarks of a stream (a full read starts over). */
+export const withoutBookmarks = (state: State, stream: string, keys: readonly string[]): State => {
+  const entry = { ...state.bookmarks[stream] }
+  for (const key of keys) delete entry[key]
+  return { ...state, bookmarks: { ...state.bookmarks, [stream]: entry } }
 }
 
 export const withBookmark = (state: State, stream: string, key: string, value: unknown): State => ({

@@ -7,15 +7,16 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
-import { outputClosed } from '../core/failure.js'
-import type { StreamDef } from '../streams/stream.js'
+import { pagingOf, passBookmark, type StreamDef } from '../streams/stream.js'
 import { propertiesOf, type SelectedStream } from './catalog.js'
 import { decodePage } from './decode.js'
-import type { Program } from './env.js'
+import type { Env, Program } from './env.js'
 import { getJson, type PageRequest } from './http.js'
 import { firstRequest, nextRequest } from './paging.js'
-import { recordLine, schemaLine, stateLine } from './singer.js'
-import { BOOKMARKS, bookmarkOf, withBookmark, withCurrentlySyncing, type State } from './state.js'
+import { emit, emitRecords, project, type Row, type Run, type Tally } from './run.js'
+import { readBySearch } from './search.js'
+import { schemaLine, stateLine } from './singer.js'
+import { BOOKMARKS, bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
 
 export interface StreamSummary {
   readonly stream: string
@@ -30,13 +31,6 @@ export interface SyncResult {
   readonly state: State
 }
 
-/** What one run carries from page to page and stream to stream. */
-interface Run {
-  state: State
-  /** Unknown fields already reported, as `stream.field`: one warning per run each. */
-  readonly warned: Set<string>
-}
-
 interface Page {
   /** The response as sent: paging reads its cursor fields (count, next_page). */
   readonly body: unknown
@@ -45,27 +39,6 @@ interface Page {
   /** The records to emit: those past the bookmark. */
   readonly records: readonly Record<string, unknown>[]
   readonly extractedAt: string
-}
-
-const emit =
-  (chunk: string): Program<void> =>
-  (env) =>
-  async () =>
-    (await env.write(chunk)) ? E.right(undefined) : E.left(outputClosed)
-
-/** The record with only the selected fields; fields the codec does not know are reported once and left out. */
-const project = (run: Run, sel: SelectedStream, known: ReadonlySet<string>, warn: (m: string) => void) => {
-  return (record: Record<string, unknown>): Record<string, unknown> => {
-    for (const field in record) {
-      if (!known.has(field) && !run.warned.has(`${sel.def.name}.${field}`)) {
-        run.warned.add(`${sel.def.name}.${field}`)
-        warn(`stream ${sel.def.name}: field ${JSON.stringify(field)} is new to zchat and is not extracted`)
-      }
-    }
-    const out: Record<string, unknown> = {}
-    for (const p of sel.properties) if (record[p] !== undefined) out[p] = record[p]
-    return out
-  }
 }
 
 const bookmarkKey = (def: StreamDef): string | undefined =>
@@ -128,26 +101,16 @@ const dropRepeatedBoundary = (def: StreamDef, previous: Boundary) => (page: Page
 }
 
 const emitPage =
-  (run: Run, sel: SelectedStream, toRecord: (r: Record<string, unknown>) => Record<string, unknown>) =>
-  (page: Page): Program<void> => {
-    let chunk = ''
-    for (const record of page.records) chunk += recordLine(sel.def.name, toRecord(record), page.extractedAt)
-    return emit(chunk + stateLine(run.state))
-  }
+  (run: Run, sel: SelectedStream, toRecord: (r: Row) => Row) =>
+  (page: Page): Program<void> =>
+    emitRecords(run, sel.def.name, page.records, toRecord, page.extractedAt)
 
-const syncStream =
-  (run: Run, sel: SelectedStream): Program<StreamSummary> =>
+/** Read a stream page by page with its paging strategy, from `start`. */
+const readPages =
+  (run: Run, sel: SelectedStream, start: unknown, toRecord: (r: Row) => Row): Program<Tally> =>
   (env) =>
   async () => {
     const { def } = sel
-    const toRecord = project(run, sel, new Set(propertiesOf(def)), env.log.warn)
-    const start = sel.method === 'INCREMENTAL' ? bookmarkOf(run.state, def) : undefined
-    run.state = withCurrentlySyncing(run.state, def.name)
-    env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming from ${bookmarkKey(def)} ${String(start)}`}`)
-
-    const opened = await emit(schemaLine(def.name, sel.schema, def.keyProperties, sel.method === 'INCREMENTAL' ? [bookmarkKey(def)!] : []))(env)()
-    if (E.isLeft(opened)) return opened
-
     let records = 0
     let pages = 0
     let previousBoundary = noBoundary
@@ -157,7 +120,7 @@ const syncStream =
       const outcome = await pipe(
         getJson(current),
         RTE.chainEitherK((body) =>
-          E.map((decoded: readonly Record<string, unknown>[]): Page => ({
+          E.map((decoded: readonly Row[]): Page => ({
             body,
             fetched: decoded,
             records: decoded,
@@ -184,10 +147,70 @@ const syncStream =
       if (next.warning !== undefined) env.log.warn(`stream ${def.name}: ${next.warning}`)
       req = next.request
     }
-    const bookmark = sel.method === 'INCREMENTAL' ? bookmarkOf(run.state, def) : undefined
-    env.log.info(`stream ${def.name}: ${records} records in ${pages} pages${bookmark === undefined ? '' : `, bookmark ${bookmarkKey(def)} ${String(bookmark)}`}`)
+    return E.right({ records, pages })
+  }
+
+/** Whether this run reads the stream in full again: its last full read is older than the setting allows. */
+const fullSyncDue = (state: State, def: StreamDef, env: { config: Env['config']; now: () => Date }): boolean => {
+  const days = def.fullSyncDays?.(env.config)
+  if (days === undefined) return false
+  const last = bookmarkAt(state, def.name, LAST_FULL_SYNC)
+  const lastMs = typeof last === 'string' ? Date.parse(last) : Number.NaN
+  return Number.isNaN(lastMs) || env.now().getTime() - lastMs >= days * 86_400_000
+}
+
+/** The fields a SCHEMA names as bookmarks: what this run's reading moves forward on. */
+const bookmarkProperties = (sel: SelectedStream, env: Env): readonly string[] => {
+  const paging = pagingOf(sel.def, env.config)
+  if (paging.kind === 'search') return paging.passes.map((p) => p.field)
+  const key = bookmarkKey(sel.def)
+  return sel.method === 'INCREMENTAL' && key !== undefined ? [key] : []
+}
+
+const syncStream =
+  (run: Run, sel: SelectedStream): Program<StreamSummary> =>
+  (env) =>
+  async () => {
+    const { def } = sel
+    const toRecord = project(run, sel, new Set(propertiesOf(def)), env.log.warn)
+    const incremental = sel.method === 'INCREMENTAL'
+    const full = incremental && fullSyncDue(run.state, def, env)
+    if (full) {
+      // The old bookmarks go now, so a run stopped halfway resumes the full read rather than skipping it.
+      run.state = withoutBookmarks(run.state, def.name, bookmarksKept(def).map(([key]) => key).filter((k) => k !== LAST_FULL_SYNC))
+      env.log.info(`stream ${def.name}: reading everything from start_date again (chats_full_sync_days)`)
+    }
+    const paging = pagingOf(def, env.config)
+    const start = incremental ? bookmarkOf(run.state, def) : undefined
+    run.state = withCurrentlySyncing(run.state, def.name)
+    if (paging.kind !== 'search') {
+      env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming from ${bookmarkKey(def)} ${String(start)}`}`)
+    }
+    const opened = await emit(schemaLine(def.name, sel.schema, def.keyProperties, bookmarkProperties(sel, env)))(env)()
+    if (E.isLeft(opened)) return opened
+
+    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord) : readPages(run, sel, start, toRecord))(env)()
+    if (E.isLeft(read)) return read
+    const { records, pages } = read.right
+    if (full) run.state = withBookmark(run.state, def.name, LAST_FULL_SYNC, env.now().toISOString())
+
+    const bookmark = incremental ? bookmarksOf(run.state, def, env) : undefined
+    env.log.info(`stream ${def.name}: ${records} records in ${pages} pages${bookmark === undefined ? '' : `, bookmark ${describeBookmarks(bookmark)}`}`)
     return E.right({ stream: def.name, records, pages, ...(bookmark === undefined ? {} : { bookmark }) })
   }
+
+/** The bookmarks this run's reading moved, by name; undefined when none is set. */
+const bookmarksOf = (state: State, def: StreamDef, env: Env): Readonly<Record<string, unknown>> | undefined => {
+  const paging = pagingOf(def, env.config)
+  const keys = paging.kind === 'search' ? paging.passes.map(passBookmark) : [bookmarkKey(def)!]
+  const entries = keys.map((k) => [k, bookmarkAt(state, def.name, k)] as const).filter(([, v]) => v !== undefined)
+  return entries.length === 0 ? undefined : Object.fromEntries(entries)
+}
+
+const describeBookmarks = (bookmarks: Readonly<Record<string, unknown>>): string =>
+  Object.entries(bookmarks)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ')
 
 /** Sync the selected streams in order, from `state`; ends with a STATE that has nothing in progress. */
 export const sync =

@@ -355,10 +355,17 @@ export class SandboxData {
     return docs
   }
 
-  /** `GET chats/search`: chats of one type whose field lies in [from, to] (epoch seconds, inclusive), not deleted. */
+  /**
+   * `GET chats/search`: chats of one type whose field lies in [from, to] (epoch
+   * seconds, inclusive), not deleted. The last answer is kept: a client pages
+   * through one query, and every change to chats moves the clock.
+   */
   searchChats(type: ChatRecord['type'], field: SearchField, from: number, to: number): SearchHit[] {
-    return this.chatStore.search(type, field, from, to)
+    const key = `${type} ${field} ${from} ${to} ${this.clock.now} ${this.chatStore.count}`
+    if (this.lastSearch?.key !== key) this.lastSearch = { key, hits: this.chatStore.search(type, field, from, to) }
+    return this.lastSearch.hits
   }
+  private lastSearch: { readonly key: string; readonly hits: SearchHit[] } | undefined
 
   /** The result entries for some hits of `searchChats`. */
   searchResults(hits: ReadonlyArray<SearchHit>): SearchResult[] {

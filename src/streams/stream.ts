@@ -22,6 +22,8 @@ export type RecordsAt =
    * record gets `tagField` set to its array's name when it does not say.
    */
   | { readonly kind: 'groups'; readonly fields: readonly string[]; readonly tagField: string }
+  /** The records are the values of an object under a field, keyed by id (`{"docs": {"<id>": {...}}}`). */
+  | { readonly kind: 'valuesIn'; readonly field: string }
 
 /** How the next request follows from the last page. */
 export type Paging =
@@ -48,6 +50,34 @@ export type Paging =
       readonly fields: string
       readonly limit: number
     }
+
+/** One kind of record found by search, and the time field its windows and bookmark use. */
+export interface SearchPass {
+  /** The `type:` term of the query, e.g. `chat`. */
+  readonly type: string
+  /** The searched time field; the bookmark is `<type>.<field>` (the singer-io tap's name). */
+  readonly field: string
+}
+
+/**
+ * Find records by searching time windows (`?q=type:T AND field:[A TO B]`,
+ * `next_url` paging, a depth limit), then fetch what each search page found in
+ * bulk (`?ids=a,b,c`). Each pass keeps its own bookmark, which moves only when
+ * a whole window has been read (search order within a window is not a cursor).
+ */
+export interface SearchPaging {
+  readonly kind: 'search'
+  readonly searchPath: string
+  readonly fetchPath: string
+  /** Where the records are in a bulk fetch's body. */
+  readonly fetched: RecordsAt
+  readonly passes: readonly SearchPass[]
+  /** The first window's length in days. */
+  readonly windowDays: (config: Config) => number
+}
+
+/** The bookmark a search pass keeps, e.g. `chat.end_timestamp`. */
+export const passBookmark = (pass: SearchPass): string => `${pass.type}.${pass.field}`
 
 /** What kind of value a bookmark is, so the engine knows how to read, compare and resume from it. */
 export type BookmarkKind =
@@ -78,7 +108,19 @@ export interface StreamDef {
    * failure: the stream is skipped with a warning giving `reason`.
    */
   readonly skipOn?: { readonly statuses: readonly number[]; readonly reason: string }
+  /** Another way to read the stream, which a setting can choose instead of `paging`. */
+  readonly alternative?: { readonly chosen: (config: Config) => boolean; readonly paging: SearchPaging }
+  /**
+   * Days after which a run ignores the stream's bookmarks and reads it all
+   * again from start_date (undefined: never). The last full read is kept in
+   * state as `last_full_sync`.
+   */
+  readonly fullSyncDays?: (config: Config) => number | undefined
 }
+
+/** The paging a run uses for a stream under this config. */
+export const pagingOf = (stream: StreamDef, config: Config): Paging | SearchPaging =>
+  stream.alternative?.chosen(config) === true ? stream.alternative.paging : stream.paging
 
 export const fullTable: Replication = { method: 'FULL_TABLE' }
 export const incremental = (key: string, bookmark: BookmarkKind): Replication => ({
@@ -92,6 +134,7 @@ export const wholeBody: RecordsAt = { kind: 'body' }
 export const eachElement: RecordsAt = { kind: 'array' }
 export const objectIn = (field: string): RecordsAt => ({ kind: 'objectIn', field })
 export const arrayIn = (field: string): RecordsAt => ({ kind: 'arrayIn', field })
+export const valuesIn = (field: string): RecordsAt => ({ kind: 'valuesIn', field })
 export const groups = (fields: readonly string[], tagField: string): RecordsAt => ({ kind: 'groups', fields, tagField })
 export const exportPaging = (timeUnit: 'seconds' | 'microseconds', fields: string): Paging => ({
   kind: 'export',

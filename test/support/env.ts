@@ -23,7 +23,7 @@ export interface TestEnv {
   messages(): { type: string; stream?: string; record?: Record<string, unknown>; value?: Record<string, unknown>; [k: string]: unknown }[]
 }
 
-export const testEnv = (settings: Record<string, unknown> = {}, options: { acceptWrites?: number } = {}): TestEnv => {
+export const testEnv = (settings: Record<string, unknown> = {}, options: { acceptWrites?: number; now?: () => Date } = {}): TestEnv => {
   const chunks: string[] = []
   const logs: string[] = []
   const sleeps: number[] = []
@@ -32,7 +32,7 @@ export const testEnv = (settings: Record<string, unknown> = {}, options: { accep
     config: testConfig(settings),
     version: '0.0.0-test',
     fetch: (url, init) => globalThis.fetch(url, init),
-    now: () => new Date('2026-11-21T10:00:00Z'),
+    now: options.now ?? (() => new Date('2026-11-21T10:00:00Z')),
     sleep: async (ms) => {
       sleeps.push(ms)
     },

@@ -30,7 +30,7 @@ describe('sync engine', () => {
     const t = testEnv({ agents_page_limit: 2 })
     const result = await run(t, ['agents'])
     expect(api.isDone()).to.equal(true)
-    expect(E.isRight(result) && result.right.streams[0]).to.deep.equal({ stream: 'agents', records: 5, pages: 3, bookmark: 9 })
+    expect(E.isRight(result) && result.right.streams[0]).to.deep.equal({ stream: 'agents', records: 5, pages: 3, bookmark: { id: 9 } })
     const summary = t.messages().map((m) => (m.type === 'RECORD' ? `R${m.record!.id}` : m.type === 'STATE' ? `S${JSON.stringify(m.value)}` : m.type))
     expect(summary).to.deep.equal([
       'SCHEMA',

@@ -1,0 +1,193 @@
+/**
+ * Reading a stream by search (the singer-io tap's way to chats): for each
+ * pass (a record type and its time field), search consecutive time windows
+ * from the pass's bookmark to now, fetch each search page's hits in bulk, and
+ * move the bookmark to a window's end once the whole window has been read.
+ *
+ * Window sizes adapt: a window that finds few records makes the next one
+ * twice as long (a quiet account costs a handful of searches, not one per
+ * window of history), and a window deeper than the search API will page
+ * through is split in half and read again.
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
+import { SearchPage } from '../codecs/chat-search.js'
+import { httpError, type Failure } from '../core/failure.js'
+import { toMicros } from '../core/time.js'
+import { passBookmark, type SearchPass, type SearchPaging, type StreamDef } from '../streams/stream.js'
+import { decodePage, decodeResponse } from './decode.js'
+import type { Env, Program } from './env.js'
+import { getJson, type PageRequest } from './http.js'
+import { emit, emitRecords, type Row, type Run, type Tally } from './run.js'
+import { stateLine } from './singer.js'
+import { bookmarkAt, withBookmark } from './state.js'
+
+/** The API answers 400 past about this many pages of one search. */
+export const SEARCH_MAX_PAGES = 250
+/** Hits per search page (observed); with the depth limit, how many hits one window can hold. */
+const SEARCH_PAGE_SIZE = 40
+/**
+ * Records newer than this are left to the next run: the search index lags
+ * behind new chats, and a window's end becomes the bookmark.
+ */
+export const SEARCH_SETTLE_SECONDS = 300
+const DAY = 86_400
+
+/** A window [from, to) in epoch seconds; chat times are whole seconds. */
+interface Window {
+  readonly from: number
+  readonly to: number
+}
+
+/** Naive ISO, as the search syntax wants: `2021-04-26T13:54:02`. */
+const naive = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 19)
+const iso = (seconds: number): string => new Date(seconds * 1000).toISOString()
+
+const query = (pass: SearchPass, w: Window): string =>
+  `type:${pass.type} AND ${pass.field}:[${naive(w.from)} TO ${naive(w.to - 1)}]`
+
+/** The next search page `next_url` names, on our own path: only its query is taken. */
+const nextSearch = (paging: SearchPaging, nextUrl: string | null | undefined): PageRequest | undefined => {
+  if (typeof nextUrl !== 'string' || nextUrl === '') return undefined
+  try {
+    return { path: paging.searchPath, query: Object.fromEntries(new URL(nextUrl, 'https://next-url.invalid/').searchParams) }
+  } catch {
+    return undefined
+  }
+}
+
+type WindowOutcome =
+  | { readonly read: true; readonly hits: number; readonly records: number; readonly pages: number }
+  | { readonly read: false; readonly why: string }
+
+interface Reader {
+  readonly run: Run
+  readonly def: StreamDef
+  readonly paging: SearchPaging
+  readonly toRecord: (r: Row) => Row
+  /**
+   * Ids emitted by a window that then proved too deep, so its halves do not
+   * emit them again; emptied once the split window is read.
+   */
+  readonly emitted: Set<string>
+}
+
+/** Fetch the hits of one search page in bulk and emit them with the current STATE. */
+const fetchAndEmit = (reader: Reader, ids: readonly string[]): Program<number> => {
+  const fresh = ids.filter((id) => !reader.emitted.has(id))
+  if (fresh.length === 0) return RTE.right(0)
+  return pipe(
+    getJson({ path: reader.paging.fetchPath, query: { ids: fresh.join(',') } }),
+    RTE.chainEitherK(decodePage(reader.def, reader.paging.fetched)),
+    RTE.chainFirst((rows) => (env: Env) => emitRecords(reader.run, reader.def.name, rows, reader.toRecord, env.now().toISOString())(env)),
+    RTE.map((rows) => {
+      for (const row of rows) reader.emitted.add(String(row[reader.def.keyProperties[0]!]))
+      return rows.length
+    }),
+  )
+}
+
+/** Read every search page of one window, or report that the window is deeper than the API pages. */
+const readWindow =
+  (reader: Reader, pass: SearchPass, w: Window): Program<WindowOutcome> =>
+  (env) =>
+  async () => {
+    let req: PageRequest | undefined = { path: reader.paging.searchPath, query: { q: query(pass, w) } }
+    let pages = 0
+    let records = 0
+    let hits = 0
+    while (req !== undefined) {
+      const page: E.Either<Failure, SearchPage> = await pipe(getJson(req), RTE.chainEitherK(decodeResponse(reader.def, SearchPage)))(env)()
+      if (E.isLeft(page)) {
+        const failure = page.left
+        // Past the first page, a 400 is the depth limit (the query itself was accepted).
+        if (pages > 0 && failure._tag === 'HttpError' && failure.status === 400) return E.right({ read: false, why: `page ${pages + 1} was refused` })
+        return page
+      }
+      const { results, count, next_url: nextUrl }: SearchPage = page.right
+      if (pages === 0) {
+        hits = typeof count === 'number' ? count : results.length
+        if (results.length > 0 && hits > results.length * SEARCH_MAX_PAGES) return E.right({ read: false, why: `${hits} hits` })
+      }
+      const emitted = await fetchAndEmit(reader, results.map((r) => r.id))(env)()
+      if (E.isLeft(emitted)) return emitted
+      records += emitted.right
+      pages += 1
+      req = results.length === 0 ? undefined : nextSearch(reader.paging, nextUrl)
+    }
+    return E.right({ read: true, hits, records, pages })
+  }
+
+/** Where a pass starts: its bookmark, else the stream's own replication bookmark, else start_date. */
+const passStart = (reader: Reader, pass: SearchPass, env: Env): number => {
+  const entry = (key: string) => {
+    const value = bookmarkAt(reader.run.state, reader.def.name, key)
+    return typeof value === 'string' ? toMicros(value) : undefined
+  }
+  const own = entry(passBookmark(pass))
+  // update_timestamp is never before a record's end_timestamp or timestamp: records searched before it were read.
+  const replicated = reader.def.replication.method === 'INCREMENTAL' && reader.def.replication.bookmark === 'datetime' ? entry(reader.def.replication.key) : undefined
+  const micros = own ?? replicated ?? env.config.startDate.getTime() * 1000
+  return Math.floor(micros / 1_000_000)
+}
+
+const readPass =
+  (reader: Reader, pass: SearchPass): Program<Tally> =>
+  (env) =>
+  async () => {
+    const key = passBookmark(pass)
+    const base = reader.paging.windowDays(env.config) * DAY
+    const end = Math.floor(env.now().getTime() / 1000) - SEARCH_SETTLE_SECONDS
+    let from = passStart(reader, pass, env)
+    let span = base
+    // The end of the last window that proved too deep: until it is read, emitted ids are remembered.
+    let splitUntil = from
+    let records = 0
+    let pages = 0
+    env.log.info(`stream ${reader.def.name}: searching ${pass.type} by ${pass.field} from ${iso(from)}`)
+    while (from < end) {
+      const w: Window = { from, to: Math.min(from + span, end) }
+      const outcome = await readWindow(reader, pass, w)(env)()
+      if (E.isLeft(outcome)) return outcome
+      const result = outcome.right
+      if (!result.read) {
+        if (w.to - w.from <= 1) {
+          const endpoint = `${reader.paging.searchPath}?q=${query(pass, w)}`
+          return E.left(httpError(endpoint, 400, `more ${pass.type} records in one second than search can page through (${result.why}); use chats_strategy export`))
+        }
+        splitUntil = Math.max(splitUntil, w.to)
+        span = Math.ceil((w.to - w.from) / 2)
+        env.log.debug(`stream ${reader.def.name}: ${pass.type} window from ${iso(w.from)} too deep (${result.why}); halving it`)
+        continue
+      }
+      records += result.records
+      pages += result.pages
+      reader.run.state = withBookmark(reader.run.state, reader.def.name, key, iso(w.to))
+      // The window's STATE: its bookmark now says everything before w.to was read.
+      const saved = await emit(stateLine(reader.run.state))(env)()
+      if (E.isLeft(saved)) return saved
+      if (w.to >= splitUntil) reader.emitted.clear()
+      from = w.to
+      // A window a quarter as deep as the API allows can safely double.
+      span = result.hits * 4 < SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE ? span * 2 : span
+    }
+    return E.right({ records, pages })
+  }
+
+/** Read a stream by search, pass after pass. */
+export const readBySearch =
+  (run: Run, def: StreamDef, paging: SearchPaging, toRecord: (r: Row) => Row): Program<Tally> =>
+  (env) =>
+  async () => {
+    const reader: Reader = { run, def, paging, toRecord, emitted: new Set() }
+    let records = 0
+    let pages = 0
+    for (const pass of paging.passes) {
+      const tally = await readPass(reader, pass)(env)()
+      if (E.isLeft(tally)) return tally
+      records += tally.right.records
+      pages += tally.right.pages
+    }
+    return E.right({ records, pages })
+  }
