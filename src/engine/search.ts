@@ -114,6 +114,8 @@ const readWindow =
       if (E.isLeft(emitted)) return emitted
       records += emitted.right
       pages += 1
+      // A next_url past the depth the API serves would only lead to a refusal (or a loop): split instead.
+      if (pages >= SEARCH_MAX_PAGES && nextUrl) return E.right({ read: false, why: `more than ${SEARCH_MAX_PAGES} pages` })
       req = results.length === 0 ? undefined : nextSearch(reader.paging, nextUrl)
     }
     return E.right({ read: true, hits, records, pages })
