@@ -77,7 +77,7 @@ describe('e2e: start_date, the search strategy, and states from other connectors
     const singerIoState = () => {
       const chats = sandbox().data.allChats()
       const endOf = (type: string, share: number) => {
-        const ofType = chats.filter((c) => c.type === type).map((c) => (type === 'chat' ? c.end_timestamp! : c.timestamp)).sort()
+        const ofType = chats.filter((c) => c.type === type).map((c) => (c.type === 'chat' ? c.end_timestamp : c.timestamp)).sort()
         return `${ofType[Math.floor(ofType.length * share)]!.slice(0, 19)}.000000Z`
       }
       return {
