@@ -10,9 +10,13 @@ import { annotate } from '../core/json-schema.js'
 export const AGENTS_MAX_PAGE_SIZE = 100
 export const BANS_MAX_PAGE_SIZE = 1000
 export const DEFAULT_SEARCH_INTERVAL_DAYS = 14
+export const DEFAULT_REQUESTS_PER_MINUTE = 200
+export const DEFAULT_MAX_RETRIES = 8
+export const DEFAULT_MAX_RETRY_WAIT_SECONDS = 300
 
 const NonEmptyString = t.refinement(t.string, (s) => s.trim().length > 0, 'a non-empty string')
 const PositiveInt = t.refinement(t.Int, (n) => n >= 1, 'a positive integer')
+const NonNegativeInt = t.refinement(t.Int, (n) => n >= 0, 'a non-negative integer')
 const PositiveNumber = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'a positive number')
 /** A page size from 1 to the API's maximum, which is also the default: fewest requests. */
 const pageSizeSetting = (what: string, max: number) =>
@@ -60,6 +64,24 @@ export const SETTINGS = {
     default: 60,
     exclusiveMinimum: 0,
   }),
+  max_requests_per_minute: annotate(PositiveInt, {
+    title: 'Requests per minute',
+    description: "Requests zchat makes per minute at most, over all streams, so it stays within the API's rate limit (200 a minute per account).",
+    default: DEFAULT_REQUESTS_PER_MINUTE,
+    minimum: 1,
+  }),
+  max_retries: annotate(NonNegativeInt, {
+    title: 'Retries',
+    description: 'Retries of one request after a rate limit, a 5xx, a network fault, a timeout or a body that is not JSON, with exponential backoff.',
+    default: DEFAULT_MAX_RETRIES,
+    minimum: 0,
+  }),
+  max_retry_wait_seconds: annotate(PositiveNumber, {
+    title: 'Longest wait',
+    description: 'Longest Retry-After zchat waits for; a rate limit asking for more fails the run (its state resumes later).',
+    default: DEFAULT_MAX_RETRY_WAIT_SECONDS,
+    exclusiveMinimum: 0,
+  }),
   agents_page_limit: pageSizeSetting('Agents', AGENTS_MAX_PAGE_SIZE),
   bans_page_limit: pageSizeSetting('Bans', BANS_MAX_PAGE_SIZE),
   chats_strategy: annotate(t.keyof({ export: null, search: null }), {
@@ -92,6 +114,9 @@ export const RawConfig = t.intersection([
     base_url: SETTINGS.base_url,
     user_agent: SETTINGS.user_agent,
     request_timeout_seconds: SETTINGS.request_timeout_seconds,
+    max_requests_per_minute: SETTINGS.max_requests_per_minute,
+    max_retries: SETTINGS.max_retries,
+    max_retry_wait_seconds: SETTINGS.max_retry_wait_seconds,
     agents_page_limit: SETTINGS.agents_page_limit,
     bans_page_limit: SETTINGS.bans_page_limit,
     chats_strategy: SETTINGS.chats_strategy,
@@ -109,6 +134,9 @@ export interface Config {
   /** Sent as User-Agent; undefined means zchat's own. */
   readonly userAgent: string | undefined
   readonly requestTimeoutMs: number
+  readonly maxRequestsPerMinute: number
+  readonly maxRetries: number
+  readonly maxRetryWaitMs: number
   readonly agentsPageLimit: number
   readonly bansPageLimit: number
   readonly chatsStrategy: 'export' | 'search'
@@ -239,6 +267,9 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
       startDate,
       userAgent: c.user_agent?.trim() || undefined,
       requestTimeoutMs: (c.request_timeout_seconds ?? 60) * 1000,
+      maxRequestsPerMinute: c.max_requests_per_minute ?? DEFAULT_REQUESTS_PER_MINUTE,
+      maxRetries: c.max_retries ?? DEFAULT_MAX_RETRIES,
+      maxRetryWaitMs: (c.max_retry_wait_seconds ?? DEFAULT_MAX_RETRY_WAIT_SECONDS) * 1000,
       agentsPageLimit: c.agents_page_limit ?? AGENTS_MAX_PAGE_SIZE,
       bansPageLimit: c.bans_page_limit ?? BANS_MAX_PAGE_SIZE,
       chatsStrategy: c.chats_strategy ?? 'export',

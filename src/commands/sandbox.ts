@@ -1,11 +1,22 @@
 import { Command, Flags } from '@oclif/core'
-import { sandboxTapConfig, startSandbox } from '../sandbox/index.js'
+import {
+  CONTROL_PREFIX,
+  FAULT_SPEC_EXAMPLE,
+  parseFaultSpec,
+  SANDBOX_HOST,
+  sandboxTapConfig,
+  startSandbox,
+  type FaultPlan,
+} from '../sandbox/index.js'
 
 export default class Sandbox extends Command {
   static override summary = 'Serve a simulated Zendesk Chat account on 127.0.0.1.'
   static override description =
     'A deterministic stand-in for the Zendesk Chat API (same paths, shapes, paging rules, limits and auth) to try zchat without an account. It prints its base URL and a config to use with it, and serves until interrupted.'
-  static override examples = ['<%= config.bin %> sandbox --port 8080 --seed 7']
+  static override examples = [
+    '<%= config.bin %> sandbox --port 8080 --seed 7',
+    '<%= config.bin %> sandbox --faults rate-limit=200/60000,server-errors=50x2,reset-every=37',
+  ]
   static override flags = {
     port: Flags.integer({ default: 0, min: 0, max: 65535, description: 'Port on 127.0.0.1 (0: any free port).' }),
     seed: Flags.integer({ default: 1, description: 'Seed of the generated account: the same seed serves the same data.' }),
@@ -15,6 +26,12 @@ export default class Sandbox extends Command {
     chats: Flags.integer({ default: 3000, min: 0, description: 'Number of chats and offline messages, over three years.' }),
     bans: Flags.integer({ default: 120, min: 0, description: 'Number of IP and visitor bans.' }),
     timeline: Flags.integer({ default: 2000, min: 0, description: 'Number of agent timeline entries.' }),
+    faults: Flags.custom<FaultPlan>({
+      helpValue: 'SPEC',
+      // The parser's RangeError is already one line naming the bad setting.
+      parse: async (spec) => parseFaultSpec(spec),
+      description: `Faults to inject, as comma-separated settings, e.g. ${FAULT_SPEC_EXAMPLE}. Change them while serving with PUT /_sandbox/faults (a JSON plan); GET /_sandbox/stats counts them.`,
+    })(),
   }
 
   async run(): Promise<void> {
@@ -22,11 +39,19 @@ export default class Sandbox extends Command {
     const sandbox = await startSandbox(flags)
     const config = sandboxTapConfig(sandbox)
     process.stdout.write(`${sandbox.baseUrl}\n`)
-    process.stderr.write(`Zendesk Chat sandbox serving on ${sandbox.baseUrl}\nconfig: ${JSON.stringify(config)}\nCtrl-C to stop.\n`)
-    await new Promise<void>((resolve) => {
+    process.stderr.write(`Zendesk Chat sandbox serving on ${sandbox.baseUrl}\nconfig: ${JSON.stringify(config)}\n`)
+    if (flags.faults !== undefined) {
+      const control = `http://${SANDBOX_HOST}:${sandbox.port}${CONTROL_PREFIX}`
+      process.stderr.write(`faults: ${JSON.stringify(flags.faults)} (change: PUT ${control}faults, counts: GET ${control}stats)\n`)
+    }
+    process.stderr.write('Ctrl-C to stop.\n')
+    const interrupted = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)
       process.once('SIGTERM', resolve)
     })
+    // A sandbox that vanished (vanish-after) serves nothing more: end, rather than wait for a signal.
+    await Promise.race([interrupted, sandbox.closed])
+    if (sandbox.faultStats().vanished) process.stderr.write('The sandbox vanished (vanish-after): stopped.\n')
     await sandbox.close()
   }
 }

@@ -52,12 +52,18 @@ export interface DecodeError {
   readonly actual: string
 }
 
+/** The process was asked to stop (SIGTERM, SIGINT) and did, after its last complete page. */
+export interface Interrupted {
+  readonly _tag: 'Interrupted'
+  readonly signal: 'SIGTERM' | 'SIGINT'
+}
+
 /** The reader of stdout went away (EPIPE): nothing more can be delivered. */
 export interface OutputClosed {
   readonly _tag: 'OutputClosed'
 }
 
-export type Failure = UsageError | InputError | InvalidInput | HttpError | NetworkError | DecodeError | OutputClosed
+export type Failure = UsageError | InputError | InvalidInput | HttpError | NetworkError | DecodeError | Interrupted | OutputClosed
 
 export const usageError = (message: string): Failure => ({ _tag: 'UsageError', message })
 export const inputError = (what: InputError['what'], file: string, message: string): Failure => ({
@@ -79,6 +85,9 @@ export const httpError = (endpoint: string, status: number, message: string): Fa
 })
 export const networkError = (endpoint: string, message: string): Failure => ({ _tag: 'NetworkError', endpoint, message })
 export const outputClosed: Failure = { _tag: 'OutputClosed' }
+export const interrupted = (signal: Interrupted['signal']): Failure => ({ _tag: 'Interrupted', signal })
+
+const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 } as const
 
 /** Exit status: 2 for what the user gave us, 1 for a run that failed against the API. */
 export const exitCode = (failure: Failure): number => {
@@ -92,6 +101,9 @@ export const exitCode = (failure: Failure): number => {
     case 'DecodeError':
     case 'OutputClosed':
       return 1
+    case 'Interrupted':
+      // The shell's convention for "ended by a signal".
+      return 128 + SIGNAL_NUMBERS[failure.signal]
   }
 }
 
@@ -114,5 +126,7 @@ export const render = (failure: Failure): readonly string[] => {
       ]
     case 'OutputClosed':
       return ['error: stdout was closed by its reader (did the target stop?); the run ended early']
+    case 'Interrupted':
+      return [`stopped by ${failure.signal}: the last STATE written covers every record emitted; resume from it`]
   }
 }

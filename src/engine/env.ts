@@ -5,6 +5,7 @@
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
 import type { Config } from '../codecs/config.js'
 import type { Failure } from '../core/failure.js'
+import type { RequestBudget } from './budget.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
@@ -20,7 +21,15 @@ export interface Capabilities {
   /** The platform fetch, looked up at call time so tests can intercept it. */
   readonly fetch: (url: string, init: RequestInit) => Promise<Response>
   readonly now: () => Date
+  /** Monotonic milliseconds, for waits and rates (the wall clock may jump). */
+  readonly clock: () => number
+  /** Resolves after `ms`, or early once `stop` is aborted. */
   readonly sleep: (ms: number) => Promise<void>
+  /**
+   * Aborted when the process is asked to stop (SIGTERM, SIGINT), its reason
+   * the signal's name: no new request starts, the one in flight is abandoned.
+   */
+  readonly stop: AbortSignal
   /**
    * Writes a chunk of Singer lines to stdout, resolving once the reader has room
    * for more (backpressure). Resolves false when the reader has gone away.
@@ -31,6 +40,8 @@ export interface Capabilities {
 
 export interface Env extends Capabilities {
   readonly config: Config
+  /** Shared by every stream of the run. */
+  readonly budget: RequestBudget
   /** zchat's version, for the default User-Agent. */
   readonly version: string
 }

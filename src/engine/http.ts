@@ -3,7 +3,7 @@
  * what is worth retrying, and errors that explain themselves without the token.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { httpError, networkError, type Failure } from '../core/failure.js'
+import { httpError, interrupted, networkError, type Failure } from '../core/failure.js'
 import type { Env, Program } from './env.js'
 
 export type Query = Readonly<Record<string, string | number>>
@@ -20,8 +20,14 @@ export const describeRequest = (req: PageRequest): string => {
   return qs === '' ? req.path : `${req.path}?${qs}`
 }
 
-const MAX_ATTEMPTS = 4
 const RETRYABLE = new Set([429, 500, 502, 503, 504])
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 5
+/** Backoff doubles from this, up to the cap, with jitter. */
+const BACKOFF_BASE_MS = 1000
+const BACKOFF_CAP_MS = 60_000
+/** Added to a Retry-After, never taken off it: the API's wait is a floor. */
+const RETRY_AFTER_JITTER_MS = 250
 
 /** Why a status failed, in words a user can act on; Zendesk's own description appended. */
 const explain = (status: number, body: string): string => {
@@ -49,69 +55,151 @@ interface Attempt {
   readonly retry: boolean
   readonly failure?: Failure
   readonly body?: unknown
-  readonly waitMs?: number
+  /** What the API asked to wait before the next try (Retry-After), in ms. */
+  readonly retryAfterMs?: number
 }
 
+/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+const retryAfterOf = (header: string | null, now: number): number | undefined => {
+  if (header === null || header.trim() === '') return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(header)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+const sameOrigin = (a: string, b: string): boolean => new URL(a).origin === new URL(b).origin
+
+/** One try: the request, redirects on the API's own origin followed, the body read and parsed. */
 const attempt = async (env: Env, req: PageRequest): Promise<Attempt> => {
+  const grace = graceAfter(env.stop, STOP_GRACE_MS)
+  try {
+    return await attemptWithin(env, req, grace.signal)
+  } finally {
+    grace.release()
+  }
+}
+
+const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): Promise<Attempt> => {
   const endpoint = describeRequest(req)
-  const url = `${env.config.apiBase}/${endpoint}`
-  const started = Date.now()
+  let url = `${env.config.apiBase}/${endpoint}`
+  const started = env.clock()
   let response: Response
   let text: string
   try {
-    response = await env.fetch(url, {
-      headers: {
-        Authorization: `Bearer ${env.config.accessToken}`,
-        Accept: 'application/json',
-        'User-Agent': env.config.userAgent ?? `zchat/${env.version}`,
-      },
-      redirect: 'error',
-      signal: AbortSignal.timeout(env.config.requestTimeoutMs),
-    })
+    for (let hops = 0; ; hops++) {
+      response = await env.fetch(url, {
+        headers: {
+          Authorization: `Bearer ${env.config.accessToken}`,
+          Accept: 'application/json',
+          'User-Agent': env.config.userAgent ?? `zchat/${env.version}`,
+        },
+        // Redirects are looked at before following: the token must not go to another origin.
+        redirect: 'manual',
+        signal: AbortSignal.any([AbortSignal.timeout(env.config.requestTimeoutMs), abandon]),
+      })
+      const location = response.headers.get('location')
+      if (!REDIRECTS.has(response.status) || location === null) break
+      await response.body?.cancel()
+      const target = new URL(location, url).toString()
+      if (!sameOrigin(target, env.config.apiBase)) {
+        const host = new URL(target).host
+        return { retry: false, failure: httpError(endpoint, response.status, `redirected to another host (${host}); not followed, so the access token is not sent there`) }
+      }
+      if (hops >= MAX_REDIRECTS) return { retry: false, failure: httpError(endpoint, response.status, `more than ${MAX_REDIRECTS} redirects`) }
+      url = target
+    }
     text = await response.text()
   } catch (error) {
+    if (abandon.aborted) return { retry: false, failure: interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT') }
     const message =
-      error instanceof Error && error.name === 'TimeoutError'
-        ? `no response within ${env.config.requestTimeoutMs / 1000} s`
-        : `${error instanceof Error ? error.message : String(error)}${causeOf(error)}`
+      error instanceof Error && error.name === 'TimeoutError' ? `no response within ${env.config.requestTimeoutMs / 1000} s` : describeError(error)
     return { retry: true, failure: networkError(endpoint, message) }
   }
-  env.log.debug(`GET ${endpoint} → ${response.status} in ${Date.now() - started} ms (${text.length} bytes)`)
+  env.log.debug(`GET ${endpoint} → ${response.status} in ${Math.round(env.clock() - started)} ms (${text.length} bytes)`)
   if (!response.ok) {
-    const retryAfter = Number(response.headers.get('retry-after'))
+    const retryAfterMs = retryAfterOf(response.headers.get('retry-after'), env.now().getTime())
     return {
       retry: RETRYABLE.has(response.status),
       failure: httpError(endpoint, response.status, explain(response.status, text)),
-      ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { waitMs: retryAfter * 1000 } : {}),
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     }
   }
   try {
     return { retry: false, body: JSON.parse(text) }
   } catch {
-    return { retry: true, failure: networkError(endpoint, `the body is not JSON (${text.length} bytes, status ${response.status})`) }
+    const kind = (response.headers.get('content-type') ?? 'no content type').split(';')[0]
+    return { retry: true, failure: networkError(endpoint, `the body is not JSON (${text.length} bytes of ${kind}, status ${response.status})`) }
   }
 }
 
-const causeOf = (error: unknown): string => {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
-  if (cause === undefined) return ''
-  return typeof cause.code === 'string' ? ` (${cause.code})` : typeof cause.message === 'string' ? ` (${cause.message})` : ''
+/** What went wrong below HTTP, in a few words: fetch's `TypeError: fetch failed` says little, its cause says more. */
+const describeError = (error: unknown): string => {
+  const words = (e: unknown): string | undefined => {
+    if (typeof e !== 'object' || e === null) return e === undefined ? undefined : String(e)
+    const { code, message } = e as { code?: unknown; message?: unknown }
+    return [typeof message === 'string' ? message : undefined, typeof code === 'string' && code !== message ? `(${code})` : undefined]
+      .filter((w) => w !== undefined && w !== '')
+      .join(' ')
+  }
+  const cause = words((error as { cause?: unknown } | undefined)?.cause)
+  return [words(error) || 'request failed', cause].filter((w) => w !== undefined && w !== '').join(': ')
 }
 
-/** GET `req` and parse its JSON body, retrying rate limits, 5xx and network faults a few times. */
+/**
+ * Once the run is asked to stop, the request in flight gets this long to
+ * finish its page; then it is abandoned, so the process ends within about two
+ * seconds of the signal.
+ */
+const STOP_GRACE_MS = 1500
+
+/** A signal aborted `ms` after `stop` is; `release` when the request is over, so no listener is left behind. */
+const graceAfter = (stop: AbortSignal, ms: number): { readonly signal: AbortSignal; readonly release: () => void } => {
+  const controller = new AbortController()
+  const abandon = () => setTimeout(() => controller.abort(stop.reason), ms).unref()
+  if (stop.aborted) controller.abort(stop.reason)
+  else stop.addEventListener('abort', abandon, { once: true })
+  return { signal: controller.signal, release: () => stop.removeEventListener('abort', abandon) }
+}
+
+/** Exponential backoff with jitter for try `n` (1-based): half fixed, half random, so retries of many clients spread out. */
+const backoffMs = (n: number): number => {
+  const full = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (n - 1))
+  return full / 2 + (Math.random() * full) / 2
+}
+
+/**
+ * GET `req` and parse its JSON body. Each try takes a turn of the shared
+ * request budget. Rate limits wait as long as Retry-After says (all streams
+ * wait); 5xx, network faults, timeouts and bodies that are not JSON are tried
+ * again with backoff, up to max_retries; other statuses fail at once.
+ */
 export const getJson =
   (req: PageRequest): Program<unknown> =>
   (env) =>
   async () => {
+    const { maxRetries, maxRetryWaitMs } = env.config
     for (let n = 1; ; n++) {
+      if (env.stop.aborted) return E.left(interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT'))
+      await env.budget.take()
+      if (env.stop.aborted) return E.left(interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT'))
       const result = await attempt(env, req)
       if (result.failure === undefined) return E.right(result.body)
-      if (!result.retry || n >= MAX_ATTEMPTS) return E.left(result.failure)
-      const backoff = result.waitMs ?? 1000 * 2 ** (n - 1) * (0.75 + Math.random() / 2)
-      env.log.warn(`${describeRequest(req)}: ${lastWords(result.failure)}; retry ${n} of ${MAX_ATTEMPTS - 1} in ${(backoff / 1000).toFixed(1)} s`)
-      await env.sleep(backoff)
+      if (!result.retry) return E.left(result.failure)
+      const asked = result.retryAfterMs
+      if (asked !== undefined && asked > maxRetryWaitMs) {
+        return E.left(withMessage(result.failure, `the API asked to wait ${Math.ceil(asked / 1000)} s (Retry-After), more than max_retry_wait_seconds (${maxRetryWaitMs / 1000}); the last STATE resumes the run later`))
+      }
+      if (n > maxRetries) return E.left(withMessage(result.failure, `${messageOf(result.failure)}; gave up after ${maxRetries} ${maxRetries === 1 ? 'retry' : 'retries'}`))
+      const wait = asked !== undefined ? asked + Math.random() * RETRY_AFTER_JITTER_MS : backoffMs(n)
+      if (asked !== undefined) env.budget.holdFor(wait)
+      env.log.warn(`${describeRequest(req)}: ${lastWords(result.failure)}; retry ${n} of ${maxRetries} in ${(wait / 1000).toFixed(1)} s`)
+      await env.sleep(wait)
     }
   }
+
+const messageOf = (failure: Failure): string => ('message' in failure ? failure.message : failure._tag)
+const withMessage = (failure: Failure, message: string): Failure => ('message' in failure ? { ...failure, message } : failure)
 
 const lastWords = (failure: Failure): string =>
   failure._tag === 'HttpError' ? `status ${failure.status}` : failure._tag === 'NetworkError' ? failure.message : failure._tag

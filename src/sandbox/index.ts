@@ -53,4 +53,16 @@ export {
   type WebpathEntry,
 } from './data.js'
 export { Rng, deriveSeed, hashLabel, mix32 } from './random.js'
+export {
+  FAULT_DEFAULTS,
+  FAULT_ORDER,
+  SERVER_ERROR_STATUSES,
+  checkFaultPlan,
+  type FaultKind,
+  type FaultPlan,
+  type ServerErrorStatus,
+} from './fault-plan.js'
+export { EARLY_TOLERANCE_MS, FaultDecider, type Fault, type FaultDecision, type FaultStats } from './fault-decider.js'
+export { FAULT_SPEC_EXAMPLE, FAULT_SPEC_SETTINGS, parseFaultSpec } from './fault-spec.js'
+export { CONTROL_PREFIX } from './control.js'
 export { SANDBOX_START_DATE, sandboxTapConfig } from './tap-config.js'

@@ -5,6 +5,8 @@ import type { SandboxData } from './data.js'
 export interface Reply {
   readonly status: number
   readonly body: unknown
+  /** Headers besides Content-Type and Content-Length, e.g. Retry-After. */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 /** What a route gets besides its query. */

@@ -6,9 +6,13 @@
  * so it must never be reachable from another machine. It prints nothing; the
  * CLI command that starts it reports the base URL.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { handleControl, isControlRequest } from './control.js'
 import { DATA_DEFAULTS, SandboxData } from './data.js'
+import { deliver, faultReply, sentStatus } from './deliver.js'
+import { FaultDecider, type FaultStats } from './fault-decider.js'
+import type { FaultKind, FaultPlan } from './fault-plan.js'
 import { badRequest, DESCRIPTIONS, error, notFound, type Reply, type RouteContext } from './reply.js'
 import { findRoute } from './routes.js'
 
@@ -30,6 +34,8 @@ export interface SandboxOptions {
   readonly bans?: number
   /** agent_timeline entries (default 2000). */
   readonly timeline?: number
+  /** Faults to inject from the first request (fault-plan.ts); none by default. */
+  readonly faults?: FaultPlan
 }
 
 export interface RequestLogEntry {
@@ -37,7 +43,10 @@ export interface RequestLogEntry {
   /** URL path without the query string, e.g. `/api/v2/chat/agents`. */
   readonly path: string
   readonly query: Readonly<Record<string, string>>
+  /** The status line sent; 0 when the connection was dropped without one (vanish). */
   readonly status: number
+  /** The fault injected into this request, if any. */
+  readonly fault?: FaultKind
 }
 
 export interface Sandbox {
@@ -48,7 +57,12 @@ export interface Sandbox {
   readonly data: SandboxData
   /** Every request answered so far, oldest first. */
   readonly requestLog: ReadonlyArray<RequestLogEntry>
-  /** Stops listening and drops open keep-alive connections. Safe to call twice. */
+  /** Replaces the fault plan (throws a RangeError when invalid); its request counting starts afresh. */
+  setFaults(plan: FaultPlan): void
+  faultStats(): FaultStats
+  /** Resolves once the server has stopped: after close(), or when it vanished (vanishAfter). */
+  readonly closed: Promise<void>
+  /** Stops listening and drops open keep-alive connections. Safe to call twice, and after the server vanished. */
   close(): Promise<void>
 }
 
@@ -76,18 +90,6 @@ function route(req: IncomingMessage, url: URL, token: string, ctx: RouteContext)
   return handler(url.searchParams, ctx)
 }
 
-function send(res: ServerResponse, reply: Reply): void {
-  const text = JSON.stringify(reply.body)
-  const headers: Record<string, string | number> = {
-    // Errors say plain `application/json`, data adds the charset: the two forms clients meet.
-    'Content-Type': reply.status < 400 ? 'application/json; charset=utf-8' : 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-  }
-  if (reply.status === 405) headers.Allow = 'GET'
-  res.writeHead(reply.status, headers)
-  res.end(text)
-}
-
 function checkToken(token: string): string {
   if (!/^\S+$/.test(token)) throw new RangeError('sandbox: token must be a non-empty string without spaces')
   return token
@@ -104,17 +106,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     bans: options.bans ?? SANDBOX_DEFAULTS.bans,
     timeline: options.timeline ?? SANDBOX_DEFAULTS.timeline,
   })
+  const faults = new FaultDecider(options.faults)
   const requestLog: RequestLogEntry[] = []
   // Routes need the base URL, known once listening; nothing is served before that.
   let ctx: RouteContext = { data, baseUrl: '', nowMillis: () => Date.now() }
 
   const server = createServer((req, res) => {
+    if (isControlRequest(req)) return handleControl(req, res, faults)
     req.resume() // bodies are never read; drain them so keep-alive connections stay usable
+    const { fault, vanishWhenAnswered } = faults.decide(Date.now())
     let url: URL | undefined
     let reply: Reply
     try {
       url = new URL(req.url ?? '/', `http://${SANDBOX_HOST}`)
-      reply = route(req, url, token, ctx)
+      reply = faultReply(fault) ?? route(req, url, token, ctx)
     } catch {
       reply = url === undefined ? badRequest() : error(500, 'Internal Server Error', DESCRIPTIONS.internal)
     }
@@ -122,9 +127,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       method: req.method ?? '',
       path: url?.pathname ?? req.url ?? '',
       query: url === undefined ? {} : Object.fromEntries(url.searchParams),
-      status: reply.status,
+      status: sentStatus(reply, fault),
+      ...(fault === undefined ? {} : { fault: fault.kind }),
     })
-    send(res, reply)
+    deliver(res, reply, fault)
+    if (fault?.kind === 'vanish') vanish()
+    else if (vanishWhenAnswered) res.once('close', vanish)
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -134,6 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       resolve()
     })
   })
+  const closed = new Promise<void>((resolve) => server.once('close', resolve))
   const port = (server.address() as AddressInfo).port
   const baseUrl = `http://${SANDBOX_HOST}:${port}${API_PREFIX.slice(0, -1)}`
   ctx = { data, baseUrl, nowMillis: () => Date.now() }
@@ -146,6 +155,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     })
     return closing
   }
+  // Vanishing is closing unasked: the port frees at once, and a later close() gets the same promise.
+  function vanish(): void {
+    faults.markVanished()
+    close().catch(() => undefined) // a close() call by the owner reports the failure
+  }
 
-  return { baseUrl, port, token, data, requestLog, close }
+  const setFaults = (plan: FaultPlan): void => faults.setPlan(plan)
+  return { baseUrl, port, token, data, requestLog, setFaults, faultStats: () => faults.stats(), closed, close }
 }

@@ -1,6 +1,7 @@
 /** In-memory capabilities for running programs in tests (no process stdout, no real clock). */
 import * as E from 'fp-ts/lib/Either.js'
 import { parseConfig, type Config } from '../../src/codecs/config.js'
+import { requestBudget } from '../../src/engine/budget.js'
 import type { Env } from '../../src/engine/env.js'
 
 export const TOKEN = 'test-token-5f2c9a'
@@ -23,19 +24,27 @@ export interface TestEnv {
   messages(): { type: string; stream?: string; record?: Record<string, unknown>; value?: Record<string, unknown>; [k: string]: unknown }[]
 }
 
-export const testEnv = (settings: Record<string, unknown> = {}, options: { acceptWrites?: number; now?: () => Date } = {}): TestEnv => {
+export const testEnv = (settings: Record<string, unknown> = {}, options: { acceptWrites?: number; now?: () => Date; stop?: AbortSignal } = {}): TestEnv => {
   const chunks: string[] = []
   const logs: string[] = []
   const sleeps: number[] = []
   const log = (level: string) => (message: string) => logs.push(`${level} ${message}`)
+  // A clock that sleeping moves: waits are recorded, never spent.
+  let clockMs = 0
+  const sleep = async (ms: number) => {
+    sleeps.push(ms)
+    clockMs += ms
+  }
+  const config = testConfig(settings)
   const env: Env = {
-    config: testConfig(settings),
+    config,
     version: '0.0.0-test',
     fetch: (url, init) => globalThis.fetch(url, init),
     now: options.now ?? (() => new Date('2026-11-21T10:00:00Z')),
-    sleep: async (ms) => {
-      sleeps.push(ms)
-    },
+    clock: () => clockMs,
+    sleep,
+    stop: options.stop ?? new AbortController().signal,
+    budget: requestBudget(config.maxRequestsPerMinute, { clock: () => clockMs, sleep }),
     write: async (chunk) => {
       if (options.acceptWrites !== undefined && chunks.length >= options.acceptWrites) return false
       chunks.push(chunk)

@@ -136,13 +136,16 @@ describe('sync engine', () => {
     expect(E.isRight(result)).to.equal(true)
     expect(t.sleeps).to.have.length(2)
     expect(t.sleeps[0]).to.be.within(750, 1250)
-    expect(t.sleeps[1]).to.equal(3000)
+    // Retry-After is a floor: jitter only adds to it.
+    expect(t.sleeps[1]).to.be.within(3000, 3250)
   })
 
   it('a body that is not JSON is retried, then reported naming the endpoint', async () => {
-    nock(API).get(`${API_PATH}/departments`).times(4).reply(200, '<html>maintenance</html>')
-    const result = await run(testEnv(), ['departments'])
-    expect(render((result as E.Left<Failure>).left)[0]).to.match(/^error: GET departments failed: the body is not JSON/)
+    nock(API).get(`${API_PATH}/departments`).times(4).reply(200, '<html>maintenance</html>', { 'Content-Type': 'text/html' })
+    const result = await run(testEnv({ max_retries: 3 }), ['departments'])
+    expect(render((result as E.Left<Failure>).left)[0]).to.match(
+      /^error: GET departments failed: the body is not JSON \(24 bytes of text\/html, status 200\); gave up after 3 retries$/,
+    )
   })
 
   it('stops fetching as soon as stdout is closed', async () => {

@@ -1,0 +1,67 @@
+/**
+ * The sandbox's control endpoints, outside the API base path so a client under
+ * test never meets them. They need no token and are never counted or faulted:
+ *
+ * - `GET /_sandbox/faults`: the current fault plan.
+ * - `PUT /_sandbox/faults` with a JSON plan body: replaces the plan (400 when invalid).
+ * - `GET /_sandbox/stats`: the fault stats.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { send } from './deliver.js'
+import type { FaultDecider } from './fault-decider.js'
+import { checkFaultPlan } from './fault-plan.js'
+import { badRequest, error, notFound, ok, type Reply } from './reply.js'
+
+export const CONTROL_PREFIX = '/_sandbox/'
+
+/** Larger bodies are not plans: refuse them rather than buffer them. */
+const MAX_BODY_BYTES = 64 * 1024
+
+export const isControlRequest = (req: IncomingMessage): boolean => (req.url ?? '').startsWith(CONTROL_PREFIX)
+
+const methodNotAllowed = (allow: string): Reply => ({
+  ...error(405, 'Method Not Allowed', 'The method is not allowed for the requested URL.'),
+  headers: { Allow: allow },
+})
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk)
+    })
+    req.once('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new RangeError(`a fault plan body is at most ${MAX_BODY_BYTES} bytes`))
+      else resolve(Buffer.concat(chunks).toString('utf8'))
+    })
+    req.once('error', reject)
+  })
+}
+
+async function replaceFaults(req: IncomingMessage, faults: FaultDecider): Promise<Reply> {
+  try {
+    faults.setPlan(checkFaultPlan(JSON.parse(await readBody(req))))
+    return ok(faults.plan)
+  } catch (cause) {
+    return badRequest(cause instanceof Error ? cause.message : String(cause))
+  }
+}
+
+async function controlReply(req: IncomingMessage, faults: FaultDecider): Promise<Reply> {
+  const path = new URL(req.url ?? '/', 'http://sandbox').pathname
+  if (path === `${CONTROL_PREFIX}stats`) return req.method === 'GET' ? ok(faults.stats()) : methodNotAllowed('GET')
+  if (path !== `${CONTROL_PREFIX}faults`) return notFound()
+  if (req.method === 'GET') return ok(faults.plan)
+  if (req.method === 'PUT') return replaceFaults(req, faults)
+  return methodNotAllowed('GET, PUT')
+}
+
+/** Answers one control request. */
+export function handleControl(req: IncomingMessage, res: ServerResponse, faults: FaultDecider): void {
+  void controlReply(req, faults).then((reply) => {
+    req.resume() // whatever body was not read: drain it so the connection stays usable
+    if (!res.destroyed) send(res, reply)
+  })
+}

@@ -1,0 +1,140 @@
+import { expect } from 'chai'
+import * as E from 'fp-ts/lib/Either.js'
+import nock from 'nock'
+import { exitCode, render, type Failure } from '../../src/core/failure.js'
+import { requestBudget } from '../../src/engine/budget.js'
+import { defaultSelection } from '../../src/engine/catalog.js'
+import { emptyState } from '../../src/engine/state.js'
+import { sync } from '../../src/engine/sync.js'
+import { streamByName } from '../../src/streams/index.js'
+import { API, API_PATH, TOKEN, testEnv, type TestEnv } from '../support/env.js'
+
+const run = (t: TestEnv, names: string[]) => sync(defaultSelection(names.map((n) => streamByName(n)!)), emptyState)(t.env)()
+const failureOf = (result: E.Either<Failure, unknown>): Failure => {
+  if (E.isRight(result)) throw new Error('expected the run to fail')
+  return result.left
+}
+const agent = (id: number) => ({ id, email: `a${id}@x.test`, display_name: `A ${id}` })
+
+describe('HTTP: retries, rate limits, redirects, stopping', () => {
+  beforeEach(() => nock.disableNetConnect())
+  afterEach(() => {
+    nock.cleanAll()
+    nock.enableNetConnect()
+  })
+
+  it('retries 5xx with exponential backoff and jitter up to max_retries, then fails naming the endpoint and the last error', async () => {
+    const api = nock(API).get(`${API_PATH}/goals`).times(5).reply(502, 'Bad Gateway')
+    const t = testEnv({ max_retries: 4 })
+    const failure = failureOf(await run(t, ['goals']))
+    expect(api.isDone()).to.equal(true)
+    expect(render(failure)).to.deep.equal(['error: GET goals answered 502: request failed (Bad Gateway); gave up after 4 retries'])
+    expect(exitCode(failure)).to.equal(1)
+    t.sleeps.forEach((ms, i) => expect(ms, `wait ${i + 1}`).to.be.within(1000 * 2 ** i * 0.5, 1000 * 2 ** i))
+    expect(t.sleeps).to.have.length(4)
+  })
+
+  it('retries connection errors and timeouts like 5xx', async () => {
+    nock(API)
+      .get(`${API_PATH}/roles`).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .get(`${API_PATH}/roles`).delay(500).reply(200, [])
+      .get(`${API_PATH}/roles`).reply(200, [{ id: 1, name: 'r' }])
+    const t = testEnv({ request_timeout_seconds: 0.05 })
+    expect(E.isRight(await run(t, ['roles']))).to.equal(true)
+    expect(t.sleeps).to.have.length(2)
+    expect(t.logs.filter((l) => l.startsWith('WARN')).join('\n')).to.match(/ECONNRESET|socket hang up/).and.match(/no response within 0.05 s/)
+    expect(t.messages().filter((m) => m.type === 'RECORD')).to.have.length(1)
+  })
+
+  it('waits exactly as long as Retry-After says (never less), and every request after it waits too', async () => {
+    nock(API)
+      .get(`${API_PATH}/skills`).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
+      .get(`${API_PATH}/skills`).reply(200, [])
+    const t = testEnv()
+    expect(E.isRight(await run(t, ['skills']))).to.equal(true)
+    expect(t.sleeps).to.have.length(1)
+    expect(t.sleeps[0]).to.be.within(7000, 7250)
+  })
+
+  it('fails at once, with the setting named, when Retry-After asks for more than max_retry_wait_seconds', async () => {
+    nock(API).get(`${API_PATH}/skills`).reply(429, {}, { 'Retry-After': '900' })
+    const t = testEnv({ max_retry_wait_seconds: 120 })
+    const failure = failureOf(await run(t, ['skills']))
+    expect(render(failure)[0]).to.equal(
+      'error: GET skills answered 429: the API asked to wait 900 s (Retry-After), more than max_retry_wait_seconds (120); the last STATE resumes the run later',
+    )
+    expect(t.sleeps).to.deep.equal([])
+  })
+
+  for (const status of [400, 401, 403, 404]) {
+    it(`does not retry ${status}`, async () => {
+      const api = nock(API).get(`${API_PATH}/triggers`).reply(status, { error: 'nope' })
+      const t = testEnv()
+      const failure = failureOf(await run(t, ['triggers']))
+      expect(api.isDone()).to.equal(true)
+      expect(failure._tag === 'HttpError' && failure.status).to.equal(status)
+      expect(t.sleeps).to.deep.equal([])
+      expect(render(failure).join() + t.logs.join()).to.not.contain(TOKEN)
+    })
+  }
+
+  it('follows a redirect on the API host, and refuses one to another host without sending it the token', async () => {
+    nock(API)
+      .get(`${API_PATH}/departments`).reply(302, '', { Location: `${API_PATH}/departments?moved=1` })
+      .get(`${API_PATH}/departments`).query({ moved: 1 }).reply(200, [{ id: 3, name: 'd' }])
+    const t1 = testEnv()
+    expect(E.isRight(await run(t1, ['departments']))).to.equal(true)
+
+    const elsewhere = nock('https://collector.example').get(/.*/).reply(200, [])
+    nock(API).get(`${API_PATH}/departments`).reply(301, '', { Location: 'https://collector.example/steal' })
+    const t2 = testEnv()
+    const failure = failureOf(await run(t2, ['departments']))
+    expect(render(failure)[0]).to.match(/redirected to another host \(collector.example\); not followed, so the access token is not sent there/)
+    expect(elsewhere.isDone()).to.equal(false)
+    expect(t2.sleeps).to.deep.equal([])
+  })
+
+  it('keeps to max_requests_per_minute over all streams: no more requests start in any minute', async () => {
+    const starts: number[] = []
+    const budget = requestBudget(3, { clock: () => now, sleep: async (ms) => void (now += ms) })
+    let now = 0
+    for (let i = 0; i < 8; i++) {
+      await budget.take()
+      starts.push(now)
+    }
+    expect(starts).to.deep.equal([0, 0, 0, 60_000, 60_000, 60_000, 120_000, 120_000])
+    // A slot is free at 120 s; a hold (after a 429) pushes the next start past it.
+    budget.holdFor(5000)
+    await budget.take()
+    expect(now).to.equal(125_000)
+  })
+
+  it('the budget is shared: the run waits once the minute is used up', async () => {
+    nock(API)
+      .get(`${API_PATH}/goals`).reply(200, [])
+      .get(`${API_PATH}/roles`).reply(200, [])
+      .get(`${API_PATH}/skills`).reply(200, [])
+    const t = testEnv({ max_requests_per_minute: 2 })
+    expect(E.isRight(await run(t, ['goals', 'roles', 'skills']))).to.equal(true)
+    expect(t.sleeps).to.deep.equal([60_000])
+  })
+
+  it('asked to stop: the page in flight is finished, no new request starts, the last STATE is written again, exit 128 + signal', async () => {
+    const stop = new AbortController()
+    const api = nock(API)
+      .get(`${API_PATH}/agents`).query({ limit: 1 }).reply(200, () => [agent(1)])
+      .get(`${API_PATH}/agents`).query({ limit: 1, since_id: 2 }).reply(200, () => {
+        stop.abort('SIGTERM')
+        return [agent(2)]
+      })
+      .get(`${API_PATH}/agents`).query({ limit: 1, since_id: 3 }).reply(200, [agent(3)])
+    const t = testEnv({ agents_page_limit: 1 }, { stop: stop.signal })
+    const failure = failureOf(await run(t, ['agents']))
+    expect(failure).to.deep.equal({ _tag: 'Interrupted', signal: 'SIGTERM' })
+    expect(exitCode(failure)).to.equal(143)
+    expect(api.pendingMocks()).to.have.length(1)
+    const types = t.messages().map((m) => (m.type === 'RECORD' ? `R${String(m.record!.id)}` : m.type))
+    expect(types).to.deep.equal(['SCHEMA', 'R1', 'STATE', 'R2', 'STATE', 'STATE'])
+    expect(t.messages().at(-1)!.value).to.deep.equal({ bookmarks: { agents: { id: 2 } }, currently_syncing: 'agents' })
+  })
+})
