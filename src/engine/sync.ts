@@ -222,8 +222,8 @@ export const sync =
     for (const sel of streams) {
       const result = await syncStream(run, sel)(env)()
       if (E.isLeft(result)) {
-        // Asked to stop: the STATE of the last complete page goes out once more, as the run's last word.
-        if (result.left._tag === 'Interrupted') await emit(stateLine(run.state))(env)()
+        // Stopped or failed: the STATE of the last complete page goes out once more, as the run's last word.
+        if (result.left._tag !== 'OutputClosed') await emit(stateLine(run.state))(env)()
         return result
       }
       summaries.push(result.right)

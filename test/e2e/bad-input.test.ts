@@ -38,6 +38,17 @@ const CASES: readonly Case[] = [
   configCase('a start_date in the future', (s) => sandboxConfig(s, { start_date: tomorrow }), 'start_date'),
   configCase('agents_page_limit 0', (s) => sandboxConfig(s, { agents_page_limit: 0 }), 'agents_page_limit'),
   configCase('agents_page_limit 101', (s) => sandboxConfig(s, { agents_page_limit: 101 }), 'agents_page_limit'),
+  configCase('bans_page_limit -5', (s) => sandboxConfig(s, { bans_page_limit: -5 }), 'bans_page_limit'),
+  configCase('bans_page_limit 1001', (s) => sandboxConfig(s, { bans_page_limit: 1001 }), 'bans_page_limit'),
+  configCase('max_requests_per_minute 0', (s) => sandboxConfig(s, { max_requests_per_minute: 0 }), 'max_requests_per_minute'),
+  configCase('chats_strategy "scan"', (s) => sandboxConfig(s, { chats_strategy: 'scan' }), 'chats_strategy'),
+  configCase('a config that is a JSON array', () => '[]', 'config'),
+  {
+    title: 'a config path that is a directory (unreadable as a file)',
+    files: () => ({}),
+    args: ['--config', '{dir}'],
+    names: '{dir}',
+  },
   configCase('a plain-http base_url on a public host', (s) => ({ access_token: s.token, base_url: 'http://example.com/api' }), 'base_url'),
   {
     title: 'a state file that is not JSON',
@@ -56,6 +67,18 @@ const CASES: readonly Case[] = [
     files: (s) => ({ 'config.json': sandboxConfig(s), 'state.json': { bookmarks: { agents: { id: 'abc' } }, currently_syncing: null } }),
     args: ['--config', '{dir}/config.json', '--state', '{dir}/state.json'],
     names: 'agents',
+  },
+  {
+    title: 'a state of an unknown shape ({"cursor": 5})',
+    files: (s) => ({ 'config.json': sandboxConfig(s), 'state.json': { cursor: 5 } }),
+    args: ['--config', '{dir}/config.json', '--state', '{dir}/state.json'],
+    names: 'cursor',
+  },
+  {
+    title: 'a state whose chats bookmark is not a date-time',
+    files: (s) => ({ 'config.json': sandboxConfig(s), 'state.json': { bookmarks: { chats: { update_timestamp: 17 } } } }),
+    args: ['--config', '{dir}/config.json', '--state', '{dir}/state.json'],
+    names: 'bookmarks.chats.update_timestamp',
   },
   {
     title: 'a catalog file that is not JSON',

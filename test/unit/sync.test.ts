@@ -135,7 +135,7 @@ describe('sync engine', () => {
     const result = await run(t, ['departments'])
     expect(E.isRight(result)).to.equal(true)
     expect(t.sleeps).to.have.length(2)
-    expect(t.sleeps[0]).to.be.within(750, 1250)
+    expect(t.sleeps[0]).to.be.within(500, 1000)
     // Retry-After is a floor: jitter only adds to it.
     expect(t.sleeps[1]).to.be.within(3000, 3250)
   })
