@@ -1,17 +1,12 @@
 import { expect } from 'chai'
 import { describeRun, expectCleanFailure, tap, useTempDir } from '../support/cli.js'
-import { keyOf, sandboxConfig, useSandbox } from '../support/sandbox.js'
-import { lastState, parseMessages, type Message } from '../support/singer.js'
+import { recordKeys, sandboxConfig, useSandbox } from '../support/sandbox.js'
+import { completeMessages, lastState, parseMessages } from '../support/singer.js'
 import { startSandbox, type FaultPlan } from '../../src/sandbox/index.js'
 
 const SECRET = 'zt-e2e-3d9f1c0a7b-secret'
 const OPTIONS = { seed: 61, token: SECRET, agents: 120, departments: 4, bans: 300, chats: 3000, timeline: 2000 }
 
-const keysOf = (messages: readonly Message[]): string[] =>
-  messages.flatMap((m) => (m.type === 'RECORD' ? [`${m.stream} ${JSON.stringify(keyOf(m.stream).map((k) => m.record[k]))}`] : []))
-
-/** Complete lines only: a cut line is never a message. */
-const completeMessages = (stdout: string): Message[] => parseMessages(stdout.slice(0, stdout.lastIndexOf('\n') + 1))
 
 describe('e2e: faults of the API and the network end in a complete extraction', () => {
   const sandbox = useSandbox(OPTIONS)
@@ -24,7 +19,7 @@ describe('e2e: faults of the API and the network end in a complete extraction', 
   before(async () => {
     const r = await tap('--config', await tmp().write('clean.json', sandboxConfig(sandbox(), settings)))
     expect(r.code, describeRun(r)).to.equal(0)
-    clean = keysOf(parseMessages(r.stdout)).sort()
+    clean = recordKeys(parseMessages(r.stdout)).sort()
   })
 
   const plans: [string, FaultPlan, string][] = [
@@ -45,7 +40,7 @@ describe('e2e: faults of the API and the network end in a complete extraction', 
       const r = await tap('--config', config, '--log-level', 'debug')
       sandbox().setFaults({})
       expect(r.code, describeRun(r)).to.equal(0)
-      expect(keysOf(parseMessages(r.stdout)).sort()).to.deep.equal(clean)
+      expect(recordKeys(parseMessages(r.stdout)).sort()).to.deep.equal(clean)
       const after = sandbox().faultStats()
       expect(after.injected[kind as keyof typeof after.injected] - before.injected[kind as keyof typeof before.injected], 'faults injected').to.be.greaterThan(0)
       expect(after.early - before.early, 'requests before Retry-After elapsed').to.equal(0)
@@ -70,7 +65,7 @@ describe('e2e: faults of the API and the network end in a complete extraction', 
     try {
       const resumed = await tap('--config', config, '--state', await tmp().write('vanish-state.json', lastState(seen)))
       expect(resumed.code, describeRun(resumed)).to.equal(0)
-      const union = new Set([...keysOf(seen), ...keysOf(parseMessages(resumed.stdout))])
+      const union = new Set([...recordKeys(seen), ...recordKeys(parseMessages(resumed.stdout))])
       expect([...union].sort()).to.deep.equal([...new Set(clean)].sort())
     } finally {
       await back.close()

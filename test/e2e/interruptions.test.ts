@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { describeRun, lines, spawnBin, STACK_LINE, tap, TAP, useTempDir } from '../support/cli.js'
-import { keyOf, sandboxConfig, useSandbox } from '../support/sandbox.js'
-import { lastState, parseMessages, type Message } from '../support/singer.js'
+import { recordKeys, sandboxConfig, useSandbox } from '../support/sandbox.js'
+import { completeMessages, lastState, parseMessages, type Message } from '../support/singer.js'
 
 interface Stopped {
   readonly code: number | null
@@ -52,11 +52,7 @@ const runUntil = (args: string[], ready: (seen: Counts) => boolean, signal: Node
     })
   })
 
-/** The complete lines of a stdout cut anywhere: a target never sees a partial line as a message. */
-const completeMessages = (stdout: string): Message[] => parseMessages(stdout.slice(0, stdout.lastIndexOf('\n') + 1))
-
-const keysOf = (messages: readonly Message[]): Set<string> =>
-  new Set(messages.flatMap((m) => (m.type === 'RECORD' ? [`${m.stream} ${JSON.stringify(keyOf(m.stream).map((k) => m.record[k]))}`] : [])))
+const keysOf = (messages: readonly Message[]): Set<string> => new Set(recordKeys(messages))
 
 const STREAMS = ['agents', 'agent_timeline', 'bans', 'chats']
 const catalog = { streams: STREAMS.map((s) => ({ tap_stream_id: s, stream: s, schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: true } }] })) }

@@ -44,6 +44,10 @@ export const ALL_STREAMS = [
 export const keyOf = (stream: string): string[] =>
   stream === 'account' ? ['account_key'] : stream === 'agent_timeline' ? ['agent_id', 'start_time'] : stream === 'routing_settings' ? [] : ['id']
 
+/** Each RECORD as `stream [key values]`, for comparing runs by key. */
+export const recordKeys = (messages: readonly { type: string; stream?: string; record?: Record<string, unknown> }[]): string[] =>
+  messages.flatMap((m) => (m.type === 'RECORD' ? [`${m.stream} ${JSON.stringify(keyOf(m.stream!).map((k) => m.record![k]))}`] : []))
+
 /** A sandbox's answer to one request, read whole. */
 export interface SandboxAnswer {
   status: number

@@ -55,6 +55,9 @@ export const parseMessages = (stdout: string): Message[] => {
   return out
 }
 
+/** The messages of a stdout cut anywhere (a killed run): a partial last line is not a message. */
+export const completeMessages = (stdout: string): Message[] => parseMessages(stdout.slice(0, stdout.lastIndexOf('\n') + 1))
+
 export const recordsOf = (messages: readonly Message[], stream: string): Record<string, unknown>[] =>
   messages.filter((m): m is RecordMessage => m.type === 'RECORD' && m.stream === stream).map((m) => m.record)
 
