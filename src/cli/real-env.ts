@@ -38,7 +38,7 @@ export const realEnv = (config: Config, version: string, logLevel: LogLevel): En
     clock,
     sleep,
     stop,
-    budget: requestBudget(config.maxRequestsPerMinute, { clock, sleep }),
+    budget: requestBudget(config.maxRequestsPerMinute, { clock, sleep, stopped: () => stop.aborted }),
     write: streamWriter(process.stdout),
     log: stderrLogger(logLevel, [config.accessToken]),
   }

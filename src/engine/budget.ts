@@ -14,12 +14,15 @@ export interface RequestBudget {
 export interface BudgetClock {
   /** Monotonic milliseconds. */
   readonly clock: () => number
+  /** May resolve early; then `stopped` says whether to give up waiting. */
   readonly sleep: (ms: number) => Promise<void>
+  /** True once the run is stopping: a waiting taker returns at once (and its caller does not start the request). */
+  readonly stopped?: () => boolean
 }
 
 const WINDOW_MS = 60_000
 
-export const requestBudget = (perMinute: number, { clock, sleep }: BudgetClock): RequestBudget => {
+export const requestBudget = (perMinute: number, { clock, sleep, stopped = () => false }: BudgetClock): RequestBudget => {
   // Start times of the last `perMinute` requests, oldest first (a ring once full).
   const starts: number[] = []
   let oldest = 0
@@ -29,6 +32,7 @@ export const requestBudget = (perMinute: number, { clock, sleep }: BudgetClock):
 
   const acquire = async (): Promise<void> => {
     for (;;) {
+      if (stopped()) return
       const now = clock()
       const free = Math.max(heldUntil, starts.length < perMinute ? now : starts[oldest]! + WINDOW_MS)
       if (free <= now) break

@@ -109,6 +109,15 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
     expect(now).to.equal(125_000)
   })
 
+  it('a stopping run stops waiting for the budget at once', async () => {
+    let now = 0
+    let stopping = false
+    const budget = requestBudget(1, { clock: () => now, sleep: async () => void (stopping = true), stopped: () => stopping })
+    await budget.take()
+    await budget.take()
+    expect(now, 'no time passed: the wait was given up').to.equal(0)
+  })
+
   it('the budget is shared: the run waits once the minute is used up', async () => {
     nock(API)
       .get(`${API_PATH}/goals`).reply(200, [])
