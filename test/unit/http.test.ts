@@ -110,7 +110,7 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
   })
 
   it('a stopping run stops waiting for the budget at once', async () => {
-    let now = 0
+    const now = 0
     let stopping = false
     const budget = requestBudget(1, { clock: () => now, sleep: async () => void (stopping = true), stopped: () => stopping })
     await budget.take()
