@@ -66,6 +66,8 @@ interface Reader {
   readonly def: StreamDef
   readonly paging: SearchPaging
   readonly toRecord: (r: Row) => Row
+  /** Incremental: start from the bookmarks and move them. Otherwise (FULL_TABLE forced) read all, bookmark nothing. */
+  readonly incremental: boolean
   /**
    * Ids emitted by a window that then proved too deep, so its halves do not
    * emit them again; emptied once the split window is read.
@@ -127,6 +129,7 @@ const passStart = (reader: Reader, pass: SearchPass, env: Env): number => {
     const value = bookmarkAt(reader.run.state, reader.def.name, key)
     return typeof value === 'string' ? toMicros(value) : undefined
   }
+  if (!reader.incremental) return Math.floor(env.config.startDate.getTime() / 1000)
   const own = entry(passBookmark(pass))
   // update_timestamp is never before a record's end_timestamp or timestamp: records searched before it were read.
   const replicated = reader.def.replication.method === 'INCREMENTAL' && reader.def.replication.bookmark === 'datetime' ? entry(reader.def.replication.key) : undefined
@@ -165,7 +168,7 @@ const readPass =
       }
       records += result.records
       pages += result.pages
-      reader.run.state = withBookmark(reader.run.state, reader.def.name, key, iso(w.to))
+      if (reader.incremental) reader.run.state = withBookmark(reader.run.state, reader.def.name, key, iso(w.to))
       // The window's STATE: its bookmark now says everything before w.to was read.
       const saved = await emit(stateLine(reader.run.state))(env)()
       if (E.isLeft(saved)) return saved
@@ -179,10 +182,10 @@ const readPass =
 
 /** Read a stream by search, pass after pass. */
 export const readBySearch =
-  (run: Run, def: StreamDef, paging: SearchPaging, toRecord: (r: Row) => Row): Program<Tally> =>
+  (run: Run, def: StreamDef, paging: SearchPaging, toRecord: (r: Row) => Row, incremental: boolean): Program<Tally> =>
   (env) =>
   async () => {
-    const reader: Reader = { run, def, paging, toRecord, emitted: new Set() }
+    const reader: Reader = { run, def, paging, toRecord, incremental, emitted: new Set() }
     let records = 0
     let pages = 0
     for (const pass of paging.passes) {

@@ -161,10 +161,11 @@ const fullSyncDue = (state: State, def: StreamDef, env: { config: Env['config'];
 
 /** The fields a SCHEMA names as bookmarks: what this run's reading moves forward on. */
 const bookmarkProperties = (sel: SelectedStream, env: Env): readonly string[] => {
+  if (sel.method !== 'INCREMENTAL') return []
   const paging = pagingOf(sel.def, env.config)
   if (paging.kind === 'search') return paging.passes.map((p) => p.field)
   const key = bookmarkKey(sel.def)
-  return sel.method === 'INCREMENTAL' && key !== undefined ? [key] : []
+  return key === undefined ? [] : [key]
 }
 
 const syncStream =
@@ -189,7 +190,7 @@ const syncStream =
     const opened = await emit(schemaLine(def.name, sel.schema, def.keyProperties, bookmarkProperties(sel, env)))(env)()
     if (E.isLeft(opened)) return opened
 
-    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord) : readPages(run, sel, start, toRecord))(env)()
+    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental) : readPages(run, sel, start, toRecord))(env)()
     if (E.isLeft(read)) return read
     const { records, pages } = read.right
     if (full) run.state = withBookmark(run.state, def.name, LAST_FULL_SYNC, env.now().toISOString())

@@ -75,6 +75,18 @@ describe('sync: chats by search (chats_strategy search)', () => {
       expect(requestsTo(sandbox, '/chats/search', before).filter((r) => r.query.page === undefined)).to.have.length(2)
     })
 
+    it('with FULL_TABLE forced, reads everything from start_date and keeps no search bookmark', async () => {
+      const t = testEnv(
+        { base_url: sandbox.baseUrl, access_token: sandbox.token, start_date: SANDBOX_START_DATE, chats_strategy: 'search' },
+        { now: () => new Date((sandbox.data.latestChange + 3600) * 1000) },
+      )
+      const result = await sync([{ ...chats[0]!, method: 'FULL_TABLE' }], lastState(run1))(t.env)()
+      expect(E.isRight(result)).to.equal(true)
+      expect(new Set(recordIds(t))).to.deep.equal(new Set(sandbox.data.allChats().filter((c) => !c.deleted).map((c) => c.id)))
+      expect(lastState(t).bookmarks.chats, 'the given bookmarks, untouched').to.deep.equal(lastState(run1).bookmarks.chats)
+      expect(t.messages().find((m) => m.type === 'SCHEMA')!.bookmark_properties).to.equal(undefined)
+    })
+
     it('chats_full_sync_days: re-reads everything from start_date when the last full read is older, then records it', async () => {
       const now = sandbox.data.latestChange + 7200
       const recent = { bookmarks: { chats: { ...lastState(run1).bookmarks.chats, last_full_sync: iso(now - 86400) } }, currently_syncing: null }
