@@ -6,7 +6,7 @@ import type { Config } from '../codecs/config.js'
 import { toMicros } from '../core/time.js'
 import type { StreamDef } from '../streams/stream.js'
 import { fieldOf } from './decode.js'
-import { describeRequest, type PageRequest } from './http.js'
+import { describeRequest, requestAt, type PageRequest } from './http.js'
 
 /** Where a stream's reading starts. */
 export interface Start {
@@ -51,15 +51,7 @@ export const firstRequest = (stream: StreamDef, config: Config, start: Start): P
 /** The request `next_page` names, on our own origin and path: only its cursor is taken from it. */
 const followNextPage = (req: PageRequest, body: unknown): PageRequest | undefined => {
   const nextPage = fieldOf(body, 'next_page')
-  if (typeof nextPage === 'string' && nextPage !== '') {
-    let url: URL
-    try {
-      url = new URL(nextPage, 'https://next-page.invalid/')
-    } catch {
-      return undefined
-    }
-    return { path: req.path, query: Object.fromEntries(url.searchParams) }
-  }
+  if (typeof nextPage === 'string' && nextPage !== '') return requestAt(req.path, nextPage)
   // No next_page: build the cursor from end_time (and end_id) as the API would.
   const endTime = fieldOf(body, 'end_time')
   if (typeof endTime !== 'number') return undefined

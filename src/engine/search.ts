@@ -18,7 +18,7 @@ import { toMicros } from '../core/time.js'
 import { passBookmark, type SearchPass, type SearchPaging, type StreamDef } from '../streams/stream.js'
 import { decodePage, decodeResponse } from './decode.js'
 import type { Env, Program } from './env.js'
-import { getJson, type PageRequest } from './http.js'
+import { getJson, requestAt, type PageRequest } from './http.js'
 import { emit, emitRecords, type Row, type Run, type Tally } from './run.js'
 import { stateLine } from './singer.js'
 import { bookmarkAt, withBookmark } from './state.js'
@@ -46,16 +46,6 @@ const iso = (seconds: number): string => new Date(seconds * 1000).toISOString()
 
 const query = (pass: SearchPass, w: Window): string =>
   `type:${pass.type} AND ${pass.field}:[${naive(w.from)} TO ${naive(w.to - 1)}]`
-
-/** The next search page `next_url` names, on our own path: only its query is taken. */
-const nextSearch = (paging: SearchPaging, nextUrl: string | null | undefined): PageRequest | undefined => {
-  if (typeof nextUrl !== 'string' || nextUrl === '') return undefined
-  try {
-    return { path: paging.searchPath, query: Object.fromEntries(new URL(nextUrl, 'https://next-url.invalid/').searchParams) }
-  } catch {
-    return undefined
-  }
-}
 
 type WindowOutcome =
   | { readonly read: true; readonly hits: number; readonly records: number; readonly pages: number }
@@ -118,7 +108,7 @@ const readWindow =
       pages += 1
       // A next_url past the depth the API serves would only lead to a refusal (or a loop): split instead.
       if (pages >= SEARCH_MAX_PAGES && nextUrl) return E.right({ read: false, why: `more than ${SEARCH_MAX_PAGES} pages` })
-      req = results.length === 0 ? undefined : nextSearch(reader.paging, nextUrl)
+      req = results.length === 0 ? undefined : requestAt(reader.paging.searchPath, nextUrl)
     }
     return E.right({ read: true, hits, records, pages })
   }
