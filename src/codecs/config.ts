@@ -13,6 +13,7 @@ export const DEFAULT_SEARCH_INTERVAL_DAYS = 14
 export const DEFAULT_REQUESTS_PER_MINUTE = 200
 export const DEFAULT_MAX_RETRIES = 8
 export const DEFAULT_MAX_RETRY_WAIT_SECONDS = 300
+export const DEFAULT_PARALLEL_STREAMS = 4
 
 const NonEmptyString = t.refinement(t.string, (s) => s.trim().length > 0, 'a non-empty string')
 const PositiveInt = t.refinement(t.Int, (n) => n >= 1, 'a positive integer')
@@ -82,6 +83,19 @@ export const SETTINGS = {
     default: DEFAULT_MAX_RETRY_WAIT_SECONDS,
     exclusiveMinimum: 0,
   }),
+  max_parallel_streams: annotate(PositiveInt, {
+    title: 'Parallel streams',
+    description:
+      'Streams read at the same time, all within the one request budget, so a full sync takes about as long as its largest stream. 1 reads them one after another (for targets that want streams unmixed).',
+    default: DEFAULT_PARALLEL_STREAMS,
+    minimum: 1,
+  }),
+  activate_version: annotate(t.boolean, {
+    title: 'Activate version',
+    description:
+      'Send ACTIVATE_VERSION messages around each full-table read, so targets that support them replace the table (Full Refresh Overwrite). Turn off for targets that refuse the message.',
+    default: true,
+  }),
   agents_page_limit: pageSizeSetting('Agents', AGENTS_MAX_PAGE_SIZE),
   bans_page_limit: pageSizeSetting('Bans', BANS_MAX_PAGE_SIZE),
   chats_strategy: annotate(t.keyof({ export: null, search: null }), {
@@ -117,6 +131,8 @@ export const RawConfig = t.intersection([
     max_requests_per_minute: SETTINGS.max_requests_per_minute,
     max_retries: SETTINGS.max_retries,
     max_retry_wait_seconds: SETTINGS.max_retry_wait_seconds,
+    max_parallel_streams: SETTINGS.max_parallel_streams,
+    activate_version: SETTINGS.activate_version,
     agents_page_limit: SETTINGS.agents_page_limit,
     bans_page_limit: SETTINGS.bans_page_limit,
     chats_strategy: SETTINGS.chats_strategy,
@@ -137,6 +153,9 @@ export interface Config {
   readonly maxRequestsPerMinute: number
   readonly maxRetries: number
   readonly maxRetryWaitMs: number
+  readonly maxParallelStreams: number
+  /** Full-table reads are wrapped in ACTIVATE_VERSION messages and their records carry the version. */
+  readonly activateVersion: boolean
   readonly agentsPageLimit: number
   readonly bansPageLimit: number
   readonly chatsStrategy: 'export' | 'search'
@@ -270,6 +289,8 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
       maxRequestsPerMinute: c.max_requests_per_minute ?? DEFAULT_REQUESTS_PER_MINUTE,
       maxRetries: c.max_retries ?? DEFAULT_MAX_RETRIES,
       maxRetryWaitMs: (c.max_retry_wait_seconds ?? DEFAULT_MAX_RETRY_WAIT_SECONDS) * 1000,
+      maxParallelStreams: c.max_parallel_streams ?? DEFAULT_PARALLEL_STREAMS,
+      activateVersion: c.activate_version ?? true,
       agentsPageLimit: c.agents_page_limit ?? AGENTS_MAX_PAGE_SIZE,
       bansPageLimit: c.bans_page_limit ?? BANS_MAX_PAGE_SIZE,
       chatsStrategy: c.chats_strategy ?? 'export',

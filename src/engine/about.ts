@@ -9,12 +9,14 @@ import type { StreamDef } from '../streams/stream.js'
 export const TAP_NAME = 'tap-zendesk-chat'
 export const TAP_DESCRIPTION =
   'Zendesk Chat extractor for Singer and Meltano: chats, agents, timelines and account settings, incrementally.'
-export const CAPABILITIES = ['catalog', 'discover', 'properties', 'state', 'about'] as const
+export const CAPABILITIES = ['catalog', 'discover', 'properties', 'state', 'about', 'activate-version', 'test', 'structured-logging'] as const
 
 export interface About {
   readonly name: string
   readonly description: string
   readonly version: string
+  /** Where Meltano SDK taps name their singer-sdk release; zchat is not built on it. */
+  readonly sdk_version: null
   readonly capabilities: readonly string[]
   readonly settings: JsonSchema
   readonly streams: readonly {
@@ -30,6 +32,7 @@ export const about = (version: string, streams: readonly StreamDef[]): About => 
   name: TAP_NAME,
   description: TAP_DESCRIPTION,
   version,
+  sdk_version: null,
   capabilities: CAPABILITIES,
   settings: toJsonSchema(RawConfig),
   streams: streams.map((s) => ({

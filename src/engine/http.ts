@@ -98,6 +98,10 @@ const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): 
   const endpoint = describeRequest(req)
   let url = `${env.config.apiBase}/${endpoint}`
   const started = env.clock()
+  // A timer of our own, not AbortSignal.timeout: combined with AbortSignal.any, that signal is only weakly held
+  // and a garbage collection during the wait can drop it, so the timeout never fires.
+  const timeout = new AbortController()
+  const timer = setTimeout(() => timeout.abort(), env.config.requestTimeoutMs)
   let response: Response
   let text: string
   try {
@@ -110,7 +114,7 @@ const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): 
         },
         // Redirects are looked at before following: the token must not go to another origin.
         redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(env.config.requestTimeoutMs), abandon]),
+        signal: AbortSignal.any([timeout.signal, abandon]),
       })
       const location = response.headers.get('location')
       if (!REDIRECTS.has(response.status) || location === null) break
@@ -126,9 +130,10 @@ const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): 
     text = await response.text()
   } catch (error) {
     if (abandon.aborted) return { retry: false, failure: interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT') }
-    const message =
-      error instanceof Error && error.name === 'TimeoutError' ? `no response within ${env.config.requestTimeoutMs / 1000} s` : describeError(error)
+    const message = timeout.signal.aborted ? `no response within ${env.config.requestTimeoutMs / 1000} s` : describeError(error)
     return { retry: true, failure: networkError(endpoint, message) }
+  } finally {
+    clearTimeout(timer)
   }
   env.log.debug(`GET ${endpoint} → ${response.status} in ${Math.round(env.clock() - started)} ms (${text.length} bytes)`)
   if (!response.ok) {

@@ -8,7 +8,7 @@ import { outputClosed } from '../core/failure.js'
 import type { SelectedStream } from './catalog.js'
 import type { Program } from './env.js'
 import { recordLine, stateLine } from './singer.js'
-import type { State } from './state.js'
+import { withCurrentlySyncing, type State } from './state.js'
 
 /** What one run carries from page to page and stream to stream. */
 export interface Run {
@@ -40,15 +40,50 @@ export const project =
     return out
   }
 
-/** The page's RECORDs, then the run's current (complete) STATE, in one write. */
-export const emitRecords = (run: Run, stream: string, rows: readonly Row[], toRecord: (r: Row) => Row, extractedAt: string): Program<void> => {
+/** How a chunk moves the run's state: the bookmarks its records earn. */
+export type Advance = (state: State) => State
+
+const unchanged: Advance = (state) => state
+
+/**
+ * Move the run's state and write `lines` followed by the new (complete)
+ * STATE, in the same tick: with streams read side by side, a STATE must never
+ * go out carrying a bookmark whose records are still waiting to be written.
+ * currently_syncing names the stream whose records the STATE follows.
+ */
+export const commit =
+  (run: Run, stream: string, lines: string, advance: Advance = unchanged): Program<void> =>
+  (env) =>
+  () => {
+    run.state = withCurrentlySyncing(advance(run.state), stream)
+    return emit(lines + stateLine(run.state))(env)()
+  }
+
+/** What RECORD lines carry besides the record. */
+export interface RecordContext {
+  readonly extractedAt: string
+  /** The full-table pass's version (ACTIVATE_VERSION), when there is one. */
+  readonly version?: number
+}
+
+/** The page's RECORDs, then the run's STATE moved by `advance`, in one write. */
+export const emitRecords = (
+  run: Run,
+  stream: string,
+  rows: readonly Row[],
+  toRecord: (r: Row) => Row,
+  context: RecordContext,
+  advance?: Advance,
+): Program<void> => {
   let chunk = ''
-  for (const row of rows) chunk += recordLine(stream, toRecord(row), extractedAt)
-  return emit(chunk + stateLine(run.state))
+  for (const row of rows) chunk += recordLine(stream, toRecord(row), context.extractedAt, context.version)
+  return commit(run, stream, chunk, advance)
 }
 
 /** What reading a stream came to. */
 export interface Tally {
   readonly records: number
   readonly pages: number
+  /** The API refused the stream in a way its definition allows (e.g. a plan without it): nothing was read. */
+  readonly skipped?: boolean
 }

@@ -19,9 +19,8 @@ import { passBookmark, type SearchPass, type SearchPaging, type StreamDef } from
 import { decodePage, decodeResponse } from './decode.js'
 import type { Env, Program } from './env.js'
 import { getJson, requestAt, type PageRequest } from './http.js'
-import { emit, emitRecords, type Row, type Run, type Tally } from './run.js'
-import { stateLine } from './singer.js'
-import { bookmarkAt, withBookmark } from './state.js'
+import { commit, emitRecords, type Row, type Run, type Tally } from './run.js'
+import { bookmarkAt, withBookmark, type State } from './state.js'
 
 /** The API answers 400 past about this many pages of one search. */
 export const SEARCH_MAX_PAGES = 250
@@ -58,6 +57,8 @@ interface Reader {
   readonly toRecord: (r: Row) => Row
   /** Incremental: start from the bookmarks and move them. Otherwise (FULL_TABLE forced) read all, bookmark nothing. */
   readonly incremental: boolean
+  /** The full-table pass's version for ACTIVATE_VERSION, when the stream is read in full and versions are on. */
+  readonly version: number | undefined
   /**
    * Ids emitted by a window that then proved too deep, so its halves do not
    * emit them again; emptied once the split window is read.
@@ -72,7 +73,10 @@ const fetchAndEmit = (reader: Reader, ids: readonly string[]): Program<number> =
   return pipe(
     getJson({ path: reader.paging.fetchPath, query: { ids: fresh.join(',') } }),
     RTE.chainEitherK(decodePage(reader.def, reader.paging.fetched)),
-    RTE.chainFirst((rows) => (env: Env) => emitRecords(reader.run, reader.def.name, rows, reader.toRecord, env.now().toISOString())(env)),
+    RTE.chainFirst((rows) => (env: Env) => {
+      const context = { extractedAt: env.now().toISOString(), ...(reader.version === undefined ? {} : { version: reader.version }) }
+      return emitRecords(reader.run, reader.def.name, rows, reader.toRecord, context)(env)
+    }),
     RTE.map((rows) => {
       for (const row of rows) reader.emitted.add(String(row[reader.def.keyProperties[0]!]))
       return rows.length
@@ -158,9 +162,9 @@ const readPass =
       }
       records += result.records
       pages += result.pages
-      if (reader.incremental) reader.run.state = withBookmark(reader.run.state, reader.def.name, key, iso(w.to))
       // The window's STATE: its bookmark now says everything before w.to was read.
-      const saved = await emit(stateLine(reader.run.state))(env)()
+      const moved = (state: State) => (reader.incremental ? withBookmark(state, reader.def.name, key, iso(w.to)) : state)
+      const saved = await commit(reader.run, reader.def.name, '', moved)(env)()
       if (E.isLeft(saved)) return saved
       if (w.to >= splitUntil) reader.emitted.clear()
       from = w.to
@@ -172,10 +176,10 @@ const readPass =
 
 /** Read a stream by search, pass after pass. */
 export const readBySearch =
-  (run: Run, def: StreamDef, paging: SearchPaging, toRecord: (r: Row) => Row, incremental: boolean): Program<Tally> =>
+  (run: Run, def: StreamDef, paging: SearchPaging, toRecord: (r: Row) => Row, incremental: boolean, version?: number): Program<Tally> =>
   (env) =>
   async () => {
-    const reader: Reader = { run, def, paging, toRecord, incremental, emitted: new Set() }
+    const reader: Reader = { run, def, paging, toRecord, incremental, version, emitted: new Set() }
     let records = 0
     let pages = 0
     for (const pass of paging.passes) {

@@ -19,8 +19,12 @@ export const schemaLine = (
     ...(bookmarkProperties.length > 0 ? { bookmark_properties: bookmarkProperties } : {}),
   }) + '\n'
 
-export const recordLine = (stream: string, record: object, timeExtracted: string): string =>
-  JSON.stringify({ type: 'RECORD', stream, record, time_extracted: timeExtracted }) + '\n'
+export const recordLine = (stream: string, record: object, timeExtracted: string, version?: number): string =>
+  JSON.stringify({ type: 'RECORD', stream, record, ...(version === undefined ? {} : { version }), time_extracted: timeExtracted }) + '\n'
+
+/** Tells a target that the records of `version` are now the whole stream: older versions go. */
+export const activateVersionLine = (stream: string, version: number): string =>
+  JSON.stringify({ type: 'ACTIVATE_VERSION', stream, version }) + '\n'
 
 export const stateLine = (value: object): string => JSON.stringify({ type: 'STATE', value }) + '\n'
 

@@ -62,6 +62,9 @@ export const bookmarksKept = (stream: StreamDef): ReadonlyArray<readonly [string
   ...(stream.fullSyncDays === undefined ? [] : [[LAST_FULL_SYNC, 'datetime'] as const]),
 ]
 
+/** Where a full-table stream keeps the version of its last complete read (ACTIVATE_VERSION). */
+export const VERSION = 'version'
+
 /** Where the time of a stream's last complete read from start_date is kept. */
 export const LAST_FULL_SYNC = 'last_full_sync'
 

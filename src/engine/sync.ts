@@ -7,16 +7,17 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
+import { interrupted, type Failure } from '../core/failure.js'
 import { pagingOf, passBookmark, type StreamDef } from '../streams/stream.js'
 import { propertiesOf, type SelectedStream } from './catalog.js'
 import { decodePage } from './decode.js'
 import type { Env, Program } from './env.js'
 import { getJson, type PageRequest } from './http.js'
 import { firstRequest, nextRequest } from './paging.js'
-import { emit, emitRecords, project, type Row, type Run, type Tally } from './run.js'
+import { commit, emit, emitRecords, project, type Advance, type Row, type Run, type Tally } from './run.js'
 import { readBySearch } from './search.js'
-import { schemaLine, stateLine } from './singer.js'
-import { BOOKMARKS, bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
+import { activateVersionLine, schemaLine, stateLine } from './singer.js'
+import { BOOKMARKS, bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, VERSION, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
 
 export interface StreamSummary {
   readonly stream: string
@@ -39,25 +40,29 @@ interface Page {
   /** The records to emit: those past the bookmark. */
   readonly records: readonly Record<string, unknown>[]
   readonly extractedAt: string
+  /** The bookmark the page earns, applied when its records are written. */
+  readonly advance?: Advance
 }
 
 const bookmarkKey = (def: StreamDef): string | undefined =>
   def.replication.method === 'INCREMENTAL' ? def.replication.key : undefined
 
-/** Keep what is past the bookmark and move the bookmark to the newest record. */
+/** Keep what is past the bookmark; the page moves the bookmark to its newest record once it is written. */
 const bookmarkPage = (run: Run, sel: SelectedStream, start: unknown) => (page: Page): Page => {
   const replication = sel.def.replication
   if (sel.method !== 'INCREMENTAL' || replication.method !== 'INCREMENTAL') return page
   const { key } = replication
   const ops = BOOKMARKS[replication.bookmark]
   const records = start === undefined ? page.fetched : page.fetched.filter((r) => r[key] == null || ops.keep(r[key], start))
-  let newest = bookmarkOf(run.state, sel.def)
+  // Only this stream moves its own bookmark, so the run's state holds the one its last page left.
+  const current = bookmarkOf(run.state, sel.def)
+  let newest = current
   for (const r of records) {
     const value = r[key]
     if (value != null && (newest === undefined || ops.compare(value, newest) > 0)) newest = value
   }
-  if (newest !== undefined) run.state = withBookmark(run.state, sel.def.name, key, newest)
-  return { ...page, records }
+  if (newest === undefined || newest === current) return { ...page, records }
+  return { ...page, records, advance: (state) => withBookmark(state, sel.def.name, key, newest) }
 }
 
 /** A record's identity: its key and replication value. */
@@ -101,13 +106,13 @@ const dropRepeatedBoundary = (def: StreamDef, previous: Boundary) => (page: Page
 }
 
 const emitPage =
-  (run: Run, sel: SelectedStream, toRecord: (r: Row) => Row) =>
+  (run: Run, sel: SelectedStream, toRecord: (r: Row) => Row, version: number | undefined) =>
   (page: Page): Program<void> =>
-    emitRecords(run, sel.def.name, page.records, toRecord, page.extractedAt)
+    emitRecords(run, sel.def.name, page.records, toRecord, { extractedAt: page.extractedAt, ...(version === undefined ? {} : { version }) }, page.advance)
 
 /** Read a stream page by page with its paging strategy, from `start`. */
 const readPages =
-  (run: Run, sel: SelectedStream, start: unknown, toRecord: (r: Row) => Row): Program<Tally> =>
+  (run: Run, sel: SelectedStream, start: unknown, toRecord: (r: Row) => Row, version: number | undefined): Program<Tally> =>
   (env) =>
   async () => {
     const { def } = sel
@@ -129,14 +134,14 @@ const readPages =
         ),
         RTE.map(bookmarkPage(run, sel, start)),
         RTE.map(dropRepeatedBoundary(def, previousBoundary)),
-        RTE.chainFirst(emitPage(run, sel, toRecord)),
+        RTE.chainFirst(emitPage(run, sel, toRecord, version)),
       )(env)()
       if (E.isLeft(outcome)) {
         const skip = def.skipOn
         const failure = outcome.left
         if (pages === 0 && skip !== undefined && failure._tag === 'HttpError' && skip.statuses.includes(failure.status)) {
           env.log.warn(`stream ${def.name}: skipped, the API answered ${failure.status} (${skip.reason})`)
-          break
+          return E.right({ records: 0, pages: 0, skipped: true })
         }
         return outcome
       }
@@ -183,17 +188,26 @@ const syncStream =
     }
     const paging = pagingOf(def, env.config)
     const start = incremental ? bookmarkOf(run.state, def) : undefined
-    run.state = withCurrentlySyncing(run.state, def.name)
     if (paging.kind !== 'search') {
       env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming from ${bookmarkKey(def)} ${String(start)}`}`)
     }
-    const opened = await emit(schemaLine(def.name, sel.schema, def.keyProperties, bookmarkProperties(sel, env)))(env)()
+    // A full-table read is one version of the stream; a target that knows ACTIVATE_VERSION replaces the older ones with it.
+    const version = !incremental && env.config.activateVersion ? env.now().getTime() : undefined
+    const schema = schemaLine(def.name, sel.schema, def.keyProperties, bookmarkProperties(sel, env))
+    // The first versioned read announces its version at once, so the target has the table before the records arrive.
+    const announce = version !== undefined && bookmarkAt(run.state, def.name, VERSION) === undefined ? activateVersionLine(def.name, version) : ''
+    const opened = await emit(schema + announce)(env)()
     if (E.isLeft(opened)) return opened
 
-    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental) : readPages(run, sel, start, toRecord))(env)()
+    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental, version) : readPages(run, sel, start, toRecord, version))(env)()
     if (E.isLeft(read)) return read
-    const { records, pages } = read.right
+    const { records, pages, skipped } = read.right
     if (full) run.state = withBookmark(run.state, def.name, LAST_FULL_SYNC, env.now().toISOString())
+    // Only a read that saw the whole stream may retire the older versions: a skipped stream keeps them.
+    if (version !== undefined && skipped !== true) {
+      const activated = await commit(run, def.name, activateVersionLine(def.name, version), (state) => withBookmark(state, def.name, VERSION, version))(env)()
+      if (E.isLeft(activated)) return activated
+    }
 
     const bookmark = incremental ? bookmarksOf(run.state, def, env) : undefined
     env.log.info(`stream ${def.name}: ${records} records in ${pages} pages${bookmark === undefined ? '' : `, bookmark ${describeBookmarks(bookmark)}`}`)
@@ -213,21 +227,42 @@ const describeBookmarks = (bookmarks: Readonly<Record<string, unknown>>): string
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ')
 
-/** Sync the selected streams in order, from `state`; ends with a STATE that has nothing in progress. */
+/**
+ * Sync the selected streams, up to max_parallel_streams at a time, all
+ * drawing on the one request budget; ends with a STATE that has nothing in
+ * progress. When one stream fails, the others stop as if signalled (the page
+ * in flight may finish) and the run reports the first failure.
+ */
 export const sync =
   (streams: readonly SelectedStream[], state: State): Program<SyncResult> =>
   (env) =>
   async () => {
     const run: Run = { state, warned: new Set() }
+    const halt = new AbortController()
+    const stop = AbortSignal.any([env.stop, halt.signal])
+    const halted = new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }))
+    const streamEnv: Env = { ...env, stop, sleep: (ms) => Promise.race([env.sleep(ms), halted]) }
+
     const summaries: StreamSummary[] = []
-    for (const sel of streams) {
-      const result = await syncStream(run, sel)(env)()
-      if (E.isLeft(result)) {
-        // Stopped or failed: the STATE of the last complete page goes out once more, as the run's last word.
-        if (result.left._tag !== 'OutputClosed') await emit(stateLine(run.state))(env)()
-        return result
+    let failure: Failure | undefined
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (failure === undefined && !stop.aborted && next < streams.length) {
+        const index = next++
+        const result = await syncStream(run, streams[index]!)(streamEnv)()
+        if (E.isRight(result)) summaries[index] = result.right
+        else if (failure === undefined) {
+          failure = result.left
+          halt.abort('halt')
+        }
       }
-      summaries.push(result.right)
+    }
+    await Promise.all(Array.from({ length: Math.min(env.config.maxParallelStreams, streams.length) }, worker))
+    if (failure === undefined && env.stop.aborted) failure = interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT')
+    if (failure !== undefined) {
+      // Stopped or failed: the STATE of the last complete page goes out once more, as the run's last word.
+      if (failure._tag !== 'OutputClosed') await emit(stateLine(run.state))(env)()
+      return E.left(failure)
     }
     run.state = withCurrentlySyncing(run.state, null)
     const closed = await emit(stateLine(run.state))(env)()

@@ -15,7 +15,15 @@ export interface RecordMessage {
   readonly type: 'RECORD'
   readonly stream: string
   readonly record: Record<string, unknown>
+  /** Set on the records of a full-table read when ACTIVATE_VERSION is on. */
+  readonly version?: number
   readonly time_extracted?: string
+}
+
+export interface ActivateVersionMessage {
+  readonly type: 'ACTIVATE_VERSION'
+  readonly stream: string
+  readonly version: number
 }
 
 export interface StateValue {
@@ -28,11 +36,11 @@ export interface StateMessage {
   readonly value: StateValue
 }
 
-export type Message = SchemaMessage | RecordMessage | StateMessage
+export type Message = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage
 
 export type JsonObject = Record<string, unknown>
 
-const TYPES = new Set(['SCHEMA', 'RECORD', 'STATE'])
+const TYPES = new Set(['SCHEMA', 'RECORD', 'STATE', 'ACTIVATE_VERSION'])
 
 /** Every line of stdout as a Singer message; fails the test on a line that is not one. */
 export const parseMessages = (stdout: string): Message[] => {
@@ -50,6 +58,7 @@ export const parseMessages = (stdout: string): Message[] => {
     const type = (message as { type?: unknown }).type
     expect(TYPES.has(type as string), `stdout line ${i + 1} has Singer type, got ${String(type)}`).to.equal(true)
     if (type !== 'STATE') expect((message as { stream?: unknown }).stream, `stdout line ${i + 1} stream`).to.be.a('string')
+    if (type === 'ACTIVATE_VERSION') expect(Number.isSafeInteger((message as { version?: unknown }).version), `stdout line ${i + 1} version`).to.equal(true)
     out.push(message as Message)
   })
   return out
