@@ -1,0 +1,263 @@
+import { expect } from 'chai'
+import { readFile } from 'node:fs/promises'
+import About from '../../src/commands/about.js'
+import Discover from '../../src/commands/discover.js'
+import Sync from '../../src/commands/sync.js'
+import { describeRun, lines, PACKAGE_VERSION, STACK_LINE, tap, useTempDir } from '../support/cli.js'
+import { streamEntry, type Catalog } from '../support/catalog.js'
+import { selectedProperties } from '../support/meltano-catalog.js'
+import {
+  meltanoConfig,
+  MeltanoExtractor,
+  MeltanoStateBackend,
+  projectExtractor,
+  type ConfigTestResult,
+  type ExtractorOptions,
+  type SyncRun,
+} from '../support/meltano.js'
+import { ALL_STREAMS, keyOf, sandboxConfig, useSandbox } from '../support/sandbox.js'
+import { lastState, recordsOf, schemaOf, type Message, type StateValue } from '../support/singer.js'
+
+const streamsWithRecords = (messages: readonly Message[]): string[] =>
+  [...new Set(messages.flatMap((m) => (m.type === 'RECORD' ? [m.stream] : [])))].sort()
+
+const propertiesOf = (catalog: Catalog, stream: string): string[] => Object.keys(streamEntry(catalog, stream).schema.properties)
+
+const keyString = (stream: string, record: Record<string, unknown>): string => JSON.stringify(keyOf(stream).map((k) => record[k]))
+
+/** A sync must have exited 0. */
+const succeeded = (run: SyncRun): SyncRun => {
+  expect(run.result.code, describeRun(run.result)).to.equal(0)
+  return run
+}
+
+/** Every flag the tap's Singer mode accepts and shows: the mode switches and the visible flags of sync, discover and about. */
+const tapFlags = (): string[] => {
+  const names = new Set(['--discover', '--about', '--version', '--help'])
+  for (const command of [Sync, Discover, About]) {
+    for (const [name, flag] of Object.entries(command.flags)) {
+      if (flag.hidden === true) continue
+      names.add(`--${name}`)
+      for (const alias of flag.aliases ?? []) names.add(`--${alias}`)
+    }
+  }
+  return [...names]
+}
+
+describe('e2e: Meltano around the tap (its calls, catalog rules and state, emulated)', () => {
+  const sandbox = useSandbox({ seed: 61, agents: 150, departments: 4, chats: 600, bans: 60, timeline: 400 })
+  const tmp = useTempDir()
+  const definition = projectExtractor()
+
+  const extractor = (name: string, options: Partial<ExtractorOptions> = {}): Promise<MeltanoExtractor> =>
+    MeltanoExtractor.create(tmp().file(name), { definition, config: meltanoConfig(definition, sandboxConfig(sandbox())), ...options })
+
+  describe('two `meltano run`s, the second from the state Meltano kept', () => {
+    const backend = new MeltanoStateBackend()
+    let ex: MeltanoExtractor
+    let run1: SyncRun
+    let run2: SyncRun
+    let state1: StateValue
+    let storedAfterRun1: unknown
+    let stateFileOfRun2: unknown
+    let added: { agents: number[]; bans: number[]; chats: string[]; timeline: string[] }
+
+    before(async () => {
+      ex = await extractor('two-runs')
+      run1 = succeeded(await ex.sync(backend))
+      state1 = lastState(run1.messages)
+      storedAfterRun1 = structuredClone(backend.stored)
+      const d = sandbox().data
+      added = {
+        agents: d.addAgents(3).map((a) => a.id),
+        bans: d.addBans(2),
+        chats: d.addChats(5),
+        timeline: d.addTimelineEntries(4).map((e) => keyString('agent_timeline', e as unknown as Record<string, unknown>)),
+      }
+      run2 = succeeded(await ex.sync(backend))
+      stateFileOfRun2 = JSON.parse(await readFile(ex.statePath, 'utf8'))
+    })
+
+    it('run 1 calls --config C --discover, then --config C --catalog K, and syncs every stream (select defaults to *.*)', () => {
+      expect(run1.discoveryArgs).to.deep.equal(['--config', ex.configPath, '--discover'])
+      expect(run1.syncArgs).to.deep.equal(['--config', ex.configPath, '--catalog', ex.catalogPath])
+      expect(streamsWithRecords(run1.messages)).to.deep.equal(ALL_STREAMS)
+    })
+
+    it('Meltano stores the last STATE as {"singer_state": ...} and hands the inner state back in state.json', () => {
+      expect(storedAfterRun1).to.deep.equal({ completed: { singer_state: state1 }, partial: {} })
+      expect(stateFileOfRun2).to.deep.equal(state1)
+    })
+
+    it('run 2 calls --config C --state S --discover, then --config C --catalog K --state S; discovery prints the same catalog', () => {
+      expect(run2.discoveryArgs).to.deep.equal(['--config', ex.configPath, '--state', ex.statePath, '--discover'])
+      expect(run2.syncArgs).to.deep.equal(['--config', ex.configPath, '--catalog', ex.catalogPath, '--state', ex.statePath])
+      expect(run2.discovered).to.deep.equal(run1.discovered)
+    })
+
+    it('run 2 emits exactly the new agents and bans, and of chats and timeline entries only the new ones and those at the bookmarked instant', () => {
+      expect(recordsOf(run2.messages, 'agents').map((r) => r.id)).to.have.members(added.agents).and.have.length(added.agents.length)
+      expect(recordsOf(run2.messages, 'bans').map((r) => r.id)).to.have.members(added.bans).and.have.length(added.bans.length)
+      const chats = recordsOf(run2.messages, 'chats')
+      expect(chats.map((c) => c.id)).to.include.members(added.chats)
+      for (const chat of chats) {
+        if (!added.chats.includes(chat.id as string)) expect(chat.update_timestamp, `old chat ${String(chat.id)}`).to.equal(state1.bookmarks.chats!.update_timestamp)
+      }
+      const timeline = recordsOf(run2.messages, 'agent_timeline')
+      expect(timeline.map((e) => keyString('agent_timeline', e))).to.include.members(added.timeline)
+      for (const entry of timeline) {
+        if (!added.timeline.includes(keyString('agent_timeline', entry))) {
+          expect(entry.start_time, 'old timeline entry').to.equal(state1.bookmarks.agent_timeline!.start_time)
+        }
+      }
+    })
+
+    it('after run 2 Meltano holds its last STATE, every incremental bookmark moved to the newest record', () => {
+      const state2 = lastState(run2.messages)
+      expect(backend.singerState()).to.deep.equal(state2)
+      expect(state2.bookmarks.agents!.id).to.equal(Math.max(...added.agents))
+      expect(state2.bookmarks.bans!.id).to.equal(Math.max(...added.bans))
+      const newest = (stream: string, key: string) => Math.max(...recordsOf(run2.messages, stream).map((r) => Date.parse(r[key] as string)))
+      expect(Date.parse(state2.bookmarks.chats!.update_timestamp as string)).to.equal(newest('chats', 'update_timestamp'))
+      expect(Date.parse(state2.bookmarks.agent_timeline!.start_time as string)).to.equal(newest('agent_timeline', 'start_time'))
+      expect(state2.currently_syncing).to.equal(null)
+    })
+
+    it('meltano invoke --about --format=json then passes the leftover catalog and state too, and the tap still describes itself', async () => {
+      const r = await ex.invoke('--about', '--format=json')
+      expect(ex.invocations.at(-1)).to.deep.equal(['--config', ex.configPath, '--catalog', ex.catalogPath, '--state', ex.statePath, '--about', '--format=json'])
+      expect(r.code, describeRun(r)).to.equal(0)
+      expect(JSON.parse(r.stdout)).to.include({ name: 'tap-zendesk-chat', version: PACKAGE_VERSION })
+    })
+  })
+
+  describe('select patterns and metadata rules', () => {
+    // `ban?` is a stream-only pattern (bans.*); exclusions win whatever their place.
+    const SELECT = ['!agents.email', 'agents.*', '!agents.*_name', 'departments.name', 'ban?', '!bans.reason']
+    let ex: MeltanoExtractor
+    let run: SyncRun
+    let expected: Record<string, string[]>
+
+    before(async () => {
+      ex = await extractor('select', { select: SELECT })
+      run = succeeded(await ex.sync(new MeltanoStateBackend()))
+      const without = (stream: string, excluded: string[]) => propertiesOf(run.discovered, stream).filter((p) => !excluded.includes(p))
+      expected = {
+        agents: without('agents', ['email', 'display_name', 'first_name', 'last_name']),
+        bans: without('bans', ['reason']),
+        departments: ['id', 'name'],
+      }
+    })
+
+    it('the catalog Meltano hands over selects agents, bans and departments, with the fields the patterns name', async () => {
+      const selected = selectedProperties(await ex.catalog())
+      expect([...selected.keys()].sort()).to.deep.equal(Object.keys(expected))
+      for (const [stream, fields] of Object.entries(expected)) {
+        const topLevel = [...selected.get(stream)!].filter((p) => !p.includes('.'))
+        expect(topLevel, stream).to.have.members(fields).and.have.length(fields.length)
+      }
+    })
+
+    it('the tap emits exactly those streams, each SCHEMA with exactly the selected fields, and no record key outside them', () => {
+      expect(streamsWithRecords(run.messages)).to.deep.equal(Object.keys(expected))
+      for (const [stream, fields] of Object.entries(expected)) {
+        expect(Object.keys(schemaOf(run.messages, stream)!.schema.properties as object), `${stream} SCHEMA`).to.have.members(fields).and.have.length(fields.length)
+        const keys = new Set(recordsOf(run.messages, stream).flatMap((r) => Object.keys(r)))
+        expect([...keys].filter((k) => !fields.includes(k)), `${stream} record keys`).to.deep.equal([])
+      }
+      expect(recordsOf(run.messages, 'agents')).to.have.length(sandbox().data.agents().length)
+    })
+
+    it('a metadata rule forcing FULL_TABLE on agents makes the tap read every agent despite a bookmark at the last one', async () => {
+      const backend = new MeltanoStateBackend()
+      backend.bookmark(JSON.stringify({ bookmarks: { agents: { id: sandbox().data.maxAgentId() } }, currently_syncing: null }))
+      const full = await extractor('metadata', { select: ['agents.*'], metadata: { agents: { 'replication-method': 'FULL_TABLE' } } })
+      const forced = succeeded(await full.sync(backend))
+      expect(forced.syncArgs).to.include('--state')
+      const entry = streamEntry(await full.catalog(), 'agents')
+      expect(entry.replication_method).to.equal('FULL_TABLE')
+      expect(entry.metadata.find((m) => m.breadcrumb.length === 0)!.metadata['replication-method']).to.equal('FULL_TABLE')
+      expect(recordsOf(forced.messages, 'agents')).to.have.length(sandbox().data.agents().length)
+      expect(streamsWithRecords(forced.messages)).to.deep.equal(['agents'])
+    })
+
+    it('an extractor declaring `properties` but not `catalog` gets --config C --properties K, with the same selection', async () => {
+      const older = await extractor('properties', {
+        definition: { ...definition, capabilities: definition.capabilities.filter((c) => c !== 'catalog') },
+        select: ['departments.*'],
+      })
+      const r = succeeded(await older.sync(new MeltanoStateBackend()))
+      expect(r.syncArgs).to.deep.equal(['--config', older.configPath, '--properties', older.catalogPath])
+      expect(streamsWithRecords(r.messages)).to.deep.equal(['departments'])
+    })
+  })
+
+  describe('meltano invoke and other Singer tools', () => {
+    it('--config C --about --format=json prints the about JSON with the capabilities meltano.yml declares', async () => {
+      const ex = await extractor('about')
+      const r = await ex.invoke('--about', '--format=json')
+      expect(ex.invocations).to.deep.equal([['--config', ex.configPath, '--about', '--format=json']])
+      expect(r.code, describeRun(r)).to.equal(0)
+      const about = JSON.parse(r.stdout) as { name: string; capabilities: string[] }
+      expect(about.name).to.equal('tap-zendesk-chat')
+      expect(about.capabilities).to.have.members([...definition.capabilities])
+    })
+
+    it('--version prints the package version', async () => {
+      const r = await tap('--version')
+      expect(r.code, describeRun(r)).to.equal(0)
+      expect(r.stdout).to.include(PACKAGE_VERSION)
+    })
+
+    it('--help lists every flag of the Singer mode', async () => {
+      const r = await tap('--help')
+      expect(r.code, describeRun(r)).to.equal(0)
+      const missing = tapFlags().filter((flag) => !new RegExp(`${flag}(?![\\w-])`).test(r.stdout))
+      expect(missing, r.stdout).to.deep.equal([])
+    })
+  })
+
+  describe('meltano config tap-zendesk-chat test', () => {
+    let ex: MeltanoExtractor
+    let result: ConfigTestResult
+
+    before(async () => {
+      ex = await extractor('config-test')
+      result = await ex.configTest()
+    })
+
+    it('runs discovery, then the sync with --config C --catalog K, and calls the configuration valid', () => {
+      expect(ex.invocations).to.deep.equal([
+        ['--config', ex.configPath, '--discover'],
+        ['--config', ex.configPath, '--catalog', ex.catalogPath],
+      ])
+      expect(result.valid, result.message).to.equal(true)
+    })
+
+    it('gets a RECORD early: the Singer messages Meltano reads are the SCHEMA of account, then its RECORD', () => {
+      const messages = result.linesRead.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Message)
+      expect(messages.map((m) => `${m.type} ${m.type === 'STATE' ? '' : m.stream}`)).to.deep.equal(['SCHEMA account', 'RECORD account'])
+    })
+
+    it('stopped by SIGTERM right after that RECORD, the tap ends by itself: whole lines, a final STATE, no error line or stack trace', () => {
+      expect(result.timedOut, 'ended without SIGKILL').to.equal(false)
+      expect(result.afterStop.endsWith('\n'), 'output ends with a whole line').to.equal(true)
+      const after = lines(result.afterStop)
+      const messages = after.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Message)
+      expect(messages.at(-1)?.type).to.equal('STATE')
+      const text = [...result.linesRead, ...after].filter((l) => !l.startsWith('{'))
+      for (const line of text) {
+        expect(line, 'no stack trace').to.not.match(STACK_LINE)
+        expect(/^(INFO|WARN|DEBUG) /.test(line) || line.startsWith('stopped by SIGTERM:'), `an unexpected line: ${line}`).to.equal(true)
+      }
+    })
+
+    it("with a wrong access token, Meltano calls the configuration invalid and shows the tap's error line as the reason", async () => {
+      const bad = await extractor('config-test-bad', { config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), access_token: 'wrong-token' }) })
+      const r = await bad.configTest()
+      expect(r.valid).to.equal(false)
+      expect(r.returncode).to.not.equal(0)
+      expect(r.message).to.match(/^error: .*(401|token|unauthori[sz]ed)/i)
+    })
+  })
+})
