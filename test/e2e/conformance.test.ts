@@ -137,7 +137,16 @@ describe('conformance: the Meltano SDK standard tap tests and singer-check-tap, 
         const older = recordsOf(rerun, entry.tap_stream_id).filter((r) => !notBefore(r[key], bookmark))
         expect(older.map((r) => r[key]), `${entry.tap_stream_id} records before ${String(bookmark)}`).to.deep.equal([])
       }
-      expect(lastState(rerun)).to.deep.equal(finalState)
+      // The same bookmarks; full-table streams carry the version of their new read, a later one.
+      const versions = (state: StateValue) => Object.fromEntries(Object.entries(state.bookmarks).flatMap(([name, b]) => ('version' in b ? [[name, b.version]] : [])))
+      const withoutVersions = (state: StateValue) => ({
+        ...state,
+        bookmarks: Object.fromEntries(Object.entries(state.bookmarks).map(([name, { version: _v, ...rest }]) => [name, rest])),
+      })
+      expect(withoutVersions(lastState(rerun))).to.deep.equal(withoutVersions(finalState))
+      for (const [name, version] of Object.entries(versions(lastState(rerun)))) {
+        expect(version as number, `${name} version`).to.be.greaterThan(versions(finalState)[name] as number)
+      }
     })
   })
 

@@ -234,9 +234,10 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
       expect(result.valid, result.message).to.equal(true)
     })
 
-    it('gets a RECORD early: the Singer messages Meltano reads are the SCHEMA of account, then its RECORD', () => {
+    it('gets a RECORD early: before the first RECORD, Meltano reads only the opening SCHEMA (and ACTIVATE_VERSION) lines', () => {
       const messages = result.linesRead.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Message)
-      expect(messages.map((m) => `${m.type} ${m.type === 'STATE' ? '' : m.stream}`)).to.deep.equal(['SCHEMA account', 'RECORD account'])
+      expect(messages.at(-1)!.type).to.equal('RECORD')
+      expect(messages.slice(0, -1).filter((m) => m.type !== 'SCHEMA' && m.type !== 'ACTIVATE_VERSION'), 'no page before it').to.deep.equal([])
     })
 
     it('stopped by SIGTERM right after that RECORD, the tap ends by itself: whole lines, a final STATE, no error line or stack trace', () => {
