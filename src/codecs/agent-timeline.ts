@@ -3,9 +3,9 @@ import * as t from 'io-ts'
 import { record, Timestamp } from './quirks.js'
 
 export const AgentTimelineEntry = record(
-  { agent_id: t.Int, start_time: Timestamp },
+  // status is part of the key: an agent can hold two statuses from one instant.
+  { agent_id: t.Int, start_time: Timestamp, status: t.string },
   {
-    status: t.string,
     duration: t.number,
     engagement_count: t.Int,
   },

@@ -31,8 +31,6 @@ const DECLARED = discover(STREAMS)
 const ATTRIBUTE_KINDS = Object.keys(KINDS) as AttributeKind[]
 
 /** Streams whose key properties repeat over records today (see the uniqueness test). */
-const KEY_NOT_UNIQUE = new Set(['agent_timeline'])
-
 /** Paths of every key named `key` in a JSON value. */
 const keyPaths = (value: unknown, key: string, at = '$'): string[] => {
   if (Array.isArray(value)) return value.flatMap((v, i) => keyPaths(v, key, `${at}[${i}]`))
@@ -193,10 +191,7 @@ describe('conformance: the Meltano SDK standard tap tests and singer-check-tap, 
         expect(missing).to.deep.equal([])
       })
 
-      // Known deviation, reported rather than fixed here: the API repeats an (agent_id, start_time)
-      // pair with another status and duration, so agent_timeline's key does not identify its records.
-      const uniqueness = KEY_NOT_UNIQUE.has(stream) ? it.skip : it
-      uniqueness(`primary_keys ${keyList}: unique over the records`, () => {
+      it(`primary_keys ${keyList}: unique over the records`, () => {
         const ids = records().map((r) => JSON.stringify(declared.key_properties.map((k) => r[k])))
         const repeated = ids.filter((id, i) => ids.indexOf(id) !== i)
         expect(repeated.slice(0, 5), `${repeated.length} repeated keys`).to.deep.equal([])

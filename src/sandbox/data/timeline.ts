@@ -24,6 +24,9 @@ const SHARED_TIME_RATE = 0.03
 
 type Tie = 'none' | 'duplicate' | 'shared'
 
+const STATUSES: readonly TimelineEntry['status'][] = ['online', 'away', 'invisible', 'offline']
+const statusOf = (roll: number): TimelineEntry['status'] => (roll < 0.4 ? 'online' : roll < 0.6 ? 'away' : roll < 0.75 ? 'invisible' : 'offline')
+
 export class Timeline {
   private total: number
   private readonly batches: Array<{ readonly from: number; readonly base: number }> = []
@@ -57,8 +60,12 @@ export class Timeline {
       const previous = this.baseAgent(index - 1)
       agent = agent !== previous ? agent : (agent + 1) % this.agentPool
     }
-    const roll = rng.next()
-    const status = roll < 0.4 ? 'online' : roll < 0.6 ? 'away' : roll < 0.75 ? 'invisible' : 'offline'
+    let status = statusOf(rng.next())
+    // A repeated (agent_id, start_time) is another status of that agent at that instant, never the same one twice.
+    if (tie === 'duplicate') {
+      const previous = statusOf(Rng.derive(this.seed, 'timeline', index - 1).next())
+      if (status === previous) status = STATUSES[(STATUSES.indexOf(status) + 1) % STATUSES.length]!
+    }
     return {
       agent_id: this.agentId(agent),
       start_time: isoMicros(this.startMicros(index)),
