@@ -9,7 +9,7 @@ import { exitCode, render, type Failure } from '../core/failure.js'
 export const settle = async <A>(
   task: TE.TaskEither<Failure, A>,
   onSuccess: (a: A) => void | Promise<void>,
-  writeErr = (line: string) => process.stderr.write(line),
+  writeErr: (line: string) => void = (line) => process.stderr.write(line),
 ): Promise<number> => {
   let result: E.Either<Failure, A>
   try {

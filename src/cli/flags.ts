@@ -1,6 +1,7 @@
 /** Flags several commands share, defined once. */
 import { Flags } from '@oclif/core'
 import { LOG_LEVELS, type LogLevel } from '../engine/env.js'
+import { LOG_FORMATS, type LogFormat } from './logger.js'
 
 export const logLevelFlag = Flags.option({
   options: LOG_LEVELS,
@@ -11,4 +12,21 @@ export const logLevelFlag = Flags.option({
 
 /** Accepted where Singer tools pass them but the command has no use for them. */
 export const ignoredFileFlag = (what: string) =>
-  Flags.string({ hidden: true, description: `Accepted and ignored (${what}).` })
+  Flags.string({ hidden: true, multiple: true, multipleNonGreedy: true, description: `Accepted and ignored (${what}).` })
+
+/** `--config`, repeatable: files merged in order (later wins), or ENV for TAP_ZENDESK_CHAT_<SETTING> variables. */
+export const configFlag = (required: boolean, what = 'Settings file (JSON)') =>
+  Flags.string({
+    multiple: true,
+    // One value per --config: a greedy list would swallow the arguments after it.
+    multipleNonGreedy: true,
+    required,
+    description: `${what}. Repeat to layer files (later ones win); ENV reads TAP_ZENDESK_CHAT_<SETTING> variables.`,
+  })
+
+export const logFormatFlag = Flags.option({
+  options: LOG_FORMATS,
+  default: 'text' as LogFormat,
+  description: 'Log lines as plain text, or as one JSON object per line (structured logging).',
+  env: 'ZCHAT_LOG_FORMAT',
+})()

@@ -11,6 +11,7 @@ import { CatalogFile } from '../codecs/catalog.js'
 import { parseConfig, type ParsedConfig } from '../codecs/config.js'
 import { inputError, invalidInput, type Failure } from '../core/failure.js'
 import { selectStreams, type SelectedStream } from '../engine/catalog.js'
+import { layeredConfig } from './config-sources.js'
 import { emptyState, readState, type ReadState } from '../engine/state.js'
 import type { StreamDef } from '../streams/stream.js'
 
@@ -34,9 +35,10 @@ export const readJsonFile = (what: What, file: string): TE.TaskEither<Failure, u
     ),
   )
 
-export const loadConfig = (file: string, now: Date): TE.TaskEither<Failure, ParsedConfig> =>
+/** The settings of every `--config` source (files, or ENV), merged in order and checked. */
+export const loadConfig = (sources: readonly string[], now: Date, env: NodeJS.ProcessEnv = process.env): TE.TaskEither<Failure, ParsedConfig> =>
   pipe(
-    readJsonFile('config', file),
+    layeredConfig(sources, (file) => readJsonFile('config', file), env),
     TE.chainEitherK((json) => pipe(parseConfig(json, now), E.mapLeft((problems) => invalidInput('config', problems)))),
   )
 

@@ -1,16 +1,41 @@
 /**
- * Log lines on stderr, below a chosen level. The access token is scrubbed from
- * every line as a last guard: no code path should print it, and none can.
+ * Log lines on stderr, below a chosen level: plain text by default, or one
+ * JSON object per line (`--log-format json`, Meltano's structured logging).
+ * The access token is scrubbed from every line as a last guard: no code path
+ * should print it, and none can.
  */
-import type { Logger, LogLevel } from '../engine/env.js'
+import type { Logger, LogLevel, MetricPoint } from '../engine/env.js'
 import { LOG_LEVELS } from '../engine/env.js'
 
-export const stderrLogger = (level: LogLevel, secrets: readonly string[], write = (line: string) => process.stderr.write(line)): Logger => {
+export type LogFormat = 'text' | 'json'
+export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json']
+
+export const stderrLogger = (
+  level: LogLevel,
+  secrets: readonly string[],
+  write: (line: string) => void = (line) => process.stderr.write(line),
+  format: LogFormat = 'text',
+  now = () => new Date(),
+): Logger => {
   const threshold = LOG_LEVELS.indexOf(level)
   const scrub = (message: string) =>
     secrets.reduce((text, secret) => (secret.length >= 4 ? text.split(secret).join('***') : text), message)
+  const line = (l: LogLevel, message: string, metric?: MetricPoint): string =>
+    format === 'json'
+      ? `${scrub(JSON.stringify({ time: now().toISOString(), level: l, message, ...(metric === undefined ? {} : { metric }) }))}\n`
+      : `${l.toUpperCase()} ${scrub(message)}\n`
+  const enabled = (l: LogLevel) => LOG_LEVELS.indexOf(l) >= threshold
   const at = (l: LogLevel) => (message: string) => {
-    if (LOG_LEVELS.indexOf(l) >= threshold) write(`${l.toUpperCase()} ${scrub(message)}\n`)
+    if (enabled(l)) write(line(l, message))
   }
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    // singer-python's form, which log readers parse: "METRIC: {json}".
+    metric: (point) => {
+      if (enabled('info')) write(line('info', `METRIC: ${JSON.stringify(point)}`, point))
+    },
+  }
 }

@@ -1,19 +1,23 @@
 /** Entry of both executables: `zchat` (commands) and `tap-zendesk-chat` (Singer flags). */
 import { stripVTControlCharacters } from 'node:util'
 import { flush, run } from '@oclif/core'
-import { toCommandArgv } from './singer-argv.js'
+import { asksForHelp, toCommandArgv } from './singer-argv.js'
 
 const TAP_USAGE = `Usage: tap-zendesk-chat [flags]
 
 Singer tap for Zendesk Chat. Called by Meltano and other Singer tools with flags only.
 
-  --config FILE          settings (JSON); required for sync
+  --config FILE|ENV      settings (JSON); required for sync. Repeat to layer
+                         files (later ones win); ENV reads TAP_ZENDESK_CHAT_<SETTING>
   --discover             print the catalog (no network call)
   --catalog FILE         sync the streams and fields this catalog selects
   --properties FILE      same as --catalog (older Singer tools)
   --state FILE           resume from this state
+  --test[=schema]        connection test: a SCHEMA and one RECORD per selected
+                         stream, no STATE; =schema: SCHEMA messages only, no request
   --about                describe the tap; --format json|markdown|text
   --log-level LEVEL      debug, info (default), warn or error
+  --log-format FORMAT    text (default) or json: one JSON object per log line
   --version              print the version
   --help                 print this help
 
@@ -22,7 +26,7 @@ The same program as commands: zchat --help
 `
 
 export const main = async (argv: readonly string[], entry: 'zchat' | 'tap'): Promise<void> => {
-  if (entry === 'tap' && (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h')) {
+  if (entry === 'tap' && (argv.length === 0 || asksForHelp(argv))) {
     process.stdout.write(TAP_USAGE)
     return
   }

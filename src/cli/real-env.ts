@@ -1,11 +1,13 @@
 /** The real capabilities of this process, wired once for the commands. */
+import { fstatSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Config } from '../codecs/config.js'
 import { requestBudget } from '../engine/budget.js'
 import type { Env, LogLevel } from '../engine/env.js'
 import { streamWriter } from '../engine/singer.js'
-import { stderrLogger } from './logger.js'
+import { stderrLogger, type LogFormat } from './logger.js'
+import { progressDisplay } from './progress.js'
 
 const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 } as const
 
@@ -25,9 +27,32 @@ const stopOnSignals = (): AbortSignal => {
   return controller.signal
 }
 
-export const realEnv = (config: Config, version: string, logLevel: LogLevel): Env => {
+/** Whether stdout and stderr are one pipe or file (`2>&1`, as Meltano's `config test` runs a tap). */
+const oneOutput = (): boolean => {
+  try {
+    const [out, err] = [fstatSync(1), fstatSync(2)]
+    return out.dev === err.dev && out.ino === err.ino && !out.isCharacterDevice()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Writes a line to stderr. When stderr is the same pipe as stdout, the line
+ * goes into stdout's own queue instead: the same bytes reach the same pipe,
+ * but in order, so a log line never lands inside a Singer message that is
+ * still being written (stdout to a pipe is written asynchronously, stderr not).
+ */
+export const stderrLine: (line: string) => void = oneOutput()
+  ? (line) => process.stdout.write(line)
+  : (line) => process.stderr.write(line)
+
+/** The process's Env, and `finish` to leave the terminal's progress block drawn in its final state. */
+export const realEnv = (config: Config, version: string, logLevel: LogLevel, logFormat: LogFormat = 'text'): Env & { readonly finish: () => void } => {
   const stop = stopOnSignals()
   const clock = () => performance.now()
+  // A person watching a terminal gets the live block; JSON logs and piped stderr are for machines.
+  const display = logFormat === 'text' && process.stderr.isTTY ? progressDisplay(process.stderr, clock) : undefined
   const sleep = (ms: number) => delay(ms, undefined, { signal: stop }).catch(() => undefined)
   return {
     config,
@@ -40,6 +65,8 @@ export const realEnv = (config: Config, version: string, logLevel: LogLevel): En
     stop,
     budget: requestBudget(config.maxRequestsPerMinute, { clock, sleep, stopped: () => stop.aborted }),
     write: streamWriter(process.stdout),
-    log: stderrLogger(logLevel, [config.accessToken]),
+    log: stderrLogger(logLevel, [config.accessToken], display?.write ?? stderrLine, logFormat),
+    ...(display === undefined ? {} : { progress: display.update }),
+    finish: () => display?.close(),
   }
 }

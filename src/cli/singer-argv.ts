@@ -22,13 +22,21 @@ const without = (args: readonly string[], names: readonly string[]): string[] =>
   return out
 }
 
+/** Whether a flags-only argument list asks for help anywhere (`meltano invoke tap --help` puts --config first). */
+export const asksForHelp = (argv: readonly string[]): boolean =>
+  argv[0] !== undefined && argv[0].startsWith('-') && argv.some((a) => a === '--help' || a === '-h')
+
+/** The Singer `--test` flag takes an optional value; a bare one means a record per stream. */
+const withTestValue = (args: readonly string[]): string[] => args.map((a) => (a === '--test' ? '--test=records' : a))
+
 export const toCommandArgv = (argv: readonly string[]): string[] => {
   const first = argv[0]
   // Anything but a flag first is a command (known or not): oclif handles it.
-  if (first === undefined || !first.startsWith('-')) return [...argv]
+  if (first === undefined || !first.startsWith('-')) return first === 'sync' ? withTestValue(argv) : [...argv]
   const has = (name: string) => argv.some((a) => isFlag(a, name))
+  if (has('--version') || has('-v')) return ['--version']
+  if (has('--help') || has('-h')) return ['--help']
   if (has('--about')) return ['about', ...without(argv, ['--about', '--discover', ...SYNC_ONLY])]
   if (has('--discover')) return ['discover', ...without(argv, ['--discover', ...SYNC_ONLY])]
-  if (has('--help') || has('-h') || has('--version') || has('-v')) return [...argv]
-  return ['sync', ...argv]
+  return ['sync', ...withTestValue(argv)]
 }

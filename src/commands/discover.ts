@@ -1,9 +1,10 @@
-import { Command, Flags } from '@oclif/core'
+import { Command } from '@oclif/core'
 import * as E from 'fp-ts/lib/Either.js'
 import { parseConfig } from '../codecs/config.js'
 import { discover } from '../engine/catalog.js'
 import { settle } from '../cli/edge.js'
-import { ignoredFileFlag, logLevelFlag } from '../cli/flags.js'
+import { configFlag, ignoredFileFlag, logLevelFlag } from '../cli/flags.js'
+import { layeredConfig } from '../cli/config-sources.js'
 import { readJsonFile } from '../cli/inputs.js'
 import { stderrLogger } from '../cli/logger.js'
 import { STREAMS } from '../streams/index.js'
@@ -15,7 +16,7 @@ export default class Discover extends Command {
     'The catalog is static: discovery makes no network call, so it is fast and works offline. A config, if given, is checked and its problems reported as warnings.'
   static override examples = ['<%= config.bin %> discover > catalog.json', 'tap-zendesk-chat --config config.json --discover']
   static override flags = {
-    config: Flags.string({ description: 'Settings file (JSON), checked but not needed.' }),
+    config: configFlag(false, 'Settings (JSON), checked but not needed'),
     state: ignoredFileFlag('discovery reads no state'),
     catalog: ignoredFileFlag('discovery writes the catalog'),
     properties: ignoredFileFlag('discovery writes the catalog'),
@@ -25,7 +26,7 @@ export default class Discover extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Discover)
     const log = stderrLogger(flags['log-level'], [])
-    const checkConfig = flags.config === undefined ? TE.right(undefined) : readJsonFile('config', flags.config)
+    const checkConfig = flags.config === undefined ? TE.right(undefined) : layeredConfig(flags.config, (file) => readJsonFile('config', file), process.env)
     process.exitCode = await settle(checkConfig, (json) => {
       if (json !== undefined) {
         const parsed = parseConfig(json, new Date())

@@ -2,9 +2,9 @@ import { Command, Flags } from '@oclif/core'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { settle } from '../cli/edge.js'
-import { logLevelFlag } from '../cli/flags.js'
+import { configFlag, logFormatFlag, logLevelFlag } from '../cli/flags.js'
 import { loadConfig, loadSelection, loadState } from '../cli/inputs.js'
-import { realEnv } from '../cli/real-env.js'
+import { realEnv, stderrLine } from '../cli/real-env.js'
 import { defaultSelection } from '../engine/catalog.js'
 import { sync } from '../engine/sync.js'
 import { STREAMS } from '../streams/index.js'
@@ -16,29 +16,40 @@ export default class Sync extends Command {
   static override examples = [
     '<%= config.bin %> sync --config config.json > out.jsonl',
     '<%= config.bin %> sync --config config.json --catalog catalog.json --state state.json',
+    '<%= config.bin %> sync --config defaults.json --config ENV --test',
     'tap-zendesk-chat --config config.json --catalog catalog.json --state state.json',
   ]
   static override flags = {
-    config: Flags.string({ required: true, description: 'Settings file (JSON).' }),
+    config: configFlag(true),
     catalog: Flags.string({ description: 'Catalog whose selection to sync; without one, every stream.', aliases: ['properties'] }),
     state: Flags.string({ description: 'State to resume from (the value of the last STATE message).' }),
+    test: Flags.option({
+      options: ['records', 'schema'] as const,
+      description:
+        'Connection test. records (a bare --test): each selected stream\'s SCHEMA and one RECORD, no STATE, then exit 0. schema: SCHEMA messages only, without a request.',
+    })(),
     'log-level': logLevelFlag,
+    'log-format': logFormatFlag,
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Sync)
     const program = pipe(
       TE.Do,
-      TE.bind('parsed', () => loadConfig(flags.config, new Date())),
+      TE.bind('parsed', () => loadConfig(flags.config ?? [], new Date())),
       TE.bind('streams', () => (flags.catalog === undefined ? TE.right(defaultSelection(STREAMS)) : loadSelection(flags.catalog, STREAMS))),
       TE.bind('state', () => loadState(flags.state, STREAMS)),
       TE.chain(({ parsed, streams, state }) => {
-        const env = realEnv(parsed.config, this.config.version, flags['log-level'])
+        const env = realEnv(parsed.config, this.config.version, flags['log-level'], flags['log-format'])
         for (const warning of parsed.warnings) env.log.warn(warning)
         for (const note of state.notes) env.log.info(note)
-        return sync(streams, state.state)(env)
+        return async () => {
+          const result = await sync(streams, state.state, flags.test)(env)()
+          env.finish()
+          return result
+        }
       }),
     )
-    process.exitCode = await settle(program, () => undefined)
+    process.exitCode = await settle(program, () => undefined, stderrLine)
   }
 }

@@ -15,6 +15,26 @@ export interface Logger {
   readonly info: (message: string) => void
   readonly warn: (message: string) => void
   readonly error: (message: string) => void
+  /** A Singer METRIC (logged at info, as singer-python and Meltano SDK taps do). */
+  readonly metric: (point: MetricPoint) => void
+}
+
+/** A Singer metric point: `record_count` counters and `http_request_duration` timers (seconds). */
+export interface MetricPoint {
+  readonly type: 'counter' | 'timer'
+  readonly metric: 'record_count' | 'http_request_duration'
+  readonly value: number
+  readonly tags: Readonly<Record<string, string | number>>
+}
+
+/** Where a stream's reading stands, after each page it wrote. */
+export interface StreamProgress {
+  readonly stream: string
+  readonly records: number
+  readonly pages: number
+  /** The bookmark the stream has reached, when it keeps one. */
+  readonly bookmark?: string
+  readonly done: boolean
 }
 
 export interface Capabilities {
@@ -36,6 +56,8 @@ export interface Capabilities {
    */
   readonly write: (chunk: string) => Promise<boolean>
   readonly log: Logger
+  /** Told how each stream is getting on (a terminal's live display); absent, nobody is. */
+  readonly progress?: (progress: StreamProgress) => void
 }
 
 export interface Env extends Capabilities {

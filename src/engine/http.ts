@@ -130,12 +130,14 @@ const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): 
     text = await response.text()
   } catch (error) {
     if (abandon.aborted) return { retry: false, failure: interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT') }
+    requestTimer(env, req, started, undefined)
     const message = timeout.signal.aborted ? `no response within ${env.config.requestTimeoutMs / 1000} s` : describeError(error)
     return { retry: true, failure: networkError(endpoint, message) }
   } finally {
     clearTimeout(timer)
   }
   env.log.debug(`GET ${endpoint} → ${response.status} in ${Math.round(env.clock() - started)} ms (${text.length} bytes)`)
+  requestTimer(env, req, started, response.status)
   if (!response.ok) {
     const retryAfterMs = retryAfterOf(response.headers.get('retry-after'), env.now().getTime())
     return {
@@ -151,6 +153,15 @@ const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): 
     return { retry: true, failure: networkError(endpoint, `the body is not JSON (${text.length} bytes of ${kind}, status ${response.status})`) }
   }
 }
+
+/** Singer's http_request_duration timer for one try, by endpoint path (no query: ids and cursors would make every point unique). */
+const requestTimer = (env: Env, req: PageRequest, started: number, status: number | undefined): void =>
+  env.log.metric({
+    type: 'timer',
+    metric: 'http_request_duration',
+    value: Math.round(env.clock() - started) / 1000,
+    tags: { endpoint: req.path, ...(status === undefined ? {} : { http_status_code: status }), status: status !== undefined && status < 400 ? 'succeeded' : 'failed' },
+  })
 
 /** What went wrong below HTTP, in a few words: fetch's `TypeError: fetch failed` says little, its cause says more. */
 const describeError = (error: unknown): string => {

@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { outputClosed } from '../core/failure.js'
 import type { SelectedStream } from './catalog.js'
 import type { Program } from './env.js'
+import type { RecordCounter } from './metrics.js'
 import { recordLine, stateLine } from './singer.js'
 import { withCurrentlySyncing, type State } from './state.js'
 
@@ -15,7 +16,16 @@ export interface Run {
   state: State
   /** Unknown fields already reported, as `stream.field`: one warning per run each. */
   readonly warned: Set<string>
+  readonly counter: RecordCounter
+  /**
+   * A connection test (`--test`): at most this many records per stream, and
+   * no STATE, so nothing a pipeline stores can skip records.
+   */
+  readonly sample?: number
 }
+
+/** Whether a connection test has all the records it wants from `stream`. */
+export const sampled = (run: Run, stream: string): boolean => run.sample !== undefined && run.counter.total(stream) >= run.sample
 
 export type Row = Record<string, unknown>
 
@@ -55,6 +65,7 @@ export const commit =
   (run: Run, stream: string, lines: string, advance: Advance = unchanged): Program<void> =>
   (env) =>
   () => {
+    if (run.sample !== undefined) return emit(lines)(env)()
     run.state = withCurrentlySyncing(advance(run.state), stream)
     return emit(lines + stateLine(run.state))(env)()
   }
@@ -75,9 +86,14 @@ export const emitRecords = (
   context: RecordContext,
   advance?: Advance,
 ): Program<void> => {
+  const wanted = run.sample === undefined ? rows : rows.slice(0, Math.max(0, run.sample - run.counter.total(stream)))
   let chunk = ''
-  for (const row of rows) chunk += recordLine(stream, toRecord(row), context.extractedAt, context.version)
-  return commit(run, stream, chunk, advance)
+  for (const row of wanted) chunk += recordLine(stream, toRecord(row), context.extractedAt, context.version)
+  return (env) => async () => {
+    const written = await commit(run, stream, chunk, advance)(env)()
+    if (E.isRight(written)) run.counter.add(stream, wanted.length)
+    return written
+  }
 }
 
 /** What reading a stream came to. */

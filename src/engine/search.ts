@@ -19,7 +19,7 @@ import { passBookmark, type SearchPass, type SearchPaging, type StreamDef } from
 import { decodePage, decodeResponse } from './decode.js'
 import type { Env, Program } from './env.js'
 import { getJson, requestAt, type PageRequest } from './http.js'
-import { commit, emitRecords, type Row, type Run, type Tally } from './run.js'
+import { commit, emitRecords, sampled, type Row, type Run, type Tally } from './run.js'
 import { bookmarkAt, withBookmark, type State } from './state.js'
 
 /** The API answers 400 past about this many pages of one search. */
@@ -110,6 +110,7 @@ const readWindow =
       if (E.isLeft(emitted)) return emitted
       records += emitted.right
       pages += 1
+      if (sampled(reader.run, reader.def.name)) break
       // A next_url past the depth the API serves would only lead to a refusal (or a loop): split instead.
       if (pages >= SEARCH_MAX_PAGES && nextUrl) return E.right({ read: false, why: `more than ${SEARCH_MAX_PAGES} pages` })
       req = results.length === 0 ? undefined : requestAt(reader.paging.searchPath, nextUrl)
@@ -167,6 +168,7 @@ const readPass =
       const saved = await commit(reader.run, reader.def.name, '', moved)(env)()
       if (E.isLeft(saved)) return saved
       if (w.to >= splitUntil) reader.emitted.clear()
+      if (sampled(reader.run, reader.def.name)) break
       from = w.to
       // A window a quarter as deep as the API allows can safely double.
       span = result.hits * 4 < SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE ? span * 2 : span
@@ -183,6 +185,7 @@ export const readBySearch =
     let records = 0
     let pages = 0
     for (const pass of paging.passes) {
+      if (sampled(run, def.name)) break
       const tally = await readPass(reader, pass)(env)()
       if (E.isLeft(tally)) return tally
       records += tally.right.records

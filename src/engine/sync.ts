@@ -12,9 +12,10 @@ import { pagingOf, passBookmark, type StreamDef } from '../streams/stream.js'
 import { propertiesOf, type SelectedStream } from './catalog.js'
 import { decodePage } from './decode.js'
 import type { Env, Program } from './env.js'
+import { RecordCounter } from './metrics.js'
 import { getJson, type PageRequest } from './http.js'
 import { firstRequest, nextRequest } from './paging.js'
-import { commit, emit, emitRecords, project, type Advance, type Row, type Run, type Tally } from './run.js'
+import { commit, emit, emitRecords, project, sampled, type Advance, type Row, type Run, type Tally } from './run.js'
 import { readBySearch } from './search.js'
 import { activateVersionLine, schemaLine, stateLine } from './singer.js'
 import { BOOKMARKS, bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, VERSION, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
@@ -148,12 +149,20 @@ const readPages =
       previousBoundary = boundaryOf(def, outcome.right.fetched)
       records += outcome.right.records.length
       pages += 1
+      env.progress?.({ stream: def.name, records: run.counter.total(def.name), pages, ...bookmarkNow(run, sel), done: false })
+      if (sampled(run, def.name)) break
       const next = nextRequest(def, env.config, current, outcome.right.body, outcome.right.fetched)
       if (next.warning !== undefined) env.log.warn(`stream ${def.name}: ${next.warning}`)
       req = next.request
     }
     return E.right({ records, pages })
   }
+
+/** The bookmark a stream has reached, for the progress display. */
+const bookmarkNow = (run: Run, sel: SelectedStream): { bookmark?: string } => {
+  const value = sel.method === 'INCREMENTAL' ? bookmarkOf(run.state, sel.def) : undefined
+  return value === undefined ? {} : { bookmark: String(value) }
+}
 
 /** Whether this run reads the stream in full again: its last full read is older than the setting allows. */
 const fullSyncDue = (state: State, def: StreamDef, env: { config: Env['config']; now: () => Date }): boolean => {
@@ -192,7 +201,7 @@ const syncStream =
       env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming from ${bookmarkKey(def)} ${String(start)}`}`)
     }
     // A full-table read is one version of the stream; a target that knows ACTIVATE_VERSION replaces the older ones with it.
-    const version = !incremental && env.config.activateVersion ? env.now().getTime() : undefined
+    const version = !incremental && env.config.activateVersion && run.sample === undefined ? env.now().getTime() : undefined
     const schema = schemaLine(def.name, sel.schema, def.keyProperties, bookmarkProperties(sel, env))
     // The first versioned read announces its version at once, so the target has the table before the records arrive.
     const announce = version !== undefined && bookmarkAt(run.state, def.name, VERSION) === undefined ? activateVersionLine(def.name, version) : ''
@@ -201,7 +210,8 @@ const syncStream =
 
     const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental, version) : readPages(run, sel, start, toRecord, version))(env)()
     if (E.isLeft(read)) return read
-    const { records, pages, skipped } = read.right
+    const { pages, skipped } = read.right
+    const records = run.counter.total(def.name)
     if (full) run.state = withBookmark(run.state, def.name, LAST_FULL_SYNC, env.now().toISOString())
     // Only a read that saw the whole stream may retire the older versions: a skipped stream keeps them.
     if (version !== undefined && skipped !== true) {
@@ -210,6 +220,8 @@ const syncStream =
     }
 
     const bookmark = incremental ? bookmarksOf(run.state, def, env) : undefined
+    run.counter.report(def.name, true)
+    env.progress?.({ stream: def.name, records, pages, ...bookmarkNow(run, sel), done: true })
     env.log.info(`stream ${def.name}: ${records} records in ${pages} pages${bookmark === undefined ? '' : `, bookmark ${describeBookmarks(bookmark)}`}`)
     return E.right({ stream: def.name, records, pages, ...(bookmark === undefined ? {} : { bookmark }) })
   }
@@ -233,11 +245,15 @@ const describeBookmarks = (bookmarks: Readonly<Record<string, unknown>>): string
  * progress. When one stream fails, the others stop as if signalled (the page
  * in flight may finish) and the run reports the first failure.
  */
+/** `records`: a connection test, one record per stream and no STATE; `schema`: SCHEMA messages only, no request. */
+export type TestMode = 'records' | 'schema'
+
 export const sync =
-  (streams: readonly SelectedStream[], state: State): Program<SyncResult> =>
+  (streams: readonly SelectedStream[], state: State, test?: TestMode): Program<SyncResult> =>
   (env) =>
   async () => {
-    const run: Run = { state, warned: new Set() }
+    if (test === 'schema') return schemasOnly(streams, state)(env)()
+    const run: Run = { state, warned: new Set(), counter: new RecordCounter(env.clock, env.log), ...(test === 'records' ? { sample: 1 } : {}) }
     const halt = new AbortController()
     const stop = AbortSignal.any([env.stop, halt.signal])
     const halted = new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }))
@@ -261,10 +277,21 @@ export const sync =
     if (failure === undefined && env.stop.aborted) failure = interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT')
     if (failure !== undefined) {
       // Stopped or failed: the STATE of the last complete page goes out once more, as the run's last word.
-      if (failure._tag !== 'OutputClosed') await emit(stateLine(run.state))(env)()
+      if (failure._tag !== 'OutputClosed' && run.sample === undefined) await emit(stateLine(run.state))(env)()
       return E.left(failure)
     }
+    if (run.sample !== undefined) return E.right({ streams: summaries, state: run.state })
     run.state = withCurrentlySyncing(run.state, null)
     const closed = await emit(stateLine(run.state))(env)()
     return E.isLeft(closed) ? closed : E.right({ streams: summaries, state: run.state })
+  }
+
+/** The SCHEMA of each selected stream, as a sync would open it; nothing is requested. */
+const schemasOnly =
+  (streams: readonly SelectedStream[], state: State): Program<SyncResult> =>
+  (env) =>
+  async () => {
+    const lines = streams.map((sel) => schemaLine(sel.def.name, sel.schema, sel.def.keyProperties, bookmarkProperties(sel, env))).join('')
+    const written = await emit(lines)(env)()
+    return E.isLeft(written) ? written : E.right({ streams: streams.map((sel) => ({ stream: sel.def.name, records: 0, pages: 0 })), state })
   }

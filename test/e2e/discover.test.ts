@@ -9,7 +9,7 @@ const full = (key: string[]) => ({ key, method: 'FULL_TABLE', replicationKey: un
 const EXPECTED = {
   account: full(['account_key']),
   agents: { key: ['id'], method: 'INCREMENTAL', replicationKey: 'id' },
-  agent_timeline: { key: ['agent_id', 'start_time'], method: 'INCREMENTAL', replicationKey: 'start_time' },
+  agent_timeline: { key: ['agent_id', 'start_time', 'status'], method: 'INCREMENTAL', replicationKey: 'start_time' },
   bans: { key: ['id'], method: 'INCREMENTAL', replicationKey: 'id' },
   chats: { key: ['id'], method: 'INCREMENTAL', replicationKey: 'update_timestamp' },
   departments: full(['id']),

@@ -50,7 +50,7 @@ export const testEnv = (settings: Record<string, unknown> = {}, options: { accep
       chunks.push(chunk)
       return true
     },
-    log: { debug: log('DEBUG'), info: log('INFO'), warn: log('WARN'), error: log('ERROR') },
+    log: { debug: log('DEBUG'), info: log('INFO'), warn: log('WARN'), error: log('ERROR'), metric: (point) => logs.push(`METRIC ${JSON.stringify(point)}`) },
   }
   return {
     env,

@@ -14,6 +14,12 @@ describe('Singer flags to zchat commands', () => {
     [['--config', 'c.json', '--about', '--format', 'markdown'], ['about', '--config', 'c.json', '--format', 'markdown']],
     [['--version'], ['--version']],
     [['--help'], ['--help']],
+    // meltano invoke puts its own flags first.
+    [['--config', 'c.json', '--version'], ['--version']],
+    [['--config', 'c.json', '--catalog', 'k.json', '--help'], ['--help']],
+    [['--config', 'c.json', '--config', 'ENV', '--test'], ['sync', '--config', 'c.json', '--config', 'ENV', '--test=records']],
+    [['--config', 'c.json', '--test=schema'], ['sync', '--config', 'c.json', '--test=schema']],
+    [['sync', '--config', 'c.json', '--test'], ['sync', '--config', 'c.json', '--test=records']],
     [['sync', '--config', 'c.json'], ['sync', '--config', 'c.json']],
     [['discover'], ['discover']],
     [['nosuch', '--config', 'c.json'], ['nosuch', '--config', 'c.json']],

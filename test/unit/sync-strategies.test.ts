@@ -133,7 +133,7 @@ describe('sync strategies', () => {
 
   it('agent_timeline: entries sharing the boundary instant, sent again by the inclusive next page, are emitted once', async () => {
     const at = (i: number) => `2025-01-01T00:00:00.${String(i).padStart(6, '0')}Z`
-    const page1 = Array.from({ length: 1000 }, (_, i) => ({ agent_id: i % 2 === 0 ? 1 : 2, start_time: at(i < 998 ? i : 998) }))
+    const page1 = Array.from({ length: 1000 }, (_, i) => ({ agent_id: i % 2 === 0 ? 1 : 2, start_time: at(i < 998 ? i : 998), status: 'online' }))
     const boundaryMicros = Date.parse('2025-01-01T00:00:00Z') * 1000 + 998
     nock(API)
       .get(`${API_PATH}/incremental/agent_timeline`).query(true)
@@ -143,7 +143,7 @@ describe('sync strategies', () => {
         next_page: `${API}${API_PATH}/incremental/agent_timeline?start_time=${boundaryMicros}&limit=1000&fields=agent_timeline(*)`,
       })
       .get(`${API_PATH}/incremental/agent_timeline`).query({ start_time: boundaryMicros, limit: 1000, fields: 'agent_timeline(*)' })
-      .reply(200, { agent_timeline: [...page1.slice(998), { agent_id: 3, start_time: at(999) }], count: 3 })
+      .reply(200, { agent_timeline: [...page1.slice(998), { agent_id: 3, start_time: at(999), status: 'away' }], count: 3 })
     const t = testEnv()
     await run(t, 'agent_timeline')
     const keys = recordsOf(t).map((r) => `${r.agent_id}@${r.start_time}`)
