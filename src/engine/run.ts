@@ -1,13 +1,13 @@
 /**
  * What every reading strategy shares while a stream is synced: the run's
  * state, projection of records to the selected fields, and writing a page's
- * RECORDs with the STATE that covers them as one chunk.
+ * RECORDs with the STATE that covers them in one turn of the output.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { outputClosed } from '../core/failure.js'
 import type { SelectedStream } from './catalog.js'
-import type { Program } from './env.js'
-import { recordLine, stateLine } from './singer.js'
+import type { Env, Program } from './env.js'
+import { recordLines, stateLine } from './singer.js'
 import type { State } from './state.js'
 
 /** What one run carries from page to page and stream to stream. */
@@ -19,11 +19,24 @@ export interface Run {
 
 export type Row = Record<string, unknown>
 
+/**
+ * The write each output (each `write` capability) has under way: a write
+ * waits its turn, so a page written in pieces is never split by another
+ * stream's lines and its STATE still follows exactly its own records.
+ */
+const pending = new WeakMap<Env['write'], Promise<unknown>>()
+
+const inTurn = <A>(write: Env['write'], task: () => Promise<A>): Promise<A> => {
+  const turn = (pending.get(write) ?? Promise.resolve()).then(task)
+  pending.set(write, turn.catch(() => undefined))
+  return turn
+}
+
 export const emit =
   (chunk: string): Program<void> =>
   (env) =>
-  async () =>
-    (await env.write(chunk)) ? E.right(undefined) : E.left(outputClosed)
+  () =>
+    inTurn(env.write, async () => ((await env.write(chunk)) ? E.right(undefined) : E.left(outputClosed)))
 
 /** The record with only the selected fields; fields the codec does not know are reported once and left out. */
 export const project =
@@ -40,11 +53,31 @@ export const project =
     return out
   }
 
-/** The page's RECORDs, then the run's current (complete) STATE, in one write. */
+/**
+ * A page goes out in pieces of about this many characters. One string for a
+ * whole page (megabytes) lands in V8's large-object space, which only a full
+ * collection frees, and costs fresh memory for it and its bytes on every page;
+ * pieces of this size are ordinary young objects, cheap to make and to drop.
+ */
+const PIECE_CHARS = 32 * 1024
+
+/** The page's RECORDs, then the run's current (complete) STATE, as one write in turn (in pieces). */
 export const emitRecords = (run: Run, stream: string, rows: readonly Row[], toRecord: (r: Row) => Row, extractedAt: string): Program<void> => {
-  let chunk = ''
-  for (const row of rows) chunk += recordLine(stream, toRecord(row), extractedAt)
-  return emit(chunk + stateLine(run.state))
+  // The STATE as it is now: it covers these records, whatever happens before they are written.
+  const state = stateLine(run.state)
+  const line = recordLines(stream, extractedAt)
+  return (env) => () =>
+    inTurn(env.write, async () => {
+      let piece = ''
+      for (const row of rows) {
+        piece += line(toRecord(row))
+        if (piece.length >= PIECE_CHARS) {
+          if (!(await env.write(piece))) return E.left(outputClosed)
+          piece = ''
+        }
+      }
+      return (await env.write(piece + state)) ? E.right(undefined) : E.left(outputClosed)
+    })
 }
 
 /** What reading a stream came to. */

@@ -19,8 +19,16 @@ export const schemaLine = (
     ...(bookmarkProperties.length > 0 ? { bookmark_properties: bookmarkProperties } : {}),
   }) + '\n'
 
-export const recordLine = (stream: string, record: object, timeExtracted: string): string =>
-  JSON.stringify({ type: 'RECORD', stream, record, time_extracted: timeExtracted }) + '\n'
+/**
+ * The RECORD line of each record of a stream read at `timeExtracted`: what
+ * `JSON.stringify({type: 'RECORD', stream, record, time_extracted})` writes,
+ * with the parts that are the same for every record serialised once.
+ */
+export const recordLines = (stream: string, timeExtracted: string): ((record: object) => string) => {
+  const head = `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":`
+  const tail = `,"time_extracted":${JSON.stringify(timeExtracted)}}\n`
+  return (record) => head + JSON.stringify(record) + tail
+}
 
 export const stateLine = (value: object): string => JSON.stringify({ type: 'STATE', value }) + '\n'
 

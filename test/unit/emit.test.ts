@@ -1,0 +1,63 @@
+import { expect } from 'chai'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Env } from '../../src/engine/env.js'
+import { emit, emitRecords, type Row, type Run } from '../../src/engine/run.js'
+import { testEnv } from '../support/env.js'
+
+const EXTRACTED_AT = '2026-11-21T10:00:00.000Z'
+
+/** `n` records of about a kilobyte each: a page of them is written in several pieces. */
+const bigRows = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, text: `${i} ${'é'.repeat(1000)}` }))
+
+/** An env whose writes take a while and are all kept, in the order they are made. */
+const slowEnv = (): { env: Env; chunks: string[] } => {
+  const chunks: string[] = []
+  const write = async (chunk: string) => {
+    await new Promise((resolve) => setTimeout(resolve, 1))
+    chunks.push(chunk)
+    return true
+  }
+  return { env: { ...testEnv().env, write }, chunks }
+}
+
+const runOf = (): Run => ({ state: { bookmarks: { s: { id: 1 } }, currently_syncing: 's' }, warned: new Set() })
+
+describe('emitting a page', () => {
+  it('writes every RECORD line as JSON.stringify would, in whole lines, with the STATE last', async () => {
+    const { env, chunks } = slowEnv()
+    const rows = bigRows(300)
+    const result = await emitRecords(runOf(), 's', rows, (r) => r, EXTRACTED_AT)(env)()
+    expect(E.isRight(result)).to.equal(true)
+    expect(chunks.length, 'a page of 300 kB goes out in pieces').to.be.greaterThan(1)
+    for (const chunk of chunks) expect(chunk.endsWith('\n'), 'each piece ends a line').to.equal(true)
+    const expected = rows.map((record) => `${JSON.stringify({ type: 'RECORD', stream: 's', record, time_extracted: EXTRACTED_AT })}\n`).join('')
+    const state = `${JSON.stringify({ type: 'STATE', value: runOf().state })}\n`
+    expect(chunks.join('')).to.equal(expected + state)
+  })
+
+  it("another write waits until the page and its STATE are out: a page's pieces are never split", async () => {
+    const { env, chunks } = slowEnv()
+    const page = emitRecords(runOf(), 's', bigRows(300), (r) => r, EXTRACTED_AT)(env)()
+    const other = emit('{"type":"STATE","value":{"other":true}}\n')(env)()
+    await Promise.all([page, other])
+    expect(chunks.at(-1)).to.equal('{"type":"STATE","value":{"other":true}}\n')
+    expect(chunks.at(-2)!.endsWith(`${JSON.stringify({ type: 'STATE', value: runOf().state })}\n`)).to.equal(true)
+  })
+
+  it('stops at the first piece the reader refuses', async () => {
+    const chunks: string[] = []
+    const env: Env = { ...testEnv().env, write: async (chunk) => (chunks.push(chunk), chunks.length < 2) }
+    const result = await emitRecords(runOf(), 's', bigRows(300), (r) => r, EXTRACTED_AT)(env)()
+    expect(result).to.deep.equal(E.left({ _tag: 'OutputClosed' }))
+    expect(chunks).to.have.length(2)
+  })
+
+  it('the STATE is the one of when the page was handed over, whatever changes before it is written', async () => {
+    const { env, chunks } = slowEnv()
+    const run = runOf()
+    const page = emitRecords(run, 's', bigRows(100), (r) => r, EXTRACTED_AT)(env)()
+    run.state = { bookmarks: { s: { id: 2 } }, currently_syncing: 's' }
+    await page
+    expect(chunks.join('').trimEnd().split('\n').at(-1)).to.equal(JSON.stringify({ type: 'STATE', value: runOf().state }))
+  })
+})
