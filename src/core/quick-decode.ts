@@ -1,6 +1,6 @@
 /**
  * io-ts codec → a quick decoder: the same answer as the codec's `decode` for
- * every input, without the error report. io-ts builds a context (an array and
+ * every JSON value, without the error report. io-ts builds a context (an array and
  * an entry) for every field it visits and a list of errors for every union
  * member and absent optional field that does not fit, even when the record is
  * valid; that was most of the CPU a sync spent per record. The quick decoder
@@ -56,8 +56,9 @@ const CHECK_ONLY = new Set([
   'AnyType',
   'LiteralType',
   'KeyofType',
-  'UnknownRecordType',
-  'UnknownArrayType',
+  'AnyDictionaryType',
+  'AnyArrayType',
+  'ObjectType',
   'FunctionType',
 ])
 
@@ -135,9 +136,10 @@ const interfaceDecoder = (props: t.Props): QuickDecoder<unknown> => {
 /**
  * A partial codec's fields read from the object's own keys rather than from
  * the codec's: most optional fields of a record are absent, and looking each
- * of them up costs more than the fields that are there. This reads the same
- * values io-ts reads only for a plain object and field names that
- * Object.prototype does not have; anything else goes field by field.
+ * of them up costs more than the fields that are there. Objects that are not
+ * plain, and codecs with a field name Object.prototype has, go field by field
+ * as io-ts does; a plain object's non-enumerable fields (JSON makes none) are
+ * not looked at.
  */
 const partialDecoder = (props: t.Props): QuickDecoder<unknown> => {
   const { keys, decoders } = fieldsOf(props)

@@ -38,20 +38,30 @@ export const emit =
   () =>
     inTurn(env.write, async () => ((await env.write(chunk)) ? E.right(undefined) : E.left(outputClosed)))
 
-/** The record with only the selected fields; fields the codec does not know are reported once and left out. */
-export const project =
-  (run: Run, sel: SelectedStream, known: ReadonlySet<string>, warn: (m: string) => void) =>
-  (record: Row): Row => {
+/**
+ * The record with only the selected fields, in the catalog's order (a field
+ * the record lacks is there as undefined, which JSON leaves out); fields the
+ * codec does not know are reported once and left out.
+ */
+export const project = (run: Run, sel: SelectedStream, known: ReadonlySet<string>, warn: (m: string) => void): ((record: Row) => Row) => {
+  const properties = sel.properties
+  // Every selected field, undefined. Filling in a copy of it is several times cheaper than
+  // adding the fields one by one to {}, which V8 makes a slow dictionary past a dozen fields.
+  const empty: Row = {}
+  for (const p of properties) empty[p] = undefined
+  const blank: Row = { ...empty }
+  return (record) => {
     for (const field in record) {
       if (!known.has(field) && !run.warned.has(`${sel.def.name}.${field}`)) {
         run.warned.add(`${sel.def.name}.${field}`)
         warn(`stream ${sel.def.name}: field ${JSON.stringify(field)} is new to zchat and is not extracted`)
       }
     }
-    const out: Row = {}
-    for (const p of sel.properties) if (record[p] !== undefined) out[p] = record[p]
+    const out = { ...blank }
+    for (const p of properties) out[p] = record[p]
     return out
   }
+}
 
 /**
  * A page goes out in pieces of about this many characters. One string for a

@@ -111,6 +111,7 @@ describe('quick decoder', () => {
       array: t.array(t.union([Upper, t.null])),
       refinement: t.array(Positive),
       'keyof and literal': t.type({ k: t.keyof({ x: null, y: null }), l: t.literal('z') }),
+      'unknown records and arrays': t.partial({ e: t.UnknownRecord, tu: t.UnknownArray, r: t.object, a: t.unknown }),
       'codecs it runs through validate': t.type({ e: t.exact(t.type({ a: Upper })), r: t.record(t.string, Upper), tu: t.tuple([Upper, t.number]) }),
       'a copy made by withSchema': t.type({ a: withSchema(Upper, { type: 'string' }) }),
     }
