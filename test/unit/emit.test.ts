@@ -1,7 +1,9 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import type { Env } from '../../src/engine/env.js'
-import { emit, emitRecords, type Row, type Run } from '../../src/engine/run.js'
+import { defaultSelection } from '../../src/engine/catalog.js'
+import { emit, emitRecords, project, type Row, type Run } from '../../src/engine/run.js'
+import { streamByName } from '../../src/streams/index.js'
 import { testEnv } from '../support/env.js'
 
 const EXTRACTED_AT = '2026-11-21T10:00:00.000Z'
@@ -59,5 +61,26 @@ describe('emitting a page', () => {
     run.state = { bookmarks: { s: { id: 2 } }, currently_syncing: 's' }
     await page
     expect(chunks.join('').trimEnd().split('\n').at(-1)).to.equal(JSON.stringify({ type: 'STATE', value: runOf().state }))
+  })
+})
+
+describe('projecting a record', () => {
+  const agents = defaultSelection([streamByName('agents')!])[0]!
+  const known = new Set(agents.properties)
+
+  it("serialises to the selected fields it has, in the catalog's order; new fields are left out and reported once", () => {
+    const warnings: string[] = []
+    const toRecord = project(runOf(), { ...agents, properties: ['id', 'email', 'display_name', 'enabled'] }, known, (m) => warnings.push(m))
+    const line = (record: Row) => JSON.stringify(toRecord(record))
+    expect(line({ enabled: true, brand_new: 1, email: 'a@x.example', id: 7, login_count: 3 })).to.equal('{"id":7,"email":"a@x.example","enabled":true}')
+    expect(line({ id: 8, brand_new: 2 })).to.equal('{"id":8}')
+    expect(warnings).to.deep.equal(['stream agents: field "brand_new" is new to zchat and is not extracted'])
+  })
+
+  it('records of one selection do not share anything', () => {
+    const toRecord = project(runOf(), agents, known, () => undefined)
+    const first = toRecord({ id: 1, email: 'one@x.example' })
+    toRecord({ id: 2 })
+    expect(JSON.stringify(first)).to.equal('{"id":1,"email":"one@x.example"}')
   })
 })
