@@ -144,9 +144,10 @@ export const toJsonSchema = (codec: t.Mixed): JsonSchema => {
     case 'ArrayType':
     case 'ReadonlyArrayType':
       return { type: 'array', items: toJsonSchema(c.type as t.Mixed) }
-    case 'UnknownRecordType':
+    // t.UnknownRecord and t.UnknownArray carry these tags.
+    case 'AnyDictionaryType':
       return { type: 'object' }
-    case 'UnknownArrayType':
+    case 'AnyArrayType':
       return { type: 'array' }
     case 'DictionaryType':
       return { type: 'object', additionalProperties: toJsonSchema(c.codomain as t.Mixed) }

@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type * as t from 'io-ts'
 import type { DecodeError, Failure } from '../core/failure.js'
+import { INVALID, quickDecoder } from '../core/quick-decode.js'
 import type { RecordsAt, StreamDef } from '../streams/stream.js'
 
 /** The JSON type of a value, as a user would name it. */
@@ -124,8 +125,15 @@ export const decodePage =
   (stream: StreamDef, at: RecordsAt = stream.records) =>
   (body: unknown): E.Either<Failure, readonly Record<string, unknown>[]> =>
     E.chain((raws: readonly unknown[]): E.Either<Failure, readonly Record<string, unknown>[]> => {
+      const quick = quickDecoder(stream.codec)
       const records: Record<string, unknown>[] = new Array(raws.length)
       for (let i = 0; i < raws.length; i++) {
+        const record = quick(raws[i])
+        if (record !== INVALID) {
+          records[i] = record as Record<string, unknown>
+          continue
+        }
+        // The quick decoder only says no: the codec's own decode says where and why.
         const result = stream.codec.decode(raws[i])
         if (E.isLeft(result)) return E.left(decodeFailure(stream, raws[i], i, result.left))
         records[i] = result.right as Record<string, unknown>

@@ -1,14 +1,14 @@
 /**
  * What every reading strategy shares while a stream is synced: the run's
  * state, projection of records to the selected fields, and writing a page's
- * RECORDs with the STATE that covers them as one chunk.
+ * RECORDs with the STATE that covers them in one turn of the output.
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { outputClosed } from '../core/failure.js'
 import type { SelectedStream } from './catalog.js'
-import type { Program } from './env.js'
+import type { Env, Program } from './env.js'
 import type { RecordCounter } from './metrics.js'
-import { recordLine, stateLine } from './singer.js'
+import { recordLines, stateLine } from './singer.js'
 import { withCurrentlySyncing, type State } from './state.js'
 
 /** What one run carries from page to page and stream to stream. */
@@ -29,26 +29,57 @@ export const sampled = (run: Run, stream: string): boolean => run.sample !== und
 
 export type Row = Record<string, unknown>
 
+/**
+ * The write each output (each `write` capability) has under way: a write
+ * waits its turn, so a page written in pieces is never split by another
+ * stream's lines and its STATE still follows exactly its own records.
+ */
+const pending = new WeakMap<Env['write'], Promise<unknown>>()
+
+const inTurn = <A>(write: Env['write'], task: () => Promise<A>): Promise<A> => {
+  const turn = (pending.get(write) ?? Promise.resolve()).then(task)
+  pending.set(write, turn.catch(() => undefined))
+  return turn
+}
+
 export const emit =
   (chunk: string): Program<void> =>
   (env) =>
-  async () =>
-    (await env.write(chunk)) ? E.right(undefined) : E.left(outputClosed)
+  () =>
+    inTurn(env.write, async () => ((await env.write(chunk)) ? E.right(undefined) : E.left(outputClosed)))
 
-/** The record with only the selected fields; fields the codec does not know are reported once and left out. */
-export const project =
-  (run: Run, sel: SelectedStream, known: ReadonlySet<string>, warn: (m: string) => void) =>
-  (record: Row): Row => {
+/**
+ * The record with only the selected fields, in the catalog's order (a field
+ * the record lacks is there as undefined, which JSON leaves out); fields the
+ * codec does not know are reported once and left out.
+ */
+export const project = (run: Run, sel: SelectedStream, known: ReadonlySet<string>, warn: (m: string) => void): ((record: Row) => Row) => {
+  const properties = sel.properties
+  // Every selected field, undefined. Filling in a copy of it is several times cheaper than
+  // adding the fields one by one to {}, which V8 makes a slow dictionary past a dozen fields.
+  const empty: Row = {}
+  for (const p of properties) empty[p] = undefined
+  const blank: Row = { ...empty }
+  return (record) => {
     for (const field in record) {
       if (!known.has(field) && !run.warned.has(`${sel.def.name}.${field}`)) {
         run.warned.add(`${sel.def.name}.${field}`)
         warn(`stream ${sel.def.name}: field ${JSON.stringify(field)} is new to zchat and is not extracted`)
       }
     }
-    const out: Row = {}
-    for (const p of sel.properties) if (record[p] !== undefined) out[p] = record[p]
+    const out = { ...blank }
+    for (const p of properties) out[p] = record[p]
     return out
   }
+}
+
+/**
+ * A page goes out in pieces of about this many characters. One string for a
+ * whole page (megabytes) lands in V8's large-object space, which only a full
+ * collection frees, and costs fresh memory for it and its bytes on every page;
+ * pieces of this size are ordinary young objects, cheap to make and to drop.
+ */
+const PIECE_CHARS = 32 * 1024
 
 /** How a chunk moves the run's state: the bookmarks its records earn. */
 export type Advance = (state: State) => State
@@ -56,19 +87,33 @@ export type Advance = (state: State) => State
 const unchanged: Advance = (state) => state
 
 /**
- * Move the run's state and write `lines` followed by the new (complete)
- * STATE, in the same tick: with streams read side by side, a STATE must never
- * go out carrying a bookmark whose records are still waiting to be written.
- * currently_syncing names the stream whose records the STATE follows.
+ * In the output's turn: move the run's state, write `lines` (in pieces), then
+ * the new (complete) STATE. The state moves only when the turn comes, and
+ * turns run one at a time, so with streams read side by side no STATE ever
+ * goes out carrying a bookmark whose records are still waiting to be written.
+ * currently_syncing names the stream whose records the STATE follows. A
+ * connection test writes no STATE.
  */
 export const commit =
-  (run: Run, stream: string, lines: string, advance: Advance = unchanged): Program<void> =>
+  (run: Run, stream: string, lines: string | Iterable<string>, advance: Advance = unchanged): Program<void> =>
   (env) =>
-  () => {
-    if (run.sample !== undefined) return emit(lines)(env)()
-    run.state = withCurrentlySyncing(advance(run.state), stream)
-    return emit(lines + stateLine(run.state))(env)()
-  }
+  () =>
+    inTurn(env.write, async () => {
+      let state = ''
+      if (run.sample === undefined) {
+        run.state = withCurrentlySyncing(advance(run.state), stream)
+        state = stateLine(run.state)
+      }
+      let piece = ''
+      for (const line of typeof lines === 'string' ? [lines] : lines) {
+        piece += line
+        if (piece.length >= PIECE_CHARS) {
+          if (!(await env.write(piece))) return E.left(outputClosed)
+          piece = ''
+        }
+      }
+      return (await env.write(piece + state)) ? E.right(undefined) : E.left(outputClosed)
+    })
 
 /** What RECORD lines carry besides the record. */
 export interface RecordContext {
@@ -77,7 +122,7 @@ export interface RecordContext {
   readonly version?: number
 }
 
-/** The page's RECORDs, then the run's STATE moved by `advance`, in one write. */
+/** The page's RECORDs (made as they are written), then the run's STATE moved by `advance`. */
 export const emitRecords = (
   run: Run,
   stream: string,
@@ -87,10 +132,12 @@ export const emitRecords = (
   advance?: Advance,
 ): Program<void> => {
   const wanted = run.sample === undefined ? rows : rows.slice(0, Math.max(0, run.sample - run.counter.total(stream)))
-  let chunk = ''
-  for (const row of wanted) chunk += recordLine(stream, toRecord(row), context.extractedAt, context.version)
+  const line = recordLines(stream, context.extractedAt, context.version)
+  function* lines(): Generator<string> {
+    for (const row of wanted) yield line(toRecord(row))
+  }
   return (env) => async () => {
-    const written = await commit(run, stream, chunk, advance)(env)()
+    const written = await commit(run, stream, lines(), advance)(env)()
     if (E.isRight(written)) run.counter.add(stream, wanted.length)
     return written
   }

@@ -19,8 +19,16 @@ export const schemaLine = (
     ...(bookmarkProperties.length > 0 ? { bookmark_properties: bookmarkProperties } : {}),
   }) + '\n'
 
-export const recordLine = (stream: string, record: object, timeExtracted: string, version?: number): string =>
-  JSON.stringify({ type: 'RECORD', stream, record, ...(version === undefined ? {} : { version }), time_extracted: timeExtracted }) + '\n'
+/**
+ * The RECORD line of each record of a stream read at `timeExtracted`: what
+ * `JSON.stringify({type: 'RECORD', stream, record, version, time_extracted})` writes,
+ * with the parts that are the same for every record serialised once.
+ */
+export const recordLines = (stream: string, timeExtracted: string, version?: number): ((record: object) => string) => {
+  const head = `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":`
+  const tail = `${version === undefined ? '' : `,"version":${version}`},"time_extracted":${JSON.stringify(timeExtracted)}}\n`
+  return (record) => head + JSON.stringify(record) + tail
+}
 
 /** Tells a target that the records of `version` are now the whole stream: older versions go. */
 export const activateVersionLine = (stream: string, version: number): string =>

@@ -109,6 +109,15 @@ describe('quirk codecs', () => {
     }
   })
 
+  it('Timestamp takes only instants that exist: a day of its month, a time of day, an offset under a day', () => {
+    for (const good of ['2020-02-29T00:00:00Z', '2000-02-29T23:59:59.999999Z', '2021-04-30T12:00:00-23:59', '0001-01-01T00:00:00+00:00Z']) {
+      expect(E.isRight(Timestamp.decode(good)), good).to.equal(true)
+    }
+    const bad = ['2021-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2021-02-30T00:00:00Z', '2021-04-31T00:00:00Z', '2021-00-10T00:00:00Z']
+    bad.push('2021-01-00T00:00:00Z', '2021-01-01T24:00:00Z', '2021-01-01T23:60:00Z', '2021-01-01T23:59:60Z', '2021-01-01T12:00:00+24:00', '2021-01-01T12:00:00-05:60Z')
+    for (const value of bad) expect(E.isLeft(Timestamp.decode(value)), value).to.equal(true)
+  })
+
   it('IdString and IntOrNumericString even out ids sent either way', () => {
     expect(decoded(IdString, 12)).to.equal('12')
     expect(decoded(IdString, 'a1')).to.equal('a1')

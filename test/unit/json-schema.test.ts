@@ -18,6 +18,11 @@ describe('JSON Schema derived from codecs', () => {
     expect(toJsonSchema(t.union([t.literal('a'), t.literal('b')]))).to.deep.equal({ enum: ['a', 'b'] })
   })
 
+  it('any object and any array (settings blobs) are an object and an array', () => {
+    expect(toJsonSchema(t.UnknownRecord)).to.deep.equal({ type: 'object' })
+    expect(toJsonSchema(t.UnknownArray)).to.deep.equal({ type: 'array' })
+  })
+
   it('a number-or-"unlimited" limit is a number or a string', () => {
     expect(toJsonSchema(Limit)).to.deep.equal({ type: ['number', 'string'] })
   })
