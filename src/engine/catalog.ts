@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { CatalogFile, CatalogStream, MetadataEntry } from '../codecs/catalog.js'
 import { toJsonSchema, type JsonSchema } from '../core/json-schema.js'
 import type { StreamDef } from '../streams/stream.js'
+import { fieldPath, schemaHas, schemaWithout, type FieldPath } from './nested-selection.js'
 
 export interface CatalogEntry {
   readonly tap_stream_id: string
@@ -81,6 +82,8 @@ export interface SelectedStream {
   readonly schema: JsonSchema
   /** INCREMENTAL resumes from and writes a bookmark; FULL_TABLE reads everything. */
   readonly method: 'FULL_TABLE' | 'INCREMENTAL'
+  /** Fields inside selected objects that the catalog deselects, left out of records (and of the schema). */
+  readonly pruned?: readonly FieldPath[]
 }
 
 const restrictSchema = (schema: JsonSchema, properties: readonly string[]): JsonSchema => {
@@ -151,7 +154,14 @@ const selectFromEntry = (def: StreamDef, entry: CatalogStream): E.Either<readonl
     problems.push(`stream ${def.name}: replication key ${JSON.stringify(requestedKey)} is not supported (valid: ${validKey ?? 'none'})`)
   }
   if (problems.length > 0) return E.left(problems)
-  return E.right({ def, properties, schema: restrictSchema(streamSchema(def), properties), method })
+  const restricted = restrictSchema(streamSchema(def), properties)
+  const pruned = (entry.metadata ?? []).flatMap((m) => {
+    const path = fieldPath(m.breadcrumb)
+    const deselected = m.metadata.selected === false && m.metadata.inclusion !== 'automatic'
+    return path !== undefined && deselected && schemaHas(restricted, path) ? [path] : []
+  })
+  const schema = pruned.reduce(schemaWithout, restricted)
+  return E.right({ def, properties, schema, method, ...(pruned.length > 0 ? { pruned } : {}) })
 }
 
 /** The streams and fields a user's catalog selects, in zchat's sync order. Left: one line per problem. */

@@ -8,6 +8,7 @@ import { outputClosed } from '../core/failure.js'
 import type { SelectedStream } from './catalog.js'
 import type { Env, Program } from './env.js'
 import type { RecordCounter } from './metrics.js'
+import { valueWithout } from './nested-selection.js'
 import { recordLines, stateLine } from './singer.js'
 import { withCurrentlySyncing, type State } from './state.js'
 
@@ -55,6 +56,7 @@ export const emit =
  */
 export const project = (run: Run, sel: SelectedStream, known: ReadonlySet<string>, warn: (m: string) => void): ((record: Row) => Row) => {
   const properties = sel.properties
+  const pruned = sel.pruned
   // Every selected field, undefined. Filling in a copy of it is several times cheaper than
   // adding the fields one by one to {}, which V8 makes a slow dictionary past a dozen fields.
   const empty: Row = {}
@@ -69,6 +71,8 @@ export const project = (run: Run, sel: SelectedStream, known: ReadonlySet<string
     }
     const out = { ...blank }
     for (const p of properties) out[p] = record[p]
+    if (pruned === undefined) return out
+    for (const path of pruned) out[path[0]!] = valueWithout(out[path[0]!], path.slice(1))
     return out
   }
 }

@@ -181,6 +181,22 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
       expect(streamsWithRecords(forced.messages)).to.deep.equal(['agents'])
     })
 
+    it('a nested pattern selects inside an object: agents.roles.owner keeps roles with owner alone, !agents.roles.owner drops it', async () => {
+      const only = succeeded(await (await extractor('nested', { select: ['agents.id', 'agents.roles.owner'] })).sync(new MeltanoStateBackend()))
+      const schema = schemaOf(only.messages, 'agents')!.schema.properties as Record<string, { properties?: object }>
+      expect(Object.keys(schema)).to.have.members(['id', 'roles'])
+      expect(Object.keys(schema.roles!.properties!)).to.deep.equal(['owner'])
+      const agents = recordsOf(only.messages, 'agents')
+      expect(agents).to.have.length(sandbox().data.agents().length)
+      for (const agent of agents) expect(Object.keys(agent.roles as object), `agent ${String(agent.id)} roles`).to.deep.equal(['owner'])
+      expect(agents.some((a) => (a.roles as { owner: boolean }).owner === true), 'the owner is still there').to.equal(true)
+
+      const without = succeeded(await (await extractor('nested-not', { select: ['agents.*', '!agents.roles.owner'] })).sync(new MeltanoStateBackend()))
+      const roles = (schemaOf(without.messages, 'agents')!.schema.properties as Record<string, { properties?: object }>).roles!
+      expect(Object.keys(roles.properties!)).to.deep.equal(['administrator'])
+      for (const agent of recordsOf(without.messages, 'agents')) expect(agent.roles).to.not.have.property('owner')
+    })
+
     it('an extractor declaring `properties` but not `catalog` gets --config C --properties K, with the same selection', async () => {
       const older = await extractor('properties', {
         definition: { ...definition, capabilities: definition.capabilities.filter((c) => c !== 'catalog') },
