@@ -28,24 +28,28 @@ export interface RunOptions {
   /** Kill the process after this long (default 20 s). */
   readonly timeoutMs?: number
   readonly cwd?: string
+  /** Variables added to the child's environment (childEnv). */
+  readonly env?: NodeJS.ProcessEnv
 }
 
 /** The environment children run in: the parent's, minus settings that would change their output. */
 export const childEnv = (): NodeJS.ProcessEnv => {
   const env = { ...process.env }
   delete env.ZCHAT_LOG_LEVEL
+  delete env.ZCHAT_LOG_FORMAT
+  for (const name of Object.keys(env)) if (name.startsWith('TAP_ZENDESK_CHAT_')) delete env[name]
   delete env.NODE_OPTIONS // the test runner's tsx loader is not for the built program
   return env
 }
 
 /** Spawn one of the built executables with `process.execPath`. */
-export const spawnBin = (bin: string, args: readonly string[], cwd = ROOT): ChildProcessWithoutNullStreams =>
-  spawn(process.execPath, [bin, ...args], { cwd, env: childEnv(), stdio: 'pipe' })
+export const spawnBin = (bin: string, args: readonly string[], cwd = ROOT, extraEnv: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams =>
+  spawn(process.execPath, [bin, ...args], { cwd, env: { ...childEnv(), ...extraEnv }, stdio: 'pipe' })
 
 /** Run an executable to completion and collect its output (asynchronously, so a sandbox in this process keeps serving). */
 export const run = (bin: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> =>
   new Promise((done, fail) => {
-    const child = spawnBin(bin, args, options.cwd)
+    const child = spawnBin(bin, args, options.cwd, options.env)
     child.stdin.end()
     const out: Buffer[] = []
     const err: Buffer[] = []

@@ -48,6 +48,25 @@ export const keyOf = (stream: string): string[] =>
 export const recordKeys = (messages: readonly { type: string; stream?: string; record?: Record<string, unknown> }[]): string[] =>
   messages.flatMap((m) => (m.type === 'RECORD' ? [`${m.stream} ${JSON.stringify(keyOf(m.stream!).map((k) => m.record![k]))}`] : []))
 
+/** How many records of each stream a complete sync emits from `sandbox` (account and routing settings are one record each). */
+export const recordsHeld = (sandbox: Sandbox): Record<string, number> => {
+  const d = sandbox.data
+  return {
+    account: 1,
+    agent_timeline: d.allTimeline().length,
+    agents: d.agentCount,
+    bans: d.allBans().length,
+    chats: d.allChats().length,
+    departments: d.departments().length,
+    goals: d.goals().length,
+    roles: d.roleRecords().length,
+    routing_settings: 1,
+    shortcuts: d.shortcuts().length,
+    skills: d.skillRecords().length,
+    triggers: d.triggers().length,
+  }
+}
+
 /** A sandbox's answer to one request, read whole. */
 export interface SandboxAnswer {
   status: number
