@@ -25,7 +25,8 @@ const typed = (name: string, type: string, text: string): E.Either<string, unkno
   const variable = `${ENV_PREFIX}${name.toUpperCase()}`
   if (type === 'integer' || type === 'number') {
     const n = Number(text.trim())
-    return text.trim() !== '' && Number.isFinite(n) ? E.right(n) : E.left(`${variable}: expected a number, got ${JSON.stringify(text)}`)
+    const fits = text.trim() !== '' && Number.isFinite(n) && (type === 'number' || Number.isInteger(n))
+    return fits ? E.right(n) : E.left(`${variable}: expected ${type === 'integer' ? 'a whole number' : 'a number'}, got ${JSON.stringify(text)}`)
   }
   if (type === 'boolean') {
     const word = text.trim().toLowerCase()

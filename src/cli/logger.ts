@@ -39,3 +39,17 @@ export const stderrLogger = (
     },
   }
 }
+
+/**
+ * How the command edge writes its last word (a failure's `error: ...` line,
+ * `stopped by SIGTERM: ...`) in the chosen log format: with JSON logs it is a
+ * JSON line too, so every stderr line parses.
+ */
+export const edgeLines = (format: LogFormat, write: (line: string) => void, now = () => new Date()): ((line: string) => void) =>
+  format === 'text'
+    ? write
+    : (line) => {
+        const error = line.startsWith('error: ')
+        const message = (error ? line.slice('error: '.length) : line).trimEnd()
+        write(`${JSON.stringify({ time: now().toISOString(), level: error ? 'error' : 'warn', message })}\n`)
+      }

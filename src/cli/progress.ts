@@ -59,6 +59,7 @@ export const progressDisplay = (out: NodeJS.WriteStream, clock: () => number): P
     lastDraw = clock()
   }
   const redraw = () => {
+    if (timer !== undefined) clearTimeout(timer)
     timer = undefined
     erase()
     draw()
@@ -81,9 +82,6 @@ export const progressDisplay = (out: NodeJS.WriteStream, clock: () => number): P
       out.write(line)
       draw()
     },
-    close: () => {
-      if (timer !== undefined) clearTimeout(timer)
-      redraw()
-    },
+    close: redraw,
   }
 }

@@ -4,6 +4,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { settle } from '../cli/edge.js'
 import { configFlag, logFormatFlag, logLevelFlag } from '../cli/flags.js'
 import { loadConfig } from '../cli/inputs.js'
+import { edgeLines } from '../cli/logger.js'
 import { realEnv } from '../cli/real-env.js'
 import { check } from '../engine/check.js'
 
@@ -33,10 +34,14 @@ export default class Check extends Command {
       }),
     )
     let ok = false
-    const code = await settle(program, (result) => {
-      ok = result.ok
-      process.stdout.write(result.lines.map((l) => `${l}\n`).join(''))
-    })
+    const code = await settle(
+      program,
+      (result) => {
+        ok = result.ok
+        process.stdout.write(result.lines.map((l) => `${l}\n`).join(''))
+      },
+      edgeLines(flags['log-format'], (line) => process.stderr.write(line)),
+    )
     process.exitCode = code === 0 && !ok ? 1 : code
   }
 }

@@ -4,6 +4,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js'
 import { settle } from '../cli/edge.js'
 import { configFlag, logFormatFlag, logLevelFlag } from '../cli/flags.js'
 import { loadConfig, loadSelection, loadState } from '../cli/inputs.js'
+import { edgeLines } from '../cli/logger.js'
 import { realEnv, stderrLine } from '../cli/real-env.js'
 import { defaultSelection } from '../engine/catalog.js'
 import { sync } from '../engine/sync.js'
@@ -50,6 +51,6 @@ export default class Sync extends Command {
         }
       }),
     )
-    process.exitCode = await settle(program, () => undefined, stderrLine)
+    process.exitCode = await settle(program, () => undefined, edgeLines(flags['log-format'], stderrLine))
   }
 }

@@ -104,7 +104,7 @@ describe('e2e: Singer CLI conventions', () => {
       for (const command of ['sync', 'discover', 'check']) {
         it(`${command}: one error line naming the variable, exit 2, nothing on stdout`, () => {
           const r = runs.get(command)!
-          expect(expectCleanFailure(r, 2)).to.deep.equal(['error: config: TAP_ZENDESK_CHAT_MAX_PARALLEL_STREAMS: expected a number, got "four"'])
+          expect(expectCleanFailure(r, 2)).to.deep.equal(['error: config: TAP_ZENDESK_CHAT_MAX_PARALLEL_STREAMS: expected a whole number, got "four"'])
           expect(r.stdout).to.equal('')
           expect(outputOf(r)).to.not.contain(SECRET)
         })

@@ -148,6 +148,15 @@ describe('e2e: logs, metrics and progress', () => {
       checkJsonLines(viaEnv)
     })
 
+    it('--log-format json: a failed run ends with its error as a JSON line too, without the token', async () => {
+      const bad = await tap('--config', await tmp().write('json-wrong-token.json', sandboxConfig(sandbox(), { ...settings, access_token: 'wrong-token-8c1d' })), '--log-format', 'json')
+      expect(bad.code, describeRun(bad)).to.equal(1)
+      const entries = lines(bad.stderr).map((line) => JSON.parse(line) as { level: string; message: string })
+      expect(entries.at(-1)!.level).to.equal('error')
+      expect(entries.at(-1)!.message).to.match(/401/)
+      expect(bad.stderr).to.not.include('wrong-token-8c1d')
+    })
+
     it('--log-level warn hides metrics (and info lines)', () => {
       expect(warnOnly.code, describeRun(warnOnly)).to.equal(0)
       expect(warnOnly.stderr).to.not.include('METRIC')

@@ -67,13 +67,15 @@ describe('config sources: settingsFromEnv', () => {
       settingsFromEnv({
         TAP_ZENDESK_CHAT_ACCESS_TOKEN: 'fine',
         TAP_ZENDESK_CHAT_MAX_RETRIES: 'three',
+        TAP_ZENDESK_CHAT_MAX_PARALLEL_STREAMS: '1.5',
         TAP_ZENDESK_CHAT_REQUEST_TIMEOUT_SECONDS: '',
         TAP_ZENDESK_CHAT_ACTIVATE_VERSION: 'yes',
       }),
     )
     expect([...problems].sort()).to.deep.equal([
       'TAP_ZENDESK_CHAT_ACTIVATE_VERSION: expected true or false, got "yes"',
-      'TAP_ZENDESK_CHAT_MAX_RETRIES: expected a number, got "three"',
+      'TAP_ZENDESK_CHAT_MAX_PARALLEL_STREAMS: expected a whole number, got "1.5"',
+      'TAP_ZENDESK_CHAT_MAX_RETRIES: expected a whole number, got "three"',
       'TAP_ZENDESK_CHAT_REQUEST_TIMEOUT_SECONDS: expected a number, got ""',
     ])
   })
@@ -113,7 +115,7 @@ describe('config sources: layeredConfig', () => {
 
   it('a bad ENV value fails with one line naming the variable', async () => {
     const failure = leftOf(await layeredConfig(['a.json', 'ENV'], files({ 'a.json': a }), { TAP_ZENDESK_CHAT_AGENTS_PAGE_LIMIT: 'lots' })())
-    expect(render(failure)).to.deep.equal(['error: config: TAP_ZENDESK_CHAT_AGENTS_PAGE_LIMIT: expected a number, got "lots"'])
+    expect(render(failure)).to.deep.equal(['error: config: TAP_ZENDESK_CHAT_AGENTS_PAGE_LIMIT: expected a whole number, got "lots"'])
   })
 
   it('a file that is not an object is passed on as it is, for the config check to name', async () => {
