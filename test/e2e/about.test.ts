@@ -59,6 +59,12 @@ describe('e2e: about', () => {
     expect(viaZchat.capabilities).to.be.an('array').that.includes.members(['catalog', 'discover', 'state', 'about'])
   })
 
+  it('keeps the keys of Meltano SDK taps in their order, then the streams; sdk_version null (not built on singer-sdk)', () => {
+    expect(Object.keys(viaZchat)).to.deep.equal(['name', 'description', 'version', 'sdk_version', 'capabilities', 'settings', 'streams'])
+    expect((viaZchat as unknown as { sdk_version: unknown }).sdk_version).to.equal(null)
+    expect(viaZchat.capabilities).to.include.members(['activate-version', 'test', 'structured-logging'])
+  })
+
   it('publishes the settings as a JSON Schema with the access token secret and write-only', () => {
     const settings = viaZchat.settings
     expect(settings).to.be.an('object')
