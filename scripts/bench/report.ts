@@ -93,7 +93,7 @@ export function scaleSection(r: ScaleResult, machine: Machine, reference: Sectio
   }
   rows.push(
     ['Slow target: peak RSS flat, within 10% of the fast runs\' highest', `≤ ${mb(fastRss * RSS_FLAT)}`, `${mb(r.slow.slow.usage.peakRssBytes)} (${n2(slowRss)}×)`, met(slowRss <= RSS_FLAT)],
-    ['Sandbox: a 1000-chat export page well under 100 ms', `median ≤ ${PAGE_MS_AIM} ms`, `median ${n1(chatsPage.medianMs)} ms, slowest ${n1(chatsPage.maxMs)} ms`, met(chatsPage.medianMs <= PAGE_MS_AIM)],
+    ['Sandbox: a 1000-chat export page well under 100 ms', `median ≤ ${PAGE_MS_AIM} ms`, `median ${n1(chatsPage.medianMs)} ms (fastest ${n1(chatsPage.minMs)}, slowest ${n1(chatsPage.maxMs)})`, met(chatsPage.medianMs <= PAGE_MS_AIM)],
     ['Sandbox starts in seconds', `≤ ${START_SECONDS_CEILING} s`, `${n2(r.sandbox.startSeconds)} s`, met(r.sandbox.startSeconds <= START_SECONDS_CEILING)],
   )
 
@@ -122,8 +122,8 @@ export function scaleSection(r: ScaleResult, machine: Machine, reference: Sectio
     `Serving after ${n2(r.sandbox.startSeconds)} s; over the whole bench it used ${n1(cpuSeconds(r.sandbox.usage))} s of CPU and at most ${mb(r.sandbox.usage.peakRssBytes)}. Page times measured end to end by the bench (request sent to body read), one request at a time, after ${WARM_UP_PAGES} chats pages to warm up:`,
     '',
     table(
-      ['page', 'pages', 'median ms', 'slowest ms', 'bytes'],
-      r.sandbox.pages.map((p) => [p.what, String(p.pages), n1(p.medianMs), n1(p.maxMs), n0(p.bytes)]),
+      ['page', 'pages', 'fastest ms', 'median ms', 'slowest ms', 'bytes'],
+      r.sandbox.pages.map((p) => [p.what, String(p.pages), n1(p.minMs), n1(p.medianMs), n1(p.maxMs), n0(p.bytes)]),
     ),
     '',
     `### Targets`,

@@ -28,10 +28,11 @@ interface PageTime {
   readonly bytes: number
 }
 
-/** How one kind of page is served: median and slowest of a sample, and the size of the largest. */
+/** How one kind of page is served: fastest, median and slowest of a sample, and the size of the largest. */
 export interface PageLatency {
   readonly what: string
   readonly pages: number
+  readonly minMs: number
   readonly medianMs: number
   readonly maxMs: number
   readonly bytes: number
@@ -60,7 +61,14 @@ function timePage(sandbox: SandboxProcess, path: string): Promise<PageTime & { r
 
 const summary = (what: string, times: readonly PageTime[]): PageLatency => {
   const sorted = times.map((t) => t.ms).sort((a, b) => a - b)
-  return { what, pages: times.length, medianMs: sorted[Math.floor((sorted.length - 1) / 2)]!, maxMs: sorted.at(-1)!, bytes: Math.max(...times.map((t) => t.bytes)) }
+  return {
+    what,
+    pages: times.length,
+    minMs: sorted[0]!,
+    medianMs: sorted[Math.floor((sorted.length - 1) / 2)]!,
+    maxMs: sorted.at(-1)!,
+    bytes: Math.max(...times.map((t) => t.bytes)),
+  }
 }
 
 /** `count` pages read by following the cursor each page gives (`next`), from `first`. */
