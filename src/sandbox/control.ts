@@ -5,12 +5,20 @@
  * - `GET /_sandbox/faults`: the current fault plan.
  * - `PUT /_sandbox/faults` with a JSON plan body: replaces the plan (400 when invalid).
  * - `GET /_sandbox/stats`: the fault stats.
+ * - `GET /_sandbox/requests`: the request log (every API request answered, oldest
+ *   first), for a process that runs the sandbox apart, like `npm run bench`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { send } from './deliver.js'
 import type { FaultDecider } from './fault-decider.js'
 import { checkFaultPlan } from './fault-plan.js'
 import { badRequest, error, notFound, ok, type Reply } from './reply.js'
+
+/** What the control endpoints read and change. */
+export interface ControlTarget {
+  readonly faults: FaultDecider
+  readonly requestLog: ReadonlyArray<unknown>
+}
 
 export const CONTROL_PREFIX = '/_sandbox/'
 
@@ -49,9 +57,10 @@ async function replaceFaults(req: IncomingMessage, faults: FaultDecider): Promis
   }
 }
 
-async function controlReply(req: IncomingMessage, faults: FaultDecider): Promise<Reply> {
+async function controlReply(req: IncomingMessage, { faults, requestLog }: ControlTarget): Promise<Reply> {
   const path = new URL(req.url ?? '/', 'http://sandbox').pathname
   if (path === `${CONTROL_PREFIX}stats`) return req.method === 'GET' ? ok(faults.stats()) : methodNotAllowed('GET')
+  if (path === `${CONTROL_PREFIX}requests`) return req.method === 'GET' ? ok(requestLog) : methodNotAllowed('GET')
   if (path !== `${CONTROL_PREFIX}faults`) return notFound()
   if (req.method === 'GET') return ok(faults.plan)
   if (req.method === 'PUT') return replaceFaults(req, faults)
@@ -59,8 +68,8 @@ async function controlReply(req: IncomingMessage, faults: FaultDecider): Promise
 }
 
 /** Answers one control request. */
-export function handleControl(req: IncomingMessage, res: ServerResponse, faults: FaultDecider): void {
-  void controlReply(req, faults).then((reply) => {
+export function handleControl(req: IncomingMessage, res: ServerResponse, target: ControlTarget): void {
+  void controlReply(req, target).then((reply) => {
     req.resume() // whatever body was not read: drain it so the connection stays usable
     if (!res.destroyed) send(res, reply)
   })

@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http'
 import type { Fault } from './fault-decider.js'
-import { DESCRIPTIONS, error, type Reply } from './reply.js'
+import { bodyBytes, DESCRIPTIONS, error, type Reply } from './reply.js'
 
 const SERVER_ERRORS: Readonly<Record<number, readonly [string, string]>> = {
   500: ['Internal Server Error', DESCRIPTIONS.internal],
@@ -59,14 +59,14 @@ function headersOf(reply: Reply, length: number): Record<string, string | number
 
 /** Writes the whole reply. */
 export function send(res: ServerResponse, reply: Reply): void {
-  const text = JSON.stringify(reply.body)
-  res.writeHead(reply.status, headersOf(reply, Buffer.byteLength(text)))
-  res.end(text)
+  const body = bodyBytes(reply)
+  res.writeHead(reply.status, headersOf(reply, body.length))
+  res.end(body)
 }
 
 /** The body's length, and its first half: what a broken answer gets through. */
 function halve(reply: Reply): { length: number; part: Buffer } {
-  const body = Buffer.from(JSON.stringify(reply.body))
+  const body = bodyBytes(reply)
   return { length: body.length, part: body.subarray(0, Math.floor(body.length / 2)) }
 }
 

@@ -1,7 +1,12 @@
 /** What a sandbox route answers, and the helpers every route shares. */
 import type { SandboxData } from './data.js'
 
-/** What a route answers: a status and a JSON body. */
+/** A body the route has already written as UTF-8 JSON (see json-bytes.ts). */
+export class EncodedJson {
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** What a route answers: a status and a JSON body (a value to stringify, or EncodedJson). */
 export interface Reply {
   readonly status: number
   readonly body: unknown
@@ -35,6 +40,9 @@ export const DESCRIPTIONS = {
 } as const
 
 export const ok = (body: unknown): Reply => ({ status: 200, body })
+/** The body as UTF-8 JSON. */
+export const bodyBytes = (reply: Reply): Buffer =>
+  reply.body instanceof EncodedJson ? reply.body.bytes : Buffer.from(JSON.stringify(reply.body))
 export const error = (status: number, name: string, description: string): Reply => ({
   status,
   body: { error: name, description },

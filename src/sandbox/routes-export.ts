@@ -4,10 +4,16 @@
  * `incremental/agent_timeline` (start_time in epoch microseconds, inclusive).
  * `next_page` is present on every page, the last one too.
  */
-import { badRequest, limitParam, ok, type Reply, type RouteContext } from './reply.js'
+import { JsonBytes } from './json-bytes.js'
+import { badRequest, EncodedJson, limitParam, ok, type Reply, type RouteContext } from './reply.js'
 
 /** Both exports cap `limit` at 1000, which is also the default. */
 export const EXPORT_MAX_LIMIT = 1000
+
+/** Room for one chat in a page's buffer: chats average about 3.6 kB of JSON. */
+const CHAT_BYTES = 4096
+/** Bytes of `{"chats":[`. */
+const CHATS_ARRAY_START = 10
 
 const NON_NEGATIVE_INTEGER = /^\d+$/
 
@@ -30,7 +36,14 @@ export function chatsExport(query: URLSearchParams, ctx: RouteContext): Reply {
   const rawStartId = query.get('start_id')
   const startId = rawStartId === null || rawStartId === '' ? undefined : rawStartId
 
-  const page = ctx.data.exportChats(startTime, startId, limit)
+  // The bytes of JSON.stringify({ chats, count, end_id, end_time, next_page }), each chat written as soon as it is built.
+  const out = new JsonBytes(limit * CHAT_BYTES)
+  out.write('{"chats":[')
+  const page = ctx.data.eachExportedChat(startTime, startId, limit, (chat) => {
+    if (out.length > CHATS_ARRAY_START) out.write(',')
+    out.write(JSON.stringify(chat))
+  })
+  out.write('],')
   const endTime = page.endTime ?? startTime
   // An empty page keeps the request's position, so following next_page never goes back.
   const nextId = page.endId ?? startId
@@ -38,7 +51,8 @@ export function chatsExport(query: URLSearchParams, ctx: RouteContext): Reply {
     `${ctx.baseUrl}/incremental/chats?start_time=${endTime}` +
     (nextId === undefined ? '' : `&start_id=${encodeURIComponent(nextId)}`) +
     `&limit=${limit}&fields=chats(*)`
-  return ok({ chats: page.chats, count: page.chats.length, end_id: page.endId ?? null, end_time: endTime, next_page: next })
+  out.write(JSON.stringify({ count: page.count, end_id: page.endId ?? null, end_time: endTime, next_page: next }).slice(1))
+  return ok(new EncodedJson(out.bytes()))
 }
 
 export function agentTimelineExport(query: URLSearchParams, ctx: RouteContext): Reply {

@@ -112,7 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let ctx: RouteContext = { data, baseUrl: '', nowMillis: () => Date.now() }
 
   const server = createServer((req, res) => {
-    if (isControlRequest(req)) return handleControl(req, res, faults)
+    if (isControlRequest(req)) return handleControl(req, res, { faults, requestLog })
     req.resume() // bodies are never read; drain them so keep-alive connections stay usable
     const { fault, vanishWhenAnswered } = faults.decide(Date.now())
     let url: URL | undefined

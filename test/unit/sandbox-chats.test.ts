@@ -99,6 +99,17 @@ describe('sandbox: chats export', () => {
     expect(empty.next_page).to.equal(`${sandbox.baseUrl}/${exportPath(empty.end_time, 1000, full.pages.at(-2)!.end_id!)}`)
   })
 
+  it('writes a page byte for byte as JSON.stringify would write the whole page', async () => {
+    const startTime = seconds(full.pages[1]!.chats[0]!.update_timestamp)
+    const { text } = await get(sandbox, exportPath(startTime, 1000))
+    const page = sandbox.data.exportChats(startTime, undefined, 1000)
+    const last = page.chats.at(-1)!
+    const body = { chats: page.chats, count: 1000, end_id: last.id, end_time: page.endTime, next_page: `${sandbox.baseUrl}/${exportPath(page.endTime!, 1000, last.id)}` }
+    expect(text).to.equal(JSON.stringify(body))
+    const empty = await get(sandbox, exportPath(REFERENCE_NOW + 1, 5))
+    expect(empty.text).to.equal(JSON.stringify({ chats: [], count: 0, end_id: null, end_time: REFERENCE_NOW + 1, next_page: `${sandbox.baseUrl}/${exportPath(REFERENCE_NOW + 1, 5)}` }))
+  })
+
   it('a smaller limit through the cluster returns the same chats, and the last page is short', async () => {
     const small = await walk(sandbox, exportPath(0, 450), 450)
     expect(small.chats.map((c) => c.id)).to.deep.equal(full.chats.map((c) => c.id))

@@ -56,6 +56,19 @@ describe('sandbox fault control', () => {
     expect(sandbox.requestLog.map((entry) => entry.path)).to.deep.equal(['/api/v2/chat/agents'])
   })
 
+  it('GET /_sandbox/requests lists the API requests answered, oldest first, control requests left out', async () => {
+    await status(sandbox)
+    sandbox.setFaults({ rateLimitEvery: 1 })
+    await status(sandbox)
+    const res = await control(sandbox.port, 'requests')
+    expect(res.status).to.equal(200)
+    expect(await res.json()).to.deep.equal([
+      { method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 200 },
+      { method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 429, fault: 'rateLimitEvery' },
+    ])
+    expect((await control(sandbox.port, 'requests', { method: 'DELETE' })).status).to.equal(405)
+  })
+
   it('answers an invalid plan 400 naming the problem, and a wrong method 405', async () => {
     for (const [body, problem] of [
       ['{"slowEvery": -1}', /slowEvery must be a whole number/],

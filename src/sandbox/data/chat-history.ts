@@ -101,12 +101,18 @@ function plan(rng: Rng, input: ConversationInput): Step[] {
 /** Event times in ms: the opener at startMs, the visitor's leaving at endMs, the rest in between. */
 function times(rng: Rng, steps: ReadonlyArray<Step>, input: ConversationInput): number[] {
   const opener = steps.findIndex((s) => s.kind === 'msg')
-  const middle = steps.length - opener - 2
-  const between = Array.from({ length: Math.max(0, middle) }, () => rng.int(input.startMs + 1, input.endMs - 1)).sort((a, b) => a - b)
-  const before: number[] = []
+  const middle = Math.max(0, steps.length - opener - 2)
+  // A typed array sorts numbers without a comparator call per step.
+  const between = new Float64Array(middle)
+  for (let k = 0; k < middle; k++) between[k] = rng.int(input.startMs + 1, input.endMs - 1)
+  between.sort()
+  const at = new Array<number>(opener + middle + 2)
   let ms = input.startMs
-  for (let k = 0; k < opener; k++) before.unshift((ms -= rng.int(50, 700)))
-  return [...before, input.startMs, ...between, input.endMs]
+  for (let k = 0; k < opener; k++) at[opener - 1 - k] = ms -= rng.int(50, 700)
+  at[opener] = input.startMs
+  for (let k = 0; k < middle; k++) at[opener + 1 + k] = between[k]!
+  at[opener + middle + 1] = input.endMs
+  return at
 }
 
 export function converse(rng: Rng, input: ConversationInput): Conversation {

@@ -41,11 +41,20 @@ export interface SearchHit {
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 const byPosition = (a: ChatPosition, b: ChatPosition): number => a.update - b.update || byId(a, b)
 
+/** Enough timings for a page and the tie group around it (the bulk-update cluster holds 1100). */
+const RECENT_TIMINGS = 4096
+
 /** Seconds between consecutive edits: 0 now and then, so edited chats can tie too. */
 const MAX_EDIT_GAP = 90
 
 export class ChatStore {
   private readonly overlay = new Map<number, Patch>()
+  /**
+   * Timings of the chats looked at last: an export page needs each chat's
+   * timing twice, to order it and then to build it. A timing never changes
+   * (added chats take new indexes), so the cache needs no invalidation.
+   */
+  private readonly recentTimings = new Map<number, ChatTiming>()
   private overlayOrder: ChatPosition[] | undefined
   private operations = 0
 
@@ -59,7 +68,13 @@ export class ChatStore {
   }
 
   timing(index: number): ChatTiming {
-    return chatTiming(this.ctx, index)
+    let timing = this.recentTimings.get(index)
+    if (timing === undefined) {
+      timing = chatTiming(this.ctx, index)
+      if (this.recentTimings.size >= RECENT_TIMINGS) this.recentTimings.clear()
+      this.recentTimings.set(index, timing)
+    }
+    return timing
   }
 
   /** Chat #index as served now (edits merged in). */

@@ -22,16 +22,44 @@ export const INTEGER_FLAG_RATE = 0.06
 
 export const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
-/** Seconds since the epoch to the API's format: second precision, `Z`. */
+/** '00' to '59': the two-digit fields of a time of day. */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'))
+/**
+ * `YYYY-MM-DDT` by day since the epoch. Formatting dates through Date dominated
+ * page generation; the records span a few thousand days, so the cache stays small.
+ */
+const dayPrefixes = new Map<number, string>()
+
+function dayPrefix(day: number): string {
+  let prefix = dayPrefixes.get(day)
+  if (prefix === undefined) {
+    const iso = new Date(day * DAY * 1000).toISOString()
+    prefix = iso.slice(0, iso.indexOf('T') + 1)
+    dayPrefixes.set(day, prefix)
+  }
+  return prefix
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` of a whole number of seconds since the epoch. */
+function dateTime(seconds: number): string {
+  const day = Math.floor(seconds / DAY)
+  const inDay = seconds - day * DAY
+  const hours = Math.floor(inDay / 3600)
+  const minutes = Math.floor((inDay - hours * 3600) / 60)
+  return dayPrefix(day) + TWO_DIGITS[hours] + ':' + TWO_DIGITS[minutes] + ':' + TWO_DIGITS[inDay - hours * 3600 - minutes * 60]
+}
+
+/** Seconds since the epoch to the API's format: second precision, `Z` (a fraction is dropped). */
 export function isoSeconds(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  if (!Number.isFinite(epochSeconds)) throw new RangeError(`sandbox: no date at ${epochSeconds} seconds`)
+  return dateTime(Math.floor(epochSeconds)) + 'Z'
 }
 
 /** Microseconds since the epoch to `2022-01-01T00:00:00.147584Z` (agent_timeline). */
 export function isoMicros(epochMicros: number): string {
   const seconds = Math.floor(epochMicros / 1_000_000)
   const micros = epochMicros - seconds * 1_000_000
-  return `${isoSeconds(seconds).slice(0, -1)}.${String(micros).padStart(6, '0')}Z`
+  return dateTime(seconds) + '.' + String(micros).padStart(6, '0') + 'Z'
 }
 
 /** Milliseconds to the chat history's format: microseconds that are always `...000`. */

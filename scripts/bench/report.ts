@@ -1,0 +1,216 @@
+/**
+ * The bench's figures as Markdown: one section per measured case, each with
+ * the machine it ran on, its figures and its targets (met or not), merged into
+ * docs/BENCHMARKS.md so that a run replaces only the sections it measured.
+ */
+import { cpuSeconds } from './processes.js'
+import { WARM_UP_PAGES } from './sandbox-client.js'
+import type { RateLimitResult, ScaleResult, SyncFigures } from './scenarios.js'
+
+export interface Machine {
+  readonly date: string
+  readonly cpu: string
+  readonly cores: number
+  readonly ramGb: number
+  readonly node: string
+  readonly os: string
+  /** 1-minute load average when the section started: the machine may be shared. */
+  readonly load: number
+}
+
+/** What a later run needs of a section: the peak RSS of its chats sync, for the flatness target. */
+export interface SectionData {
+  readonly chats: number
+  readonly date: string
+  readonly tapPeakRssBytes: number
+}
+
+export interface Section {
+  readonly key: string
+  readonly markdown: string
+  readonly data?: SectionData
+}
+
+const MB = 1_000_000
+export const RSS_CEILING_BYTES = 120 * MB
+const RSS_FLAT = 1.1
+const CPU_RATIO_CEILING = 2
+const RATE_LIMIT_SLACK = 1.05
+const PAGE_MS_AIM = 40
+const START_SECONDS_CEILING = 5
+
+const n0 = (x: number): string => Math.round(x).toLocaleString('en-US')
+const n1 = (x: number): string => x.toFixed(1)
+const n2 = (x: number): string => x.toFixed(2)
+const mb = (bytes: number): string => `${n0(bytes / MB)} MB`
+const met = (ok: boolean): string => (ok ? 'met' : '**not met**')
+
+const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>): string =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')
+
+const machineLine = (m: Machine): string =>
+  `Measured ${m.date} on ${m.cpu} (${m.cores} cores, ${n0(m.ramGb)} GB RAM), ${m.os}, Node ${m.node}; load average ${n2(m.load)} at the start.`
+
+const cpuPerRecordUs = (f: SyncFigures): number => (cpuSeconds(f.usage) / Math.max(1, f.records)) * 1e6
+
+const usageRow = (name: string, f: SyncFigures): string[] => [
+  name,
+  n0(f.records),
+  n1(f.usage.wallSeconds),
+  n1(cpuSeconds(f.usage)),
+  n1(cpuPerRecordUs(f)),
+  mb(f.usage.peakRssBytes),
+  n0(f.records / f.usage.wallSeconds),
+  n0(f.requests.length),
+]
+
+const USAGE_HEAD = ['run', 'records', 'wall s', 'CPU s (user+sys)', 'CPU µs / record', 'peak RSS', 'records / s', 'requests']
+
+/** The smallest other N's figures, which the flatness target compares with. */
+export const flatnessReference = (chats: number, known: readonly SectionData[]): SectionData | undefined =>
+  known.filter((d) => d.chats < chats).sort((a, b) => a.chats - b.chats)[0]
+
+export function scaleSection(r: ScaleResult, machine: Machine, reference: SectionData | undefined): Section {
+  const expectedRequests = Math.ceil(r.chats / 1000) + 1
+  const ratio = cpuPerRecordUs(r.tap) / cpuPerRecordUs(r.floor)
+  const chatsPage = r.sandbox.pages[0]!
+  // Peak RSS moves with the garbage collector's timing from run to run: the slow target is held to the highest of the fast runs.
+  const fastRss = Math.max(r.slow.fast.usage.peakRssBytes, r.tap.usage.peakRssBytes)
+  const slowRss = r.slow.slow.usage.peakRssBytes / fastRss
+  const rows: string[][] = [
+    ['Requests for chats: ceil(N/1000)+1', n0(expectedRequests), n0(r.tap.requests.length), met(r.tap.requests.length <= expectedRequests)],
+    [`CPU per record at most ${CPU_RATIO_CEILING}× the floor's`, `≤ ${CPU_RATIO_CEILING}.00×`, `${n2(ratio)}× (${n1(cpuPerRecordUs(r.tap))} vs ${n1(cpuPerRecordUs(r.floor))} µs)`, met(ratio <= CPU_RATIO_CEILING)],
+    ['Peak RSS of the tap', `≤ ${mb(RSS_CEILING_BYTES)}`, mb(r.tap.usage.peakRssBytes), met(r.tap.usage.peakRssBytes <= RSS_CEILING_BYTES)],
+  ]
+  if (reference !== undefined) {
+    const growth = r.tap.usage.peakRssBytes / reference.tapPeakRssBytes
+    rows.push([
+      `Peak RSS flat: within 10% of the ${n0(reference.chats)}-chat run (${reference.date})`,
+      `≤ ${mb(reference.tapPeakRssBytes * RSS_FLAT)}`,
+      `${mb(r.tap.usage.peakRssBytes)} (${growth >= 1 ? '+' : ''}${n0((growth - 1) * 100)}%)`,
+      met(growth <= RSS_FLAT),
+    ])
+  }
+  rows.push(
+    ['Slow target: peak RSS flat, within 10% of the fast runs\' highest', `≤ ${mb(fastRss * RSS_FLAT)}`, `${mb(r.slow.slow.usage.peakRssBytes)} (${n2(slowRss)}×)`, met(slowRss <= RSS_FLAT)],
+    ['Sandbox: a 1000-chat export page well under 100 ms', `median ≤ ${PAGE_MS_AIM} ms`, `median ${n1(chatsPage.medianMs)} ms (fastest ${n1(chatsPage.minMs)}, slowest ${n1(chatsPage.maxMs)})`, met(chatsPage.medianMs <= PAGE_MS_AIM)],
+    ['Sandbox starts in seconds', `≤ ${START_SECONDS_CEILING} s`, `${n2(r.sandbox.startSeconds)} s`, met(r.sandbox.startSeconds <= START_SECONDS_CEILING)],
+  )
+
+  const slowRate = r.slow.slow.bytes / r.slow.slow.usage.wallSeconds
+  const markdown = [
+    `## ${n0(r.chats)} chats`,
+    '',
+    machineLine(machine),
+    '',
+    `### Chats sync to a file (\`zchat sync\` with a chats-only catalog, no request budget) and the floor`,
+    '',
+    table(USAGE_HEAD, [usageRow('zchat', r.tap), usageRow('floor (scripts/floor.mjs)', r.floor)]),
+    '',
+    `Output: zchat ${mb(r.tap.bytes)}, floor ${mb(r.floor.bytes)}. Wall time includes waiting for the sandbox, which runs on the same cores.`,
+    '',
+    `### Slow target`,
+    '',
+    `The chats since ${r.slow.startDate}, once into a file and once into a reader that takes ${n1(r.slow.bytesPerSecond / MB)} MB/s.`,
+    '',
+    table(USAGE_HEAD, [usageRow('zchat, fast target (file)', r.slow.fast), usageRow('zchat, slow target', r.slow.slow)]),
+    '',
+    `The slow reader took ${mb(r.slow.slow.bytes)} at ${n1(slowRate / MB)} MB/s on average. Had zchat kept what the reader had not yet taken, its peak RSS would have grown by up to that much.`,
+    '',
+    `### Sandbox (\`zchat sandbox ${r.sandbox.args}\`)`,
+    '',
+    `Serving after ${n2(r.sandbox.startSeconds)} s; over the whole bench it used ${n1(cpuSeconds(r.sandbox.usage))} s of CPU and at most ${mb(r.sandbox.usage.peakRssBytes)}. Page times measured end to end by the bench (request sent to body read), one request at a time, after ${WARM_UP_PAGES} chats pages to warm up:`,
+    '',
+    table(
+      ['page', 'pages', 'fastest ms', 'median ms', 'slowest ms', 'bytes'],
+      r.sandbox.pages.map((p) => [p.what, String(p.pages), n1(p.minMs), n1(p.medianMs), n1(p.maxMs), n0(p.bytes)]),
+    ),
+    '',
+    `### Targets`,
+    '',
+    table(['target', 'bound', 'measured', ''], rows),
+  ].join('\n')
+  return { key: `chats-${r.chats}`, markdown, data: { chats: r.chats, date: machine.date, tapPeakRssBytes: r.tap.usage.peakRssBytes } }
+}
+
+const refused = (f: SyncFigures): number => f.requests.filter((q) => q.status === 429).length
+
+const pageSizes = (f: SyncFigures, path: string): string[] => [
+  ...new Set(f.requests.filter((q) => q.path.endsWith(`/${path}`)).map((q) => q.query.limit ?? '(none)')),
+]
+
+export function rateLimitSection(r: RateLimitResult, machine: Machine): Section {
+  const minutes = (requests: number): number => (requests / r.budget) * 60
+  const chatsBound = minutes(r.chatsAlone.requests.length)
+  const allBound = Math.max(r.chatsAlone.usage.wallSeconds, minutes(r.allStreams.requests.length))
+  const sum = r.chatsAlone.usage.wallSeconds + r.otherStreams.usage.wallSeconds
+  const agents = pageSizes(r.allStreams, 'agents')
+  const bans = pageSizes(r.allStreams, 'bans')
+  const row = (name: string, f: SyncFigures): string[] => [
+    name,
+    n0(f.records),
+    n0(f.requests.length),
+    n1(minutes(f.requests.length)),
+    n1(f.usage.wallSeconds),
+    n2(f.usage.wallSeconds / minutes(f.requests.length)),
+    String(refused(f)),
+  ]
+  const markdown = [
+    `## Under the rate limit: ${r.budget} requests a minute, ${n0(r.chats)} chats`,
+    '',
+    machineLine(machine),
+    '',
+    `The sandbox refuses more than ${r.budget} requests in any rolling minute (\`--faults rate-limit=${r.budget}/60000\`, its window emptied before each run) and zchat's \`max_requests_per_minute\` is ${r.budget}. The bound is requests ÷ budget. The other streams have the sandbox's default sizes. At ${n0(r.chats)} chats and ${r.budget} requests a minute, each of these runs takes about a minute at most.`,
+    '',
+    table(['run', 'records', 'requests', 'bound s', 'wall s', 'wall ÷ bound', '429s received'], [
+      row('chats alone', r.chatsAlone),
+      row('every stream but chats', r.otherStreams),
+      row('all streams', r.allStreams),
+    ]),
+    '',
+    `Streams one after another would take about the sum of the first two rows, ${n1(sum)} s; all streams at once in one budget take about the larger of the largest stream's time and the bound of all their requests, ${n1(allBound)} s. With default sizes the other streams make few requests, so this run tells the two apart only by that difference.`,
+    '',
+    `### Targets`,
+    '',
+    table(['target', 'bound', 'measured', ''], [
+      [`Chats alone within 5% of requests ÷ budget`, `≤ ${n1(chatsBound * RATE_LIMIT_SLACK)} s`, `${n1(r.chatsAlone.usage.wallSeconds)} s (${n2(r.chatsAlone.usage.wallSeconds / chatsBound)}×)`, met(r.chatsAlone.usage.wallSeconds <= chatsBound * RATE_LIMIT_SLACK)],
+      [`All streams about as long as the largest (within 5%), not the sum (${n1(sum)} s)`, `≤ ${n1(allBound * RATE_LIMIT_SLACK)} s`, `${n1(r.allStreams.usage.wallSeconds)} s`, met(r.allStreams.usage.wallSeconds <= allBound * RATE_LIMIT_SLACK)],
+      [`Agents and bans at the API's maximum page size`, 'limit=100, limit=1000', `agents limit=${agents.join('/')}, bans limit=${bans.join('/')}`, met(agents.join() === '100' && bans.join() === '1000')],
+    ]),
+  ].join('\n')
+  return { key: 'rate-limit', markdown }
+}
+
+// --- docs/BENCHMARKS.md -------------------------------------------------------
+
+const start = (key: string): string => `<!-- bench ${key} start -->`
+const end = (key: string): string => `<!-- bench ${key} end -->`
+const DATA = /<!-- bench data (\{.*\}) -->/
+const SECTION = /<!-- bench (\S+) start -->\n([\s\S]*?)\n<!-- bench \1 end -->/g
+
+/** The sections a document holds, by key. */
+export function readSections(doc: string): Map<string, Section> {
+  const sections = new Map<string, Section>()
+  for (const [, key, body] of doc.matchAll(SECTION)) {
+    const data = DATA.exec(body!)
+    const markdown = body!.replace(DATA, '').trimEnd()
+    sections.set(key!, { key: key!, markdown, ...(data === null ? {} : { data: JSON.parse(data[1]!) as SectionData }) })
+  }
+  return sections
+}
+
+/** Chats sections by N, then the rest by key. */
+const order = (a: Section, b: Section): number => {
+  const n = (s: Section): number => (s.key.startsWith('chats-') ? Number(s.key.slice(6)) : Number.POSITIVE_INFINITY)
+  return n(a) - n(b) || a.key.localeCompare(b.key)
+}
+
+/** The document with `fresh` sections replacing or joining those of `doc`. */
+export function mergeDocument(header: string, doc: string, fresh: readonly Section[]): string {
+  const sections = readSections(doc)
+  for (const s of fresh) sections.set(s.key, s)
+  const body = [...sections.values()].sort(order).map((s) =>
+    [start(s.key), s.markdown, ...(s.data === undefined ? [] : [`<!-- bench data ${JSON.stringify(s.data)} -->`]), end(s.key)].join('\n'),
+  )
+  return `${header.trim()}\n\n${body.join('\n\n')}\n`
+}

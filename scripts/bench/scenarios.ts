@@ -1,0 +1,157 @@
+/**
+ * The runs `npm run bench` measures, each against a sandbox in its own process:
+ * a chats sync at scale (tap, floor, slow target) and the runs under a rate
+ * limit (chats alone, the other streams alone, all streams).
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sandboxTapConfig, type FaultPlan, type RequestLogEntry } from '../../src/sandbox/index.js'
+import { countRecords, FLOOR, measureIntoReader, measureToFile, startSandboxProcess, ZCHAT, type SandboxProcess, type Usage } from './processes.js'
+import { pageLatencies, requestLog, setFaults, startDateForLast, type PageLatency } from './sandbox-client.js'
+
+/** One measured extraction. */
+export interface SyncFigures {
+  readonly usage: Usage
+  readonly records: number
+  readonly bytes: number
+  /** API requests the sandbox answered during the run. */
+  readonly requests: RequestLogEntry[]
+}
+
+export interface ScaleResult {
+  readonly chats: number
+  readonly sandbox: { readonly args: string; readonly startSeconds: number; readonly usage: Usage; readonly pages: PageLatency[] }
+  readonly tap: SyncFigures
+  readonly floor: SyncFigures
+  readonly slow: { readonly bytesPerSecond: number; readonly startDate: string; readonly fast: SyncFigures; readonly slow: SyncFigures }
+}
+
+export interface RateLimitResult {
+  readonly chats: number
+  readonly budget: number
+  readonly chatsAlone: SyncFigures
+  readonly otherStreams: SyncFigures
+  readonly allStreams: SyncFigures
+}
+
+export interface ScaleOptions {
+  readonly workDir: string
+  readonly pageSamples: number
+  readonly slowChats: number
+  readonly slowBytesPerSecond: number
+  readonly log: (line: string) => void
+}
+
+type Catalog = { streams: Array<{ tap_stream_id: string }> }
+
+class Workspace {
+  private discovered: Catalog | undefined
+
+  constructor(
+    readonly dir: string,
+    private readonly sandbox: SandboxProcess,
+  ) {}
+
+  /** A config file for the tap and the floor: the sandbox's, plus `extra`. */
+  config(name: string, extra: Record<string, unknown>): string {
+    const file = join(this.dir, `${name}.json`)
+    writeFileSync(file, JSON.stringify({ ...sandboxTapConfig({ token: 'sandbox-token', baseUrl: this.sandbox.baseUrl }), ...extra }))
+    return file
+  }
+
+  /** A catalog file of the discovered streams that `keep` accepts. */
+  async catalog(name: string, keep: (stream: string) => boolean): Promise<string> {
+    if (this.discovered === undefined) {
+      const file = join(this.dir, 'discovered.json')
+      await measureToFile(ZCHAT, ['discover', '--config', this.config('discover', {})], file, this.dir)
+      this.discovered = JSON.parse(readFileSync(file, 'utf8')) as Catalog
+    }
+    const catalog = this.discovered
+    const file = join(this.dir, `catalog-${name}.json`)
+    writeFileSync(file, JSON.stringify({ ...catalog, streams: catalog.streams.filter((s) => keep(s.tap_stream_id)) }))
+    return file
+  }
+
+  /** Runs `script args` with stdout to a file, then counts what it wrote and the requests it made. */
+  async toFile(name: string, script: string, args: readonly string[]): Promise<SyncFigures> {
+    const before = (await requestLog(this.sandbox)).length
+    const out = join(this.dir, `${name}.jsonl`)
+    const { usage } = await measureToFile(script, args, out, this.dir)
+    const requests = (await requestLog(this.sandbox)).slice(before)
+    const { bytes, records } = await countRecords(out)
+    return { usage, records, bytes, requests }
+  }
+
+  /** Runs `script args` into the slow reader. */
+  async intoReader(script: string, args: readonly string[], bytesPerSecond: number): Promise<SyncFigures> {
+    const before = (await requestLog(this.sandbox)).length
+    const { usage, read } = await measureIntoReader(script, args, bytesPerSecond, this.dir)
+    const requests = (await requestLog(this.sandbox)).slice(before)
+    return { usage, records: read.records, bytes: read.bytes, requests }
+  }
+}
+
+/** Sandbox sizes for N chats: the agent timeline and bans grow with them. */
+const scaleArgs = (chats: number): string[] => ['--chats', String(chats), '--timeline', String(Math.floor(chats / 2)), '--bans', String(Math.floor(chats / 10))]
+
+/** A budget that never binds: these runs measure work, not waiting. */
+const UNLIMITED = { max_requests_per_minute: 1_000_000 }
+
+export async function measureScale(chats: number, options: ScaleOptions): Promise<ScaleResult> {
+  const { log, workDir } = options
+  const args = scaleArgs(chats)
+  const sandbox = await startSandboxProcess(args, workDir)
+  try {
+    log(`sandbox ${args.join(' ')}: serving after ${sandbox.startSeconds.toFixed(2)} s; timing pages`)
+    const pages = await pageLatencies(sandbox, options.pageSamples)
+    const space = new Workspace(workDir, sandbox)
+    const chatsOnly = await space.catalog('chats', (s) => s === 'chats')
+    const config = space.config('scale', UNLIMITED)
+
+    log(`tap: chats sync of ${chats} chats to a file`)
+    const tap = await space.toFile('tap', ZCHAT, ['sync', '--config', config, '--catalog', chatsOnly])
+    log(`floor: the same pages to a file`)
+    const floor = await space.toFile('floor', FLOOR, [config])
+
+    const startDate = startDateForLast(options.slowChats, chats)
+    const recent = space.config('recent', { ...UNLIMITED, start_date: startDate })
+    log(`tap: chats since ${startDate}, fast target (a file), then a reader taking ${options.slowBytesPerSecond / 1e6} MB/s`)
+    const fast = await space.toFile('recent', ZCHAT, ['sync', '--config', recent, '--catalog', chatsOnly])
+    const slow = await space.intoReader(ZCHAT, ['sync', '--config', recent, '--catalog', chatsOnly], options.slowBytesPerSecond)
+    const usage = await sandbox.stop()
+    return {
+      chats,
+      sandbox: { args: args.join(' '), startSeconds: sandbox.startSeconds, usage, pages },
+      tap,
+      floor,
+      slow: { bytesPerSecond: options.slowBytesPerSecond, startDate, fast, slow },
+    }
+  } catch (error) {
+    await sandbox.stop().catch(() => undefined)
+    throw error
+  }
+}
+
+export async function measureRateLimit(chats: number, budget: number, options: Pick<ScaleOptions, 'workDir' | 'log'>): Promise<RateLimitResult> {
+  const { log, workDir } = options
+  const plan: FaultPlan = { rateLimit: { requests: budget, windowMs: 60_000 } }
+  // Default sizes for everything but chats.
+  const sandbox = await startSandboxProcess(['--chats', String(chats), '--faults', `rate-limit=${budget}/60000`], workDir)
+  try {
+    const space = new Workspace(workDir, sandbox)
+    const config = space.config('limited', { max_requests_per_minute: budget })
+    const run = async (name: string, catalog: string): Promise<SyncFigures> => {
+      await setFaults(sandbox, plan)
+      log(`tap under ${budget} requests a minute: ${name}`)
+      return space.toFile(name, ZCHAT, ['sync', '--config', config, '--catalog', catalog])
+    }
+    const chatsAlone = await run('chats alone', await space.catalog('chats', (s) => s === 'chats'))
+    const otherStreams = await run('every stream but chats', await space.catalog('others', (s) => s !== 'chats'))
+    const allStreams = await run('all streams', await space.catalog('all', () => true))
+    await sandbox.stop()
+    return { chats, budget, chatsAlone, otherStreams, allStreams }
+  } catch (error) {
+    await sandbox.stop().catch(() => undefined)
+    throw error
+  }
+}

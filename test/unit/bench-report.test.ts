@@ -1,0 +1,29 @@
+import { expect } from 'chai'
+import { flatnessReference, mergeDocument, readSections, type Section } from '../../scripts/bench/report.js'
+
+const HEADER = '# Benchmarks\n\nHow it measures.'
+const section = (key: string, text: string, chats?: number): Section => ({
+  key,
+  markdown: `## ${text}`,
+  ...(chats === undefined ? {} : { data: { chats, date: text, tapPeakRssBytes: chats } }),
+})
+
+describe('bench report: docs/BENCHMARKS.md', () => {
+  it('a run replaces the sections it measured and keeps the others, chats sections by size, then the rest', () => {
+    const first = mergeDocument(HEADER, '', [section('rate-limit', 'limited'), section('chats-1000000', 'large, first run', 1_000_000)])
+    const second = mergeDocument(HEADER, first, [section('chats-200000', 'small', 200_000), section('chats-1000000', 'large, second run', 1_000_000)])
+    expect(second.startsWith(`${HEADER}\n\n`)).to.equal(true)
+    const sections = readSections(second)
+    expect([...sections.keys()]).to.deep.equal(['chats-200000', 'chats-1000000', 'rate-limit'])
+    expect(sections.get('chats-1000000')).to.deep.equal(section('chats-1000000', 'large, second run', 1_000_000))
+    expect(sections.get('rate-limit')).to.deep.equal(section('rate-limit', 'limited'))
+    expect(mergeDocument(HEADER, second, [])).to.equal(second)
+  })
+
+  it('compares a size with the smallest smaller one measured, and the smallest with none', () => {
+    const known = [1_000_000, 200_000, 500_000].map((n) => section(`chats-${n}`, String(n), n).data!)
+    expect(flatnessReference(1_000_000, known)?.chats).to.equal(200_000)
+    expect(flatnessReference(500_000, known)?.chats).to.equal(200_000)
+    expect(flatnessReference(200_000, known)).to.equal(undefined)
+  })
+})
