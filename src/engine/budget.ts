@@ -20,7 +20,13 @@ export interface BudgetClock {
   readonly stopped?: () => boolean
 }
 
-const WINDOW_MS = 60_000
+/**
+ * A minute, and a little more: zchat counts from when it sends a request, the
+ * API from when the request arrives (the first one also opens the
+ * connection), so the request a full minute later could otherwise arrive
+ * inside the API's minute and draw a 429.
+ */
+export const WINDOW_MS = 60_500
 
 export const requestBudget = (perMinute: number, { clock, sleep, stopped = () => false }: BudgetClock): RequestBudget => {
   // Start times of the last `perMinute` requests, oldest first (a ring once full).

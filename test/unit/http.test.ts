@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import nock from 'nock'
 import { exitCode, render, type Failure } from '../../src/core/failure.js'
-import { requestBudget } from '../../src/engine/budget.js'
+import { requestBudget, WINDOW_MS } from '../../src/engine/budget.js'
 import { defaultSelection } from '../../src/engine/catalog.js'
 import { emptyState } from '../../src/engine/state.js'
 import { sync } from '../../src/engine/sync.js'
@@ -102,11 +102,13 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
       await budget.take()
       starts.push(now)
     }
-    expect(starts).to.deep.equal([0, 0, 0, 60_000, 60_000, 60_000, 120_000, 120_000])
-    // A slot is free at 120 s; a hold (after a 429) pushes the next start past it.
+    const W = WINDOW_MS
+    expect(W, 'a minute and a margin under a second').to.be.within(60_000, 61_000)
+    expect(starts).to.deep.equal([0, 0, 0, W, W, W, 2 * W, 2 * W])
+    // A slot is free at two windows; a hold (after a 429) pushes the next start past it.
     budget.holdFor(5000)
     await budget.take()
-    expect(now).to.equal(125_000)
+    expect(now).to.equal(2 * W + 5000)
   })
 
   it('a stopping run stops waiting for the budget at once', async () => {
@@ -125,7 +127,7 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
       .get(`${API_PATH}/skills`).reply(200, [])
     const t = testEnv({ max_requests_per_minute: 2 })
     expect(E.isRight(await run(t, ['goals', 'roles', 'skills']))).to.equal(true)
-    expect(t.sleeps).to.deep.equal([60_000])
+    expect(t.sleeps).to.deep.equal([WINDOW_MS])
   })
 
   it('asked to stop: the page in flight is finished, no new request starts, the last STATE is written again, exit 128 + signal', async () => {
