@@ -239,15 +239,15 @@ const describeBookmarks = (bookmarks: Readonly<Record<string, unknown>>): string
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ')
 
+/** `records`: a connection test, one record per stream and no STATE; `schema`: SCHEMA messages only, no request. */
+export type TestMode = 'records' | 'schema'
+
 /**
  * Sync the selected streams, up to max_parallel_streams at a time, all
  * drawing on the one request budget; ends with a STATE that has nothing in
  * progress. When one stream fails, the others stop as if signalled (the page
  * in flight may finish) and the run reports the first failure.
  */
-/** `records`: a connection test, one record per stream and no STATE; `schema`: SCHEMA messages only, no request. */
-export type TestMode = 'records' | 'schema'
-
 export const sync =
   (streams: readonly SelectedStream[], state: State, test?: TestMode): Program<SyncResult> =>
   (env) =>
