@@ -66,10 +66,9 @@ export const layeredConfig = (
       source === ENV_SOURCE ? TE.fromEither(pipe(settingsFromEnv(env), E.mapLeft((problems) => invalidInput('config', problems)))) : readFile(source),
     ),
     A.sequence(TE.ApplicativeSeq),
-    TE.map((layers) =>
+    TE.map((layers) => {
       // A file that is not an object is passed on alone, so the config check names the problem.
-      layers.length === 1 || layers.some((l) => typeof l !== 'object' || l === null || Array.isArray(l))
-        ? (layers.find((l) => typeof l !== 'object' || l === null || Array.isArray(l)) ?? layers[0])
-        : Object.assign({}, ...layers),
-    ),
+      const notObject = layers.findIndex((l) => typeof l !== 'object' || l === null || Array.isArray(l))
+      return notObject >= 0 ? layers[notObject] : Object.assign({}, ...layers)
+    }),
   )

@@ -149,7 +149,7 @@ export const emitRecords = (
 
 /** What reading a stream came to. */
 export interface Tally {
-  readonly records: number
+  /** Records are counted where they are written (Run.counter). */
   readonly pages: number
   /** The API refused the stream in a way its definition allows (e.g. a plan without it): nothing was read. */
   readonly skipped?: boolean

@@ -47,7 +47,7 @@ const query = (pass: SearchPass, w: Window): string =>
   `type:${pass.type} AND ${pass.field}:[${naive(w.from)} TO ${naive(w.to - 1)}]`
 
 type WindowOutcome =
-  | { readonly read: true; readonly hits: number; readonly records: number; readonly pages: number }
+  | { readonly read: true; readonly hits: number; readonly pages: number }
   | { readonly read: false; readonly why: string }
 
 interface Reader {
@@ -67,9 +67,9 @@ interface Reader {
 }
 
 /** Fetch the hits of one search page in bulk and emit them with the current STATE. */
-const fetchAndEmit = (reader: Reader, ids: readonly string[]): Program<number> => {
+const fetchAndEmit = (reader: Reader, ids: readonly string[]): Program<void> => {
   const fresh = ids.filter((id) => !reader.emitted.has(id))
-  if (fresh.length === 0) return RTE.right(0)
+  if (fresh.length === 0) return RTE.right(undefined)
   return pipe(
     getJson({ path: reader.paging.fetchPath, query: { ids: fresh.join(',') } }),
     RTE.chainEitherK(decodePage(reader.def, reader.paging.fetched)),
@@ -79,7 +79,6 @@ const fetchAndEmit = (reader: Reader, ids: readonly string[]): Program<number> =
     }),
     RTE.map((rows) => {
       for (const row of rows) reader.emitted.add(String(row[reader.def.keyProperties[0]!]))
-      return rows.length
     }),
   )
 }
@@ -91,7 +90,6 @@ const readWindow =
   async () => {
     let req: PageRequest | undefined = { path: reader.paging.searchPath, query: { q: query(pass, w) } }
     let pages = 0
-    let records = 0
     let hits = 0
     while (req !== undefined) {
       const page: E.Either<Failure, SearchPage> = await pipe(getJson(req), RTE.chainEitherK(decodeResponse(reader.def, SearchPage)))(env)()
@@ -108,14 +106,13 @@ const readWindow =
       }
       const emitted = await fetchAndEmit(reader, results.map((r) => r.id))(env)()
       if (E.isLeft(emitted)) return emitted
-      records += emitted.right
       pages += 1
       if (sampled(reader.run, reader.def.name)) break
       // A next_url past the depth the API serves would only lead to a refusal (or a loop): split instead.
       if (pages >= SEARCH_MAX_PAGES && nextUrl) return E.right({ read: false, why: `more than ${SEARCH_MAX_PAGES} pages` })
       req = results.length === 0 ? undefined : requestAt(reader.paging.searchPath, nextUrl)
     }
-    return E.right({ read: true, hits, records, pages })
+    return E.right({ read: true, hits, pages })
   }
 
 /** Where a pass starts: its bookmark, else the stream's own replication bookmark, else start_date. */
@@ -143,7 +140,6 @@ const readPass =
     let span = base
     // The end of the last window that proved too deep: until it is read, emitted ids are remembered.
     let splitUntil = from
-    let records = 0
     let pages = 0
     env.log.info(`stream ${reader.def.name}: searching ${pass.type} by ${pass.field} from ${iso(from)}`)
     while (from < end) {
@@ -161,7 +157,6 @@ const readPass =
         env.log.debug(`stream ${reader.def.name}: ${pass.type} window from ${iso(w.from)} too deep (${result.why}); halving it`)
         continue
       }
-      records += result.records
       pages += result.pages
       // The window's STATE: its bookmark now says everything before w.to was read.
       const moved = (state: State) => (reader.incremental ? withBookmark(state, reader.def.name, key, iso(w.to)) : state)
@@ -173,7 +168,7 @@ const readPass =
       // A window a quarter as deep as the API allows can safely double.
       span = result.hits * 4 < SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE ? span * 2 : span
     }
-    return E.right({ records, pages })
+    return E.right({ pages })
   }
 
 /** Read a stream by search, pass after pass. */
@@ -182,14 +177,12 @@ export const readBySearch =
   (env) =>
   async () => {
     const reader: Reader = { run, def, paging, toRecord, incremental, version, emitted: new Set() }
-    let records = 0
     let pages = 0
     for (const pass of paging.passes) {
       if (sampled(run, def.name)) break
       const tally = await readPass(reader, pass)(env)()
       if (E.isLeft(tally)) return tally
-      records += tally.right.records
       pages += tally.right.pages
     }
-    return E.right({ records, pages })
+    return E.right({ pages })
   }

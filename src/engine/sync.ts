@@ -117,7 +117,6 @@ const readPages =
   (env) =>
   async () => {
     const { def } = sel
-    let records = 0
     let pages = 0
     let previousBoundary = noBoundary
     let req: PageRequest | undefined = firstRequest(def, env.config, { bookmark: start, now: env.now() })
@@ -142,12 +141,11 @@ const readPages =
         const failure = outcome.left
         if (pages === 0 && skip !== undefined && failure._tag === 'HttpError' && skip.statuses.includes(failure.status)) {
           env.log.warn(`stream ${def.name}: skipped, the API answered ${failure.status} (${skip.reason})`)
-          return E.right({ records: 0, pages: 0, skipped: true })
+          return E.right({ pages: 0, skipped: true })
         }
         return outcome
       }
       previousBoundary = boundaryOf(def, outcome.right.fetched)
-      records += outcome.right.records.length
       pages += 1
       env.progress?.({ stream: def.name, records: run.counter.total(def.name), pages, ...bookmarkNow(run, sel), done: false })
       if (sampled(run, def.name)) break
@@ -155,7 +153,7 @@ const readPages =
       if (next.warning !== undefined) env.log.warn(`stream ${def.name}: ${next.warning}`)
       req = next.request
     }
-    return E.right({ records, pages })
+    return E.right({ pages })
   }
 
 /** The bookmark a stream has reached, for the progress display. */
