@@ -77,7 +77,7 @@ export const fieldOf = (body: unknown, field: string): unknown =>
   typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)[field] : undefined
 
 /** The raw records of a response, by the stream's `records` rule. */
-const rawRecords = (stream: StreamDef, at: RecordsAt, body: unknown): E.Either<Failure, readonly unknown[]> => {
+export const rawRecords = (stream: StreamDef, at: RecordsAt, body: unknown): E.Either<Failure, readonly unknown[]> => {
   switch (at.kind) {
     case 'body':
       return typeof body === 'object' && body !== null && !Array.isArray(body)
@@ -117,6 +117,21 @@ const rawRecords = (stream: StreamDef, at: RecordsAt, body: unknown): E.Either<F
 }
 
 /**
+ * A record decoder for `stream`: the record, or a failure that names it by
+ * its key or by `index`, its place in the page.
+ */
+export const recordDecoder = (stream: StreamDef): ((raw: unknown, index: number) => E.Either<Failure, Record<string, unknown>>) => {
+  const quick = quickDecoder(stream.codec)
+  return (raw, index) => {
+    const record = quick(raw)
+    if (record !== INVALID) return E.right(record as Record<string, unknown>)
+    // The quick decoder only says no: the codec's own decode says where and why.
+    const result = stream.codec.decode(raw)
+    return E.isLeft(result) ? E.left(decodeFailure(stream, raw, index, result.left)) : E.right(result.right as Record<string, unknown>)
+  }
+}
+
+/**
  * Decode every record of a page, or fail on the first that does not fit:
  * nothing of a bad page is emitted. `at` says where the records are when a
  * response is not the stream's usual one (a bulk fetch).
@@ -125,18 +140,12 @@ export const decodePage =
   (stream: StreamDef, at: RecordsAt = stream.records) =>
   (body: unknown): E.Either<Failure, readonly Record<string, unknown>[]> =>
     E.chain((raws: readonly unknown[]): E.Either<Failure, readonly Record<string, unknown>[]> => {
-      const quick = quickDecoder(stream.codec)
+      const decode = recordDecoder(stream)
       const records: Record<string, unknown>[] = new Array(raws.length)
       for (let i = 0; i < raws.length; i++) {
-        const record = quick(raws[i])
-        if (record !== INVALID) {
-          records[i] = record as Record<string, unknown>
-          continue
-        }
-        // The quick decoder only says no: the codec's own decode says where and why.
-        const result = stream.codec.decode(raws[i])
-        if (E.isLeft(result)) return E.left(decodeFailure(stream, raws[i], i, result.left))
-        records[i] = result.right as Record<string, unknown>
+        const record = decode(raws[i], i)
+        if (E.isLeft(record)) return record
+        records[i] = record.right
       }
       return E.right(records)
     })(rawRecords(stream, at, body))

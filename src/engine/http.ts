@@ -4,9 +4,21 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { httpError, interrupted, networkError, type Failure } from '../core/failure.js'
+import { ArrayFieldSplitter } from '../core/json-array-split.js'
 import type { Env, Program } from './env.js'
 
 export type Query = Readonly<Record<string, string | number>>
+
+/**
+ * Read the records of a response as they arrive instead of parsing the body
+ * whole: each element of the array under `field` goes to the sink that `start`
+ * returns, parsed, and the body comes back with that array empty. `start` is
+ * called for each try, so a retried request begins a fresh sink.
+ */
+export interface ElementStream {
+  readonly field: string
+  readonly start: () => (element: unknown) => void
+}
 
 export interface PageRequest {
   /** Under the API root, e.g. `agents`. */
@@ -85,16 +97,57 @@ const retryAfterOf = (header: string | null, now: number): number | undefined =>
 const sameOrigin = (a: string, b: string): boolean => new URL(a).origin === new URL(b).origin
 
 /** One try: the request, redirects on the API's own origin followed, the body read and parsed. */
-const attempt = async (env: Env, req: PageRequest): Promise<Attempt> => {
+const attempt = async (env: Env, req: PageRequest, elements: ElementStream | undefined): Promise<Attempt> => {
   const grace = graceAfter(env.stop, STOP_GRACE_MS)
   try {
-    return await attemptWithin(env, req, grace.signal)
+    return await attemptWithin(env, req, elements, grace.signal)
   } finally {
     grace.release()
   }
 }
 
-const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): Promise<Attempt> => {
+/** A body read to its end: parsed, or the text was not JSON. */
+type Read = { readonly json: true; readonly value: unknown; readonly size: number } | { readonly json: false; readonly size: number }
+
+/** The whole text of a body, parsed. */
+const readWhole = async (response: Response): Promise<Read> => {
+  const text = await response.text()
+  try {
+    return { json: true, value: JSON.parse(text), size: text.length }
+  } catch {
+    return { json: false, size: text.length }
+  }
+}
+
+/** A body read chunk by chunk, the elements of one array handed out as they come (see ElementStream). */
+const readElements = async (response: Response, elements: ElementStream): Promise<Read> => {
+  const splitter = new ArrayFieldSplitter(elements.field, elements.start())
+  const decoder = new TextDecoder()
+  let size = 0
+  let json = true
+  const body = response.body
+  if (body !== null) {
+    for await (const chunk of body) {
+      size += chunk.byteLength
+      // Past the first error the rest is only read to its end (and counted), as a whole body would be.
+      if (!json) continue
+      try {
+        splitter.push(decoder.decode(chunk, { stream: true }))
+      } catch {
+        json = false
+      }
+    }
+  }
+  if (!json) return { json, size }
+  try {
+    splitter.push(decoder.decode())
+    return { json, value: splitter.end(), size }
+  } catch {
+    return { json: false, size }
+  }
+}
+
+const attemptWithin = async (env: Env, req: PageRequest, elements: ElementStream | undefined, abandon: AbortSignal): Promise<Attempt> => {
   const endpoint = describeRequest(req)
   let url = `${env.config.apiBase}/${endpoint}`
   const started = env.clock()
@@ -103,7 +156,9 @@ const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): 
   const timeout = new AbortController()
   const timer = setTimeout(() => timeout.abort(), env.config.requestTimeoutMs)
   let response: Response
-  let text: string
+  // An error status's body is read whole, for its explanation.
+  let text = ''
+  let read: Read | undefined
   try {
     for (let hops = 0; ; hops++) {
       response = await env.fetch(url, {
@@ -127,7 +182,8 @@ const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): 
       if (hops >= MAX_REDIRECTS) return { retry: false, failure: httpError(endpoint, response.status, `more than ${MAX_REDIRECTS} redirects`) }
       url = target
     }
-    text = await response.text()
+    if (!response.ok) text = await response.text()
+    else read = elements === undefined ? await readWhole(response) : await readElements(response, elements)
   } catch (error) {
     if (abandon.aborted) return { retry: false, failure: interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT') }
     requestTimer(env, req, started, undefined)
@@ -136,9 +192,10 @@ const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): 
   } finally {
     clearTimeout(timer)
   }
-  env.log.debug(`GET ${endpoint} → ${response.status} in ${Math.round(env.clock() - started)} ms (${text.length} bytes)`)
+  const size = read === undefined ? text.length : read.size
+  env.log.debug(`GET ${endpoint} → ${response.status} in ${Math.round(env.clock() - started)} ms (${size} bytes)`)
   requestTimer(env, req, started, response.status)
-  if (!response.ok) {
+  if (read === undefined) {
     const retryAfterMs = retryAfterOf(response.headers.get('retry-after'), env.now().getTime())
     return {
       retry: RETRYABLE.has(response.status),
@@ -146,12 +203,9 @@ const attemptWithin = async (env: Env, req: PageRequest, abandon: AbortSignal): 
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     }
   }
-  try {
-    return { retry: false, body: JSON.parse(text) }
-  } catch {
-    const kind = (response.headers.get('content-type') ?? 'no content type').split(';')[0]
-    return { retry: true, failure: networkError(endpoint, `the body is not JSON (${text.length} bytes of ${kind}, status ${response.status})`) }
-  }
+  if (read.json) return { retry: false, body: read.value }
+  const kind = (response.headers.get('content-type') ?? 'no content type').split(';')[0]
+  return { retry: true, failure: networkError(endpoint, `the body is not JSON (${read.size} bytes of ${kind}, status ${response.status})`) }
 }
 
 /** Singer's http_request_duration timer for one try, by endpoint path (no query: ids and cursors would make every point unique). */
@@ -205,7 +259,7 @@ const backoffMs = (n: number): number => {
  * again with backoff, up to max_retries; other statuses fail at once.
  */
 export const getJson =
-  (req: PageRequest): Program<unknown> =>
+  (req: PageRequest, elements?: ElementStream): Program<unknown> =>
   (env) =>
   async () => {
     const { maxRetries, maxRetryWaitMs } = env.config
@@ -213,7 +267,7 @@ export const getJson =
       if (env.stop.aborted) return E.left(interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT'))
       await env.budget.take()
       if (env.stop.aborted) return E.left(interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT'))
-      const result = await attempt(env, req)
+      const result = await attempt(env, req, elements)
       if (result.failure === undefined) return E.right(result.body)
       if (!result.retry) return E.left(result.failure)
       const asked = result.retryAfterMs

@@ -15,6 +15,14 @@ export interface Start {
   readonly now: Date
 }
 
+/** What paging needs to know of a page's records. */
+export interface PageSeen {
+  /** How many records the API sent. */
+  readonly fetched: number
+  /** The highest id among them (sinceId paging), -Infinity for none. */
+  readonly highestId: number
+}
+
 export interface Next {
   /** The next request, or undefined after the last page. */
   readonly request: PageRequest | undefined
@@ -66,7 +74,7 @@ export const nextRequest = (
   config: Config,
   req: PageRequest,
   body: unknown,
-  records: readonly Record<string, unknown>[],
+  seen: PageSeen,
 ): Next => {
   const paging = stream.paging
   switch (paging.kind) {
@@ -74,8 +82,8 @@ export const nextRequest = (
       return { request: undefined }
     case 'sinceId': {
       const limit = paging.limit(config)
-      if (records.length < limit) return { request: undefined }
-      const maxId = records.reduce((m, r) => Math.max(m, r[paging.idField] as number), -Infinity)
+      if (seen.fetched < limit) return { request: undefined }
+      const maxId = seen.highestId
       const current = Number(req.query.since_id ?? 0)
       // A full page that does not move past since_id would be asked for again forever.
       if (!(maxId + 1 > current)) return { request: undefined, warning: `a full page did not move past since_id ${current}; stopping` }
@@ -84,7 +92,7 @@ export const nextRequest = (
     case 'export': {
       const count = fieldOf(body, 'count')
       // next_page is present even on the last page: a short page is the end.
-      if ((typeof count === 'number' ? count : records.length) < paging.limit) return { request: undefined }
+      if ((typeof count === 'number' ? count : seen.fetched) < paging.limit) return { request: undefined }
       const next = followNextPage(req, body)
       if (next === undefined) return { request: undefined, warning: 'a full page came without next_page or end_time; stopping' }
       if (describeRequest(next) !== describeRequest(req)) return { request: next }

@@ -78,12 +78,13 @@ export const project = (run: Run, sel: SelectedStream, known: ReadonlySet<string
 }
 
 /**
- * A page goes out in pieces of about this many characters. One string for a
+ * A page goes out in pieces of about this size (characters, or bytes of a
+ * LineBuffer: near enough). One string for a
  * whole page (megabytes) lands in V8's large-object space, which only a full
  * collection frees, and costs fresh memory for it and its bytes on every page;
  * pieces of this size are ordinary young objects, cheap to make and to drop.
  */
-const PIECE_CHARS = 32 * 1024
+export const PIECE_BYTES = 32 * 1024
 
 /** How a chunk moves the run's state: the bookmarks its records earn. */
 export type Advance = (state: State) => State
@@ -111,7 +112,7 @@ export const commit =
       let piece = ''
       for (const line of typeof lines === 'string' ? [lines] : lines) {
         piece += line
-        if (piece.length >= PIECE_CHARS) {
+        if (piece.length >= PIECE_BYTES) {
           if (!(await env.write(piece))) return E.left(outputClosed)
           piece = ''
         }

@@ -8,17 +8,19 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
 import { interrupted, type Failure } from '../core/failure.js'
+import { LineBuffer } from '../core/line-buffer.js'
 import { pagingOf, passBookmark, type StreamDef } from '../streams/stream.js'
 import { propertiesOf, type SelectedStream } from './catalog.js'
-import { decodePage } from './decode.js'
+import { rawRecords } from './decode.js'
 import type { Env, Program } from './env.js'
 import { RecordCounter } from './metrics.js'
 import { getJson, type PageRequest } from './http.js'
 import { firstRequest, nextRequest } from './paging.js'
-import { commit, emit, emitRecords, project, sampled, type Advance, type Row, type Run, type Tally } from './run.js'
+import { noBoundary, PageFold, type FoldedPage } from './page.js'
+import { commit, emit, PIECE_BYTES, project, sampled, type Row, type Run, type Tally } from './run.js'
 import { readBySearch } from './search.js'
-import { activateVersionLine, schemaLine, stateLine } from './singer.js'
-import { BOOKMARKS, bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, VERSION, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
+import { activateVersionLine, recordLines, schemaLine, stateLine } from './singer.js'
+import { bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, VERSION, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
 
 export interface StreamSummary {
   readonly stream: string
@@ -33,83 +35,24 @@ export interface SyncResult {
   readonly state: State
 }
 
-interface Page {
-  /** The response as sent: paging reads its cursor fields (count, next_page). */
-  readonly body: unknown
-  /** Every record the API sent: paging reads these. */
-  readonly fetched: readonly Record<string, unknown>[]
-  /** The records to emit: those past the bookmark. */
-  readonly records: readonly Record<string, unknown>[]
-  readonly extractedAt: string
-  /** The bookmark the page earns, applied when its records are written. */
-  readonly advance?: Advance
-}
-
 const bookmarkKey = (def: StreamDef): string | undefined =>
   def.replication.method === 'INCREMENTAL' ? def.replication.key : undefined
 
-/** Keep what is past the bookmark; the page moves the bookmark to its newest record once it is written. */
-const bookmarkPage = (run: Run, sel: SelectedStream, start: unknown) => (page: Page): Page => {
-  const replication = sel.def.replication
-  if (sel.method !== 'INCREMENTAL' || replication.method !== 'INCREMENTAL') return page
-  const { key } = replication
-  const ops = BOOKMARKS[replication.bookmark]
-  const records = start === undefined ? page.fetched : page.fetched.filter((r) => r[key] == null || ops.keep(r[key], start))
-  // Only this stream moves its own bookmark, so the run's state holds the one its last page left.
-  const current = bookmarkOf(run.state, sel.def)
-  let newest = current
-  for (const r of records) {
-    const value = r[key]
-    if (value != null && (newest === undefined || ops.compare(value, newest) > 0)) newest = value
+/**
+ * Where a stream's records are read as they arrive rather than from a parsed
+ * body: the exports' arrays, a thousand large records a page (see ElementStream).
+ */
+const streamedField = (def: StreamDef): string | undefined => (def.records.kind === 'arrayIn' ? def.records.field : undefined)
+
+/** A page's RECORD lines, then the STATE its bookmark moves, in one turn of the output. */
+const writePage =
+  (run: Run, stream: string, page: FoldedPage): Program<void> =>
+  (env) =>
+  async () => {
+    const written = await commit(run, stream, page.lines.pieces(PIECE_BYTES), page.advance)(env)()
+    if (E.isRight(written)) run.counter.add(stream, page.lines.lines)
+    return written
   }
-  if (newest === undefined || newest === current) return { ...page, records }
-  return { ...page, records, advance: (state) => withBookmark(state, sel.def.name, key, newest) }
-}
-
-/** A record's identity: its key and replication value. */
-const identity = (def: StreamDef, record: Record<string, unknown>): string =>
-  JSON.stringify([...def.keyProperties.map((k) => record[k]), def.replication.method === 'INCREMENTAL' ? record[def.replication.key] : null])
-
-/** The last replication value of a page and the identities of the records that carry it. */
-interface Boundary {
-  readonly value: unknown
-  readonly ids: ReadonlySet<string>
-}
-
-const noBoundary: Boundary = { value: undefined, ids: new Set() }
-
-/**
- * The records at the end of a page that share its last replication value: a
- * cursor that resumes at that value (inclusively) sends them again.
- * Replication values are ids or timestamps: primitives, compared with ===.
- */
-const boundaryOf = (def: StreamDef, fetched: readonly Record<string, unknown>[]): Boundary => {
-  const replication = def.replication
-  const last = fetched.at(-1)
-  if (replication.method !== 'INCREMENTAL' || last === undefined) return noBoundary
-  const value = last[replication.key]
-  const ids = new Set<string>()
-  for (let i = fetched.length - 1; i >= 0 && fetched[i]![replication.key] === value; i--) ids.add(identity(def, fetched[i]!))
-  return { value, ids }
-}
-
-/**
- * Drop records of a page that the previous page already emitted at its
- * boundary: whether a cursor's boundary is inclusive is not always documented,
- * and a record emitted twice in one run helps no one. Only records at the
- * boundary value can repeat, so only those pay for an identity.
- */
-const dropRepeatedBoundary = (def: StreamDef, previous: Boundary) => (page: Page): Page => {
-  const replication = def.replication
-  if (previous.ids.size === 0 || replication.method !== 'INCREMENTAL') return page
-  const key = replication.key
-  return { ...page, records: page.records.filter((r) => r[key] !== previous.value || !previous.ids.has(identity(def, r))) }
-}
-
-const emitPage =
-  (run: Run, sel: SelectedStream, toRecord: (r: Row) => Row, version: number | undefined) =>
-  (page: Page): Program<void> =>
-    emitRecords(run, sel.def.name, page.records, toRecord, { extractedAt: page.extractedAt, ...(version === undefined ? {} : { version }) }, page.advance)
 
 /** Read a stream page by page with its paging strategy, from `start`. */
 const readPages =
@@ -117,24 +60,32 @@ const readPages =
   (env) =>
   async () => {
     const { def } = sel
+    const field = streamedField(def)
     let pages = 0
-    let previousBoundary = noBoundary
+    let previous = noBoundary
+    const out = new LineBuffer()
     let req: PageRequest | undefined = firstRequest(def, env.config, { bookmark: start, now: env.now() })
     while (req !== undefined) {
       const current: PageRequest = req
+      // Each try of the request folds its records into a fresh page.
+      let fold: PageFold | undefined
+      const begin = (): PageFold => {
+        const line = recordLines(def.name, env.now().toISOString(), version)
+        const limit = run.sample === undefined ? Infinity : Math.max(0, run.sample - run.counter.total(def.name))
+        fold = new PageFold({ run, sel, start, previous, toRecord, line, limit, out })
+        return fold
+      }
+      // fetch (a streamed body's records are decoded and kept or dropped as they arrive) → the rest of the page → emit.
       const outcome = await pipe(
-        getJson(current),
+        getJson(current, field === undefined ? undefined : { field, start: () => begin().add }),
         RTE.chainEitherK((body) =>
-          E.map((decoded: readonly Row[]): Page => ({
-            body,
-            fetched: decoded,
-            records: decoded,
-            extractedAt: env.now().toISOString(),
-          }))(decodePage(def)(body)),
+          E.chain((raws: readonly unknown[]) => {
+            const page = fold ?? begin()
+            raws.forEach(page.add)
+            return E.map((folded: FoldedPage) => ({ body, folded }))(page.finish())
+          })(rawRecords(def, def.records, body)),
         ),
-        RTE.map(bookmarkPage(run, sel, start)),
-        RTE.map(dropRepeatedBoundary(def, previousBoundary)),
-        RTE.chainFirst(emitPage(run, sel, toRecord, version)),
+        RTE.chainFirst(({ folded }) => writePage(run, def.name, folded)),
       )(env)()
       if (E.isLeft(outcome)) {
         const skip = def.skipOn
@@ -145,11 +96,12 @@ const readPages =
         }
         return outcome
       }
-      previousBoundary = boundaryOf(def, outcome.right.fetched)
+      const { body, folded } = outcome.right
+      previous = folded.boundary
       pages += 1
       env.progress?.({ stream: def.name, records: run.counter.total(def.name), pages, ...bookmarkNow(run, sel), done: false })
       if (sampled(run, def.name)) break
-      const next = nextRequest(def, env.config, current, outcome.right.body, outcome.right.fetched)
+      const next = nextRequest(def, env.config, current, body, folded)
       if (next.warning !== undefined) env.log.warn(`stream ${def.name}: ${next.warning}`)
       req = next.request
     }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import nock from 'nock'
@@ -96,6 +97,48 @@ describe('sync strategies', () => {
       const ids = recordsOf(t).map((r) => r.id)
       expect(ids).to.have.length(1001)
       expect(new Set(ids).size).to.equal(1001)
+    })
+
+    it('reads a page as it arrives: a chat that does not fit stops the run before anything of its page is emitted', async () => {
+      const t1 = 1_750_000_000
+      const page2 = chatsAt(t1 + 60, 1000, 5)
+      ;(page2[3] as Record<string, unknown>).update_timestamp = 'yesterday'
+      const body2 = JSON.stringify({ chats: page2, count: 5, end_time: t1 + 60 })
+      nock(API)
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: START_DATE_SECONDS, limit: 1000, fields: 'chats(*)' })
+        .reply(200, { chats: chatsAt(t1, 0, 1000), count: 1000, end_time: t1, next_page: `${API}${API_PATH}/incremental/chats?start_time=${t1}&limit=1000&fields=chats(*)` })
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: t1, limit: 1000, fields: 'chats(*)' })
+        // In pieces of 7 bytes: records are decoded before the body has ended.
+        .reply(200, () => Readable.from(body2.match(/[^]{1,7}/g)!.map((piece) => Buffer.from(piece))), { 'Content-Type': 'application/json' })
+      const t = testEnv()
+      const result = await run(t, 'chats')
+      expect(render((result as E.Left<Failure>).left)).to.deep.equal([
+        'error: stream chats, record "c01003": field update_timestamp expected (date-time | null), got string "yesterday"',
+      ])
+      expect(recordsOf(t)).to.have.length(1000)
+      expect(lastState(t)).to.deep.equal({
+        bookmarks: { chats: { update_timestamp: new Date(t1 * 1000).toISOString().replace('.000Z', 'Z') } },
+        currently_syncing: 'chats',
+      })
+    })
+
+    it('a body cut off halfway is asked for again, and the chats it had delivered are not emitted twice', async () => {
+      const t1 = 1_750_000_000
+      const body = JSON.stringify({ chats: chatsAt(t1, 0, 40), count: 40, end_time: t1 })
+      nock(API)
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: START_DATE_SECONDS, limit: 1000, fields: 'chats(*)' })
+        .reply(200, body.slice(0, body.length / 2), { 'Content-Type': 'application/json' })
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: START_DATE_SECONDS, limit: 1000, fields: 'chats(*)' })
+        .reply(200, body, { 'Content-Type': 'application/json' })
+      const t = testEnv()
+      const result = await run(t, 'chats')
+      expect(E.isRight(result)).to.equal(true)
+      expect(recordsOf(t).map((r) => r.id)).to.deep.equal(chatsAt(t1, 0, 40).map((c) => c.id))
+      expect(t.logs.join('\n')).to.match(/the body is not JSON \(\d+ bytes of application\/json, status 200\); retry 1/)
     })
 
     it('a full page that would be asked for again moves on instead of looping', async () => {
