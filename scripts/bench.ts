@@ -43,6 +43,10 @@ How it measures:
   same export pages the same way, \`JSON.parse\`s each and writes one Singer
   RECORD line per chat. zchat also validates every record with its codecs,
   keeps state and writes SCHEMA and STATE messages.
+- zchat reads each export page as it arrives, a chat at a time, and sets two
+  of V8's collector heuristics as it starts (src/cli/heap.ts); the floor holds
+  each page whole, parsed, with Node's defaults, which is why its peak RSS is
+  the higher of the two.
 - Requests are counted in the sandbox's request log (\`GET /_sandbox/requests\`).
 - The machine may be shared with other work: compare figures of one run with
   each other rather than across runs, and see the load average of each section.
