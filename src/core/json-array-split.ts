@@ -26,9 +26,13 @@ const CLOSE_BRACKET = 93
 
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9
 
-/** The index of the quote that closes the string opening at `open`, or -1 when the text ends first. */
-const stringEnd = (text: string, open: number): number => {
-  let at = open
+/**
+ * The index of the quote that closes the string opening at `open`, or -1 when
+ * the text ends first. `from`: where an earlier search of the same string
+ * stopped (the text before it holds no closing quote).
+ */
+const stringEnd = (text: string, open: number, from = open): number => {
+  let at = Math.max(open, from - 1)
   for (;;) {
     at = text.indexOf('"', at + 1)
     if (at < 0) return -1
@@ -39,7 +43,13 @@ const stringEnd = (text: string, open: number): number => {
   }
 }
 
-/** What is being read: the object up to the array, the array, the object after it, or a body kept whole. */
+/**
+ * What is being read: the object up to the array, the array, the object after
+ * it (where the field must not come again: JSON.parse would take the later
+ * value, and the first one's elements are handed out already), or text kept
+ * whole (a body that is not an object with the array, or what follows the
+ * object, for the final parse to judge).
+ */
 type Mode = 'head' | 'array' | 'tail' | 'whole'
 
 export class ArrayFieldSplitter {
@@ -57,6 +67,15 @@ export class ArrayFieldSplitter {
   private expect: 'first' | 'element' | 'separator' = 'first'
   private elementStart = -1
   private elementDepth = 0
+  /** Where the search for the end of a string the text cut off resumes, so a long string is not searched again from its start. */
+  private searchFrom = -1
+  /**
+   * Pieces put by until they add up to the text still unsettled: a record
+   * much larger than a piece would otherwise be copied whole (joined to the
+   * next piece) for every piece that brings a little more of it.
+   */
+  private pending: string[] = []
+  private pendingLength = 0
 
   constructor(
     private readonly field: string,
@@ -65,18 +84,30 @@ export class ArrayFieldSplitter {
 
   /** The next piece of the text. Throws a SyntaxError where the array is not JSON. */
   push(chunk: string): void {
-    if (this.mode === 'whole' || this.mode === 'tail') {
+    if (this.mode === 'whole') {
       this.kept.push(chunk)
       return
     }
-    this.text = this.text.length === 0 ? chunk : this.text + chunk
-    if (this.mode === 'head') this.readHead()
+    this.pending.push(chunk)
+    this.pendingLength += chunk.length
+    if (this.pendingLength >= this.text.length) this.scan()
+  }
+
+  /** Reads on through what has come. */
+  private scan(): void {
+    const added = this.pending.length === 1 ? this.pending[0]! : this.pending.join('')
+    this.pending = []
+    this.pendingLength = 0
+    this.text = this.text.length === 0 ? added : this.text + added
+    if (this.mode === 'head') this.readObject()
     if (this.mode === 'array') this.readArray()
+    if (this.mode === 'tail') this.readObject()
     this.settle()
   }
 
   /** The body, parsed, with the array emptied when its elements went to `onElement`. Throws a SyntaxError for text that is not JSON. */
   end(): unknown {
+    if (this.pendingLength > 0) this.scan()
     if (this.mode === 'array') throw new SyntaxError(`Unexpected end of JSON input in the "${this.field}" array`)
     return JSON.parse(this.kept.join('') + this.text)
   }
@@ -86,12 +117,12 @@ export class ArrayFieldSplitter {
     const text = this.text
     switch (this.mode) {
       case 'whole':
-      case 'tail':
         this.kept.push(text)
         this.text = ''
         this.at = 0
         return
       case 'head':
+      case 'tail':
         // An unfinished string stays in `text`, to be read again whole.
         this.kept.push(text.slice(0, this.at))
         this.text = text.slice(this.at)
@@ -102,6 +133,7 @@ export class ArrayFieldSplitter {
         const from = this.elementStart >= 0 ? this.elementStart : this.at
         this.text = text.slice(from)
         this.at -= from
+        if (this.searchFrom >= 0) this.searchFrom -= from
         if (this.elementStart >= 0) this.elementStart = 0
         return
       }
@@ -113,7 +145,8 @@ export class ArrayFieldSplitter {
     this.at = this.text.length
   }
 
-  private readHead(): void {
+  /** The top-level object outside the array: finds the array (head), or checks the field does not come again (tail). */
+  private readObject(): void {
     const text = this.text
     const n = text.length
     let i = this.at
@@ -133,6 +166,7 @@ export class ArrayFieldSplitter {
           const raw = text.slice(i + 1, close)
           this.lastKey = raw.includes('\\') ? (JSON.parse(text.slice(i, close + 1)) as string) : raw
           this.expectKey = false
+          if (this.mode === 'tail' && this.lastKey === this.field) throw new SyntaxError(`The field "${this.field}" comes twice`)
         }
         i = close
       } else if (c === COMMA) {
@@ -140,7 +174,7 @@ export class ArrayFieldSplitter {
           this.expectKey = true
           this.lastKey = undefined
         }
-      } else if (c === OPEN_BRACKET && this.depth === 1 && this.lastKey === this.field) {
+      } else if (c === OPEN_BRACKET && this.depth === 1 && this.lastKey === this.field && this.mode === 'head') {
         this.kept.push(text.slice(0, i + 1))
         this.text = text.slice(i + 1)
         this.at = 0
@@ -149,6 +183,7 @@ export class ArrayFieldSplitter {
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
         this.depth++
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        // The object closed: without the array (head), or after it (tail); what follows is for the final parse.
         if (--this.depth === 0) return this.toWhole()
       }
     }
@@ -159,6 +194,9 @@ export class ArrayFieldSplitter {
     const text = this.text
     const n = text.length
     let i = this.at
+    // Only the string the last piece cut off (the first one met now) resumes its search.
+    let resumeFrom = this.searchFrom
+    this.searchFrom = -1
     while (i < n) {
       if (this.elementStart >= 0) {
         // Inside an object or array element: find where it closes.
@@ -166,8 +204,12 @@ export class ArrayFieldSplitter {
         for (; i < n; i++) {
           const c = text.charCodeAt(i)
           if (c === QUOTE) {
-            const close = stringEnd(text, i)
-            if (close < 0) break
+            const close = stringEnd(text, i, resumeFrom)
+            resumeFrom = -1
+            if (close < 0) {
+              this.searchFrom = n
+              break
+            }
             i = close
           } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++
           else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) break
@@ -194,6 +236,7 @@ export class ArrayFieldSplitter {
           this.text = text.slice(i + 1)
           this.at = 0
           this.mode = 'tail'
+          this.lastKey = undefined
           return
         }
         if (c !== COMMA) throw new SyntaxError(`Unexpected ${JSON.stringify(text[i])} between elements of the "${this.field}" array`)
@@ -210,8 +253,12 @@ export class ArrayFieldSplitter {
       // A string, number or literal element: it ends at its closing quote, or before a comma, bracket or space.
       let end: number
       if (c === QUOTE) {
-        end = stringEnd(text, i)
-        if (end < 0) break
+        end = stringEnd(text, i, resumeFrom)
+        resumeFrom = -1
+        if (end < 0) {
+          this.searchFrom = n
+          break
+        }
         end++
       } else {
         end = i

@@ -133,8 +133,8 @@ const readElements = async (response: Response, elements: ElementStream): Promis
       if (!json) continue
       try {
         splitter.push(decoder.decode(chunk, { stream: true }))
-      } catch {
-        json = false
+      } catch (error) {
+        json = notJson(error)
       }
     }
   }
@@ -142,9 +142,15 @@ const readElements = async (response: Response, elements: ElementStream): Promis
   try {
     splitter.push(decoder.decode())
     return { json, value: splitter.end(), size }
-  } catch {
-    return { json: false, size }
+  } catch (error) {
+    return { json: notJson(error), size }
   }
+}
+
+/** false for the splitter's verdict that the text is not JSON; anything else is no verdict on the body and goes on up. */
+const notJson = (error: unknown): false => {
+  if (error instanceof SyntaxError) return false
+  throw error
 }
 
 const attemptWithin = async (env: Env, req: PageRequest, elements: ElementStream | undefined, abandon: AbortSignal): Promise<Attempt> => {

@@ -104,6 +104,22 @@ describe('ArrayFieldSplitter', () => {
     }
   })
 
+  it('refuses the field a second time after its array, whose elements are handed out already; a first value that is not an array is no matter', () => {
+    expect(split('chats', ['{"chats":[{"id":1}],"count":1,"chats":[{"id":2}]}']).threw).to.equal(true)
+    expect(split('chats', ['{"chats":[{"id":1}],"more":{"chats":[2]},"ch\\u0061ts":[]}']).threw).to.equal(true)
+    const text = '{"chats":null,"count":1,"chats":[{"id":2}],"more":{"chats":[3]}}'
+    expect(split('chats', cutAt(text, [20]))).to.deep.equal(expected('chats', text))
+  })
+
+  it('reads records and strings much longer than a piece, escapes and all', () => {
+    const long = 'x\\\\y\\"'.repeat(200_000)
+    const text = `{"chats":[{"transcript":"${long}","n":[${'1,'.repeat(100_000)}2]},"${long}",{"id":3}],"count":3}`
+    for (const size of [1, 1024, 65_536]) {
+      const pieces = size === 1 ? [...text.slice(0, 100_000)].concat(text.slice(100_000)) : text.match(new RegExp(`[^]{1,${size}}`, 'g'))!
+      expect(split('chats', pieces), `pieces of ${size}`).to.deep.equal(expected('chats', text))
+    }
+  })
+
   it('refuses text that is not JSON, as JSON.parse would: truncated, HTML, bad separators, bad elements', () => {
     const texts = [
       EXPORT_PAGE.slice(0, EXPORT_PAGE.length / 2),
