@@ -125,13 +125,12 @@ export class PageFold {
 
   /** The bookmark moves to the newest record kept, when that is past the stream's current one. */
   private advanceOf(): { advance?: Advance } {
+    const { key, ops, newest } = this
     const { sel, run } = this.context
-    const newest = this.newest
-    if (!this.filtersByBookmark || newest === undefined || sel.def.replication.method !== 'INCREMENTAL') return {}
-    const { key, bookmark } = sel.def.replication
+    if (!this.filtersByBookmark || key === undefined || ops === undefined || newest === undefined) return {}
     // Only this stream moves its own bookmark, so the run's state holds the one its last page left.
     const current = bookmarkOf(run.state, sel.def)
-    if (current !== undefined && BOOKMARKS[bookmark].compare(newest, current) <= 0) return {}
+    if (current !== undefined && ops.compare(newest, current) <= 0) return {}
     return { advance: (state) => withBookmark(state, sel.def.name, key, newest) }
   }
 }
