@@ -69,7 +69,7 @@ export class PageFold {
   private highestId = -Infinity
   private newest: unknown = undefined
   /** The records at the end of the page so far that share the last replication value. */
-  private tail: Row[] = []
+  private readonly tail: Row[] = []
   private failure: Failure | undefined
 
   constructor(private readonly context: PageContext) {
@@ -95,8 +95,9 @@ export class PageFold {
     const { key, ops, context } = this
     if (key === undefined || ops === undefined) return this.emit(record)
     const value = record[key]
-    if (this.tail.length > 0 && this.tail[0]![key] === value) this.tail.push(record)
-    else this.tail = [record]
+    // One array for the whole page, emptied when the value changes: most records start a run of their own.
+    if (this.tail.length > 0 && this.tail[0]![key] !== value) this.tail.length = 0
+    this.tail.push(record)
     if (this.filtersByBookmark) {
       if (context.start !== undefined && value != null && !ops.keep(value, context.start)) return
       if (value != null && (this.newest === undefined || ops.compare(value, this.newest) > 0)) this.newest = value

@@ -25,8 +25,12 @@ export interface Run {
   readonly sample?: number
 }
 
+/** How many more records of `stream` the run wants: a connection test's remaining sample, or all. */
+export const recordsWanted = (run: Run, stream: string): number =>
+  run.sample === undefined ? Infinity : Math.max(0, run.sample - run.counter.total(stream))
+
 /** Whether a connection test has all the records it wants from `stream`. */
-export const sampled = (run: Run, stream: string): boolean => run.sample !== undefined && run.counter.total(stream) >= run.sample
+export const sampled = (run: Run, stream: string): boolean => recordsWanted(run, stream) === 0
 
 export type Row = Record<string, unknown>
 
@@ -79,10 +83,10 @@ export const project = (run: Run, sel: SelectedStream, known: ReadonlySet<string
 
 /**
  * A page goes out in pieces of about this size (characters, or bytes of a
- * LineBuffer: near enough). One string for a
- * whole page (megabytes) lands in V8's large-object space, which only a full
- * collection frees, and costs fresh memory for it and its bytes on every page;
- * pieces of this size are ordinary young objects, cheap to make and to drop.
+ * LineBuffer: near enough). One string for a whole page (megabytes) lands in
+ * V8's large-object space, which only a full collection frees, and costs fresh
+ * memory for it and its bytes on every page; pieces of this size are ordinary
+ * young objects, cheap to make and to drop.
  */
 export const PIECE_BYTES = 32 * 1024
 
@@ -120,6 +124,16 @@ export const commit =
       return (await env.write(piece + state)) ? E.right(undefined) : E.left(outputClosed)
     })
 
+/** `commit`, then the `count` records among `lines` are counted as written. */
+export const commitRecords =
+  (run: Run, stream: string, lines: Iterable<string>, count: number, advance?: Advance): Program<void> =>
+  (env) =>
+  async () => {
+    const written = await commit(run, stream, lines, advance)(env)()
+    if (E.isRight(written)) run.counter.add(stream, count)
+    return written
+  }
+
 /** What RECORD lines carry besides the record. */
 export interface RecordContext {
   readonly extractedAt: string
@@ -136,16 +150,12 @@ export const emitRecords = (
   context: RecordContext,
   advance?: Advance,
 ): Program<void> => {
-  const wanted = run.sample === undefined ? rows : rows.slice(0, Math.max(0, run.sample - run.counter.total(stream)))
+  const wanted = rows.slice(0, recordsWanted(run, stream))
   const line = recordLines(stream, context.extractedAt, context.version)
   function* lines(): Generator<string> {
     for (const row of wanted) yield line(toRecord(row))
   }
-  return (env) => async () => {
-    const written = await commit(run, stream, lines(), advance)(env)()
-    if (E.isRight(written)) run.counter.add(stream, wanted.length)
-    return written
-  }
+  return commitRecords(run, stream, lines(), wanted.length, advance)
 }
 
 /** What reading a stream came to. */

@@ -17,7 +17,7 @@ import { RecordCounter } from './metrics.js'
 import { getJson, type PageRequest } from './http.js'
 import { firstRequest, nextRequest } from './paging.js'
 import { noBoundary, PageFold, type FoldedPage } from './page.js'
-import { commit, emit, PIECE_BYTES, project, sampled, type Row, type Run, type Tally } from './run.js'
+import { commit, commitRecords, emit, PIECE_BYTES, project, recordsWanted, sampled, type Row, type Run, type Tally } from './run.js'
 import { readBySearch } from './search.js'
 import { activateVersionLine, recordLines, schemaLine, stateLine } from './singer.js'
 import { bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, VERSION, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
@@ -44,16 +44,6 @@ const bookmarkKey = (def: StreamDef): string | undefined =>
  */
 const streamedField = (def: StreamDef): string | undefined => (def.records.kind === 'arrayIn' ? def.records.field : undefined)
 
-/** A page's RECORD lines, then the STATE its bookmark moves, in one turn of the output. */
-const writePage =
-  (run: Run, stream: string, page: FoldedPage): Program<void> =>
-  (env) =>
-  async () => {
-    const written = await commit(run, stream, page.lines.pieces(PIECE_BYTES), page.advance)(env)()
-    if (E.isRight(written)) run.counter.add(stream, page.lines.lines)
-    return written
-  }
-
 /** Read a stream page by page with its paging strategy, from `start`. */
 const readPages =
   (run: Run, sel: SelectedStream, start: unknown, toRecord: (r: Row) => Row, version: number | undefined): Program<Tally> =>
@@ -71,8 +61,7 @@ const readPages =
       let fold: PageFold | undefined
       const begin = (): PageFold => {
         const line = recordLines(def.name, env.now().toISOString(), version)
-        const limit = run.sample === undefined ? Infinity : Math.max(0, run.sample - run.counter.total(def.name))
-        fold = new PageFold({ run, sel, start, previous, toRecord, line, limit, out })
+        fold = new PageFold({ run, sel, start, previous, toRecord, line, limit: recordsWanted(run, def.name), out })
         return fold
       }
       // fetch (a streamed body's records are decoded and kept or dropped as they arrive) → the rest of the page → emit.
@@ -85,7 +74,8 @@ const readPages =
             return E.map((folded: FoldedPage) => ({ body, folded }))(page.finish())
           })(rawRecords(def, def.records, body)),
         ),
-        RTE.chainFirst(({ folded }) => writePage(run, def.name, folded)),
+        // The page's RECORD lines, then the STATE its bookmark moves, in one turn of the output.
+        RTE.chainFirst(({ folded }) => commitRecords(run, def.name, folded.lines.pieces(PIECE_BYTES), folded.lines.lines, folded.advance)),
       )(env)()
       if (E.isLeft(outcome)) {
         const skip = def.skipOn
