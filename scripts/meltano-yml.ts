@@ -99,14 +99,18 @@ export const meltanoSettings = (info: About): MeltanoSetting[] =>
 /** ruamel.yaml's dump options as Meltano sets them, in the `yaml` package's terms. */
 export const RUAMEL_LAYOUT: ToStringOptions = { indent: 2, indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true, flowCollectionPadding: false }
 
-/** A YAML 1.1 timestamp, which ruamel's resolver reads as a date, so it quotes such a string. */
-const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ]|$)/
+/** A whole string that ruamel's resolver (resolver.py, tag:yaml.org,2002:timestamp) reads as a date, so it quotes it. */
+const TIMESTAMP =
+  /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/
+/** Whole strings ruamel's YAML 1.2 resolver reads as numbers (underscores allowed), which it quotes. */
+const RUAMEL_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$/
+const RUAMEL_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|\.[0-9_]+(?:[eE][-+][0-9]+)?)$/
 const CONTROL = /[\u0000-\u0008\u0009\u000b-\u001f\u007f]/
 
 /** The style ruamel gives a string: undefined leaves it to `yaml` (plain when it can be, else quoted as ruamel quotes). */
 export const ruamelStringType = (value: string): Scalar.Type | undefined => {
   if (CONTROL.test(value)) return Scalar.QUOTE_DOUBLE
-  if (TIMESTAMP.test(value)) return value.includes("'") ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE
+  if (TIMESTAMP.test(value) || RUAMEL_INT.test(value) || RUAMEL_FLOAT.test(value)) return value.includes("'") ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE
   return undefined
 }
 

@@ -6,6 +6,7 @@ import Sync from '../../src/commands/sync.js'
 import { describeRun, lines, PACKAGE_VERSION, STACK_LINE, tap, useTempDir } from '../support/cli.js'
 import { streamEntry, type Catalog } from '../support/catalog.js'
 import { selectedProperties } from '../support/meltano-catalog.js'
+import { LEVEL, parseSdkLogLine } from '../support/meltano-logs.js'
 import {
   meltanoConfig,
   MeltanoExtractor,
@@ -208,6 +209,63 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     })
   })
 
+  describe("structured logs: SINGER_SDK_LOG_CONFIG and Meltano's SDK log parser", () => {
+    let ex: MeltanoExtractor
+    let ok: SyncRun
+    let failed: SyncRun
+
+    before(async () => {
+      // An unknown key is a warning; a wrong token an error.
+      ex = await extractor('logs', { select: ['departments.*'], config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), surplus_key: 1 }) })
+      ok = succeeded(await ex.sync(new MeltanoStateBackend()))
+      const bad = await extractor('logs-bad', { select: ['departments.*'], config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), access_token: 'wrong-token-5e7a' }) })
+      failed = await bad.sync(new MeltanoStateBackend())
+    })
+
+    it('meltano.yml declares structured-logging, so Meltano hands the tap the SDK formatter and parses its stderr', async () => {
+      expect(ex.structuredLogs).to.equal(true)
+      const logConfig = JSON.parse(await readFile(ex.logConfigPath, 'utf8')) as { formatters: Record<string, Record<string, string>> }
+      expect(Object.values(logConfig.formatters)[0]).to.deep.equal({ '()': 'singer_sdk.logging.StructuredFormatter' })
+    })
+
+    it("every stderr line is one Meltano's SDK parser reads, at the tap's level: the unknown key a WARNING, metrics INFO with metric_info", () => {
+      const records = ex.logRecords(ok.result.stderr)
+      expect(records.length).to.be.greaterThan(0)
+      expect(records.filter((r) => r.parser !== 'singer-sdk').map((r) => r.message), 'lines Meltano would log as plain text').to.deep.equal([])
+      const warning = records.find((r) => r.message.includes('surplus_key'))
+      expect(warning?.level, 'the unknown-key warning').to.equal(LEVEL.WARNING)
+      const metrics = records.filter((r) => r.message === 'METRIC')
+      expect(metrics.length).to.be.greaterThan(0)
+      for (const m of metrics) {
+        expect(m.level).to.equal(LEVEL.INFO)
+        expect(m.extra.metric_info).to.include.keys('type', 'metric', 'value', 'tags')
+      }
+      expect(metrics.some((m) => m.extra.stream_name === 'departments'), 'a metric names its stream').to.equal(true)
+    })
+
+    it('a failed run: Meltano logs its error at ERROR, and the token appears nowhere', () => {
+      expect(failed.result.code, describeRun(failed.result)).to.equal(1)
+      const records = ex.logRecords(failed.result.stderr)
+      expect(records.every((r) => r.parser === 'singer-sdk')).to.equal(true)
+      const errors = records.filter((r) => r.level === LEVEL.ERROR)
+      expect(errors.length, failed.result.stderr).to.be.greaterThan(0)
+      expect(errors.at(-1)!.message).to.match(/401/)
+      expect(failed.result.stderr).to.not.include('wrong-token-5e7a')
+    })
+
+    it('an extractor without structured-logging gets a plain-format config, and plain text lines', async () => {
+      const plain = await extractor('logs-plain', {
+        definition: { ...definition, capabilities: definition.capabilities.filter((c) => c !== 'structured-logging') },
+        select: ['departments.*'],
+      })
+      const r = succeeded(await plain.sync(new MeltanoStateBackend()))
+      expect(plain.structuredLogs).to.equal(false)
+      const lines = r.result.stderr.split('\n').filter((l) => l !== '')
+      expect(lines.length).to.be.greaterThan(0)
+      expect(lines.filter((l) => l.startsWith('{')), 'no JSON lines').to.deep.equal([])
+    })
+  })
+
   describe('meltano invoke and other Singer tools', () => {
     it('--config C --about --format=json prints the about JSON with the capabilities meltano.yml declares', async () => {
       const ex = await extractor('about')
@@ -274,7 +332,10 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
       const r = await bad.configTest()
       expect(r.valid).to.equal(false)
       expect(r.returncode).to.not.equal(0)
-      expect(r.message).to.match(/^error: .*(401|token|unauthori[sz]ed)/i)
+      // Meltano prints the last line read: the tap's structured error line, which its parser reads at ERROR.
+      const last = parseSdkLogLine(r.message)
+      expect(last?.level, r.message).to.equal(LEVEL.ERROR)
+      expect(last!.message).to.match(/(401|token|unauthori[sz]ed)/i)
     })
   })
 })
