@@ -18,7 +18,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isMap, isScalar, isSeq, parseDocument, Scalar, visit, type Document, type ToStringOptions, type YAMLMap } from 'yaml'
+import { isMap, isSeq, parseDocument, Scalar, visit, type Document, type ToStringOptions, type YAMLMap } from 'yaml'
 import { about, type About } from '../src/engine/about.js'
 import type { JsonSchema } from '../src/core/json-schema.js'
 import { STREAMS } from '../src/streams/index.js'
@@ -105,11 +105,12 @@ const TIMESTAMP =
 /** Whole strings ruamel's YAML 1.2 resolver reads as numbers (underscores allowed), which it quotes. */
 const RUAMEL_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$/
 const RUAMEL_FLOAT = /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|\.[0-9_]+(?:[eE][-+][0-9]+)?)$/
-const CONTROL = /[\u0000-\u0008\u0009\u000b-\u001f\u007f]/
+/** Newlines, tabs and other control characters: ruamel double-quotes a string holding one, escaped. */
+const isControl = (c: number): boolean => c < 0x20 || c === 0x7f
 
 /** The style ruamel gives a string: undefined leaves it to `yaml` (plain when it can be, else quoted as ruamel quotes). */
 export const ruamelStringType = (value: string): Scalar.Type | undefined => {
-  if (CONTROL.test(value)) return Scalar.QUOTE_DOUBLE
+  if ([...value].some((ch) => isControl(ch.charCodeAt(0)))) return Scalar.QUOTE_DOUBLE
   if (TIMESTAMP.test(value) || RUAMEL_INT.test(value) || RUAMEL_FLOAT.test(value)) return value.includes("'") ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE
   return undefined
 }
@@ -117,7 +118,7 @@ export const ruamelStringType = (value: string): Scalar.Type | undefined => {
 /** The document as Meltano would write it back: every string in ruamel's style, the layout ruamel's. */
 export const ruamelText = (doc: Document): string => {
   visit(doc, {
-    Scalar(key, node) {
+    Scalar(_, node) {
       if (typeof node.value === 'string') node.type = ruamelStringType(node.value)
     },
   })
@@ -144,17 +145,6 @@ export const withGeneratedSettings = (text: string, info: About = about('', STRE
   replace('capabilities', [...info.capabilities])
   replace('settings', meltanoSettings(info))
   return ruamelText(doc)
-}
-
-/** The scalars a document holds, for tests. */
-export const scalarsOf = (doc: Document): Scalar[] => {
-  const found: Scalar[] = []
-  visit(doc, {
-    Scalar(key, node) {
-      if (isScalar(node)) found.push(node)
-    },
-  })
-  return found
 }
 
 if (process.argv[1] === import.meta.filename) {

@@ -19,6 +19,14 @@ import {
 import { ALL_STREAMS, keyOf, sandboxConfig, useSandbox } from '../support/sandbox.js'
 import { lastState, recordsOf, schemaOf, type Message, type StateValue } from '../support/singer.js'
 
+/** A JSON line that is a Singer message (it has a type), not a structured log line. */
+const isSingerMessage = (line: string): boolean => {
+  if (!line.startsWith('{')) return false
+  return typeof (JSON.parse(line) as { type?: unknown }).type === 'string'
+}
+
+const singerMessages = (lines: readonly string[]): Message[] => lines.filter(isSingerMessage).map((l) => JSON.parse(l) as Message)
+
 const streamsWithRecords = (messages: readonly Message[]): string[] =>
   [...new Set(messages.flatMap((m) => (m.type === 'RECORD' ? [m.stream] : [])))].sort()
 
@@ -291,7 +299,7 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     })
   })
 
-  describe('meltano config tap-zendesk-chat test', () => {
+  describe('meltano config test tap-zendesk-chat', () => {
     let ex: MeltanoExtractor
     let result: ConfigTestResult
 
@@ -309,7 +317,7 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     })
 
     it('gets a RECORD early: before the first RECORD, Meltano reads only the opening SCHEMA (and ACTIVATE_VERSION) lines', () => {
-      const messages = result.linesRead.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Message)
+      const messages = singerMessages(result.linesRead)
       expect(messages.at(-1)!.type).to.equal('RECORD')
       expect(messages.slice(0, -1).filter((m) => m.type !== 'SCHEMA' && m.type !== 'ACTIVATE_VERSION'), 'no page before it').to.deep.equal([])
     })
@@ -318,13 +326,17 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
       expect(result.timedOut, 'ended without SIGKILL').to.equal(false)
       expect(result.afterStop.endsWith('\n'), 'output ends with a whole line').to.equal(true)
       const after = lines(result.afterStop)
-      const messages = after.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Message)
-      expect(messages.at(-1)?.type).to.equal('STATE')
-      const text = [...result.linesRead, ...after].filter((l) => !l.startsWith('{'))
-      for (const line of text) {
-        expect(line, 'no stack trace').to.not.match(STACK_LINE)
-        expect(/^(INFO|WARN|DEBUG) /.test(line) || line.startsWith('stopped by SIGTERM:'), `an unexpected line: ${line}`).to.equal(true)
+      expect(singerMessages(after).at(-1)?.type).to.equal('STATE')
+      // The rest are log lines, structured (meltano.yml declares structured-logging): none an error, none a stack trace.
+      const logLines = [...result.linesRead, ...after].filter((l) => !isSingerMessage(l))
+      expect(logLines.length).to.be.greaterThan(0)
+      for (const line of logLines) {
+        const record = parseSdkLogLine(line)
+        expect(record, `a line Meltano would not parse: ${line}`).to.not.equal(undefined)
+        expect(record!.level, line).to.be.lessThan(LEVEL.ERROR)
+        expect(record!.message, 'no stack trace').to.not.match(STACK_LINE)
       }
+      expect(logLines.map((l) => parseSdkLogLine(l)!.message).at(-1)).to.match(/^stopped by SIGTERM:/)
     })
 
     it("with a wrong access token, Meltano calls the configuration invalid and shows the tap's error line as the reason", async () => {
