@@ -35,6 +35,8 @@ describe('structured logs, as Meltano parses them', () => {
       expect(entry.ts).to.equal(AT.getTime() / 1000)
       expect(entry.pid).to.equal(process.pid)
       expect(entry.logger_name).to.equal('tap-zendesk-chat')
+      // `meltano config test` reads json.loads(line)["type"] from the merged output: a log line must not look like a message.
+      expect(entry, line).to.not.have.property('type')
     }
   })
 
@@ -47,6 +49,7 @@ describe('structured logs, as Meltano parses them', () => {
     expect(record.message).to.equal('METRIC')
     expect(record.extra.metric_info).to.deep.equal(point)
     expect(record.extra.stream_name).to.equal('chats')
+    expect(JSON.parse(lines[0]!), 'no top-level type (config test reads it)').to.not.have.property('type')
     expect(validate(JSON.parse(lines[0]!)), JSON.stringify(validate.errors)).to.equal(true)
   })
 
