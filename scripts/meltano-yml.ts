@@ -82,7 +82,12 @@ export const meltanoKind = (schema: JsonSchema): MeltanoKind => {
 /** Every setting `about` declares, as meltano.yml defines it, keys in Meltano's order. */
 export const meltanoSettings = (info: About): MeltanoSetting[] =>
   Object.entries(info.settings.properties as Record<string, JsonSchema>).map(([name, schema]) => {
-    const kind = meltanoKind(schema)
+    let kind: MeltanoKind
+    try {
+      kind = meltanoKind(schema)
+    } catch (error) {
+      throw new Error(`setting ${name}: ${(error as Error).message}; give its codec in src/codecs/config.ts one JSON type`)
+    }
     const setting: Record<string, unknown> = {
       name,
       kind,

@@ -7,7 +7,7 @@ import addFormatsModule from 'ajv-formats'
 import { about } from '../../src/engine/about.js'
 import type { JsonSchema } from '../../src/core/json-schema.js'
 import { STREAMS } from '../../src/streams/index.js'
-import { PLUGIN_KEY_ORDER, ruamelText, SETTING_KEY_ORDER, withGeneratedSettings } from '../../scripts/meltano-yml.js'
+import { meltanoKind, meltanoSettings, PLUGIN_KEY_ORDER, ruamelText, SETTING_KEY_ORDER, withGeneratedSettings } from '../../scripts/meltano-yml.js'
 import { castSettingValue, MeltanoValueError, type YmlSetting } from '../support/meltano.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -39,10 +39,11 @@ const allowedTexts = (schema: JsonSchema): string[] => {
       return [String(low), String((schema.maximum as number | undefined) ?? low + 10)]
     case 'boolean':
       return ['true', 'false']
+    // Empty: valid for any object or array schema without a minimum size.
     case 'object':
-      return ['{"a": 1}']
+      return ['{}']
     case 'array':
-      return ['["a"]']
+      return ['[]']
     default:
       return schema.format === 'date-time' ? ['2024-01-01T00:00:00Z'] : schema.format === 'uri' ? ['http://127.0.0.1:8080/api/v2/chat'] : ['acme']
   }
@@ -88,6 +89,20 @@ describe('meltano.yml', () => {
         expect(validate(value), `${setting.name}=${text} cast to ${JSON.stringify(value)}`).to.equal(true)
       }
     }
+  })
+
+  it('maps each JSON Schema type --about can give to its Meltano kind, and refuses to guess', () => {
+    expect(meltanoKind({ type: 'number' })).to.equal('decimal')
+    expect(meltanoKind({ type: ['integer', 'null'] })).to.equal('integer')
+    expect(meltanoKind({ type: 'boolean' })).to.equal('boolean')
+    expect(meltanoKind({ type: 'string', format: 'date-time' })).to.equal('date_iso8601')
+    expect(meltanoKind({ type: 'string', format: 'uri' })).to.equal('string')
+    expect(meltanoKind({ enum: ['a', 'b'] })).to.equal('options')
+    expect(meltanoKind({ type: 'object' })).to.equal('object')
+    expect(meltanoKind({ type: 'array', items: { type: 'string' } })).to.equal('array')
+    const odd = { ...info, settings: { properties: { mixed: { type: ['string', 'integer'] } } } }
+    expect(() => meltanoSettings(odd)).to.throw(/setting mixed: .*several types/)
+    expect(() => meltanoSettings({ ...info, settings: { properties: { anything: {} } } })).to.throw(/setting anything/)
   })
 
   it("Meltano's cast refuses what its kind refuses (the emulation is strict)", () => {
