@@ -54,19 +54,41 @@ export const structuredLine = (level: LogLevel, message: string, at: Date, metri
   return JSON.stringify(line)
 }
 
+/** The Python logging config Meltano wrote, or undefined when it cannot be read as one. */
+const sdkLogConfig = (path: string, read: (path: string) => string): Record<string, unknown> | undefined => {
+  let config: unknown
+  try {
+    config = JSON.parse(read(path))
+  } catch {
+    return undefined
+  }
+  return typeof config === 'object' && config !== null && !Array.isArray(config) ? (config as Record<string, unknown>) : undefined
+}
+
+const readUtf8 = (path: string): string => readFileSync(path, 'utf8')
+
+/** Python's level names as zchat's levels (CRITICAL is an error here). */
+const FROM_PYTHON: Record<string, LogLevel> = { DEBUG: 'debug', INFO: 'info', WARN: 'warn', WARNING: 'warn', ERROR: 'error', CRITICAL: 'error', FATAL: 'error' }
+
+/**
+ * The log level of a run: the flag (or ZCHAT_LOG_LEVEL) when given, else the
+ * root level of Meltano's SINGER_SDK_LOG_CONFIG (Meltano's own --log-level, as
+ * an SDK tap would take it), else the flag's default.
+ */
+export const logLevelOf = (flag: LogLevel, fromDefault: boolean, env: NodeJS.ProcessEnv = process.env, read: (path: string) => string = readUtf8): LogLevel => {
+  const path = env.SINGER_SDK_LOG_CONFIG
+  if (!fromDefault || path === undefined || path === '') return flag
+  const root = sdkLogConfig(path, read)?.root as { level?: unknown } | undefined
+  return (typeof root?.level === 'string' ? FROM_PYTHON[root.level.toUpperCase()] : undefined) ?? flag
+}
+
 /**
  * Whether the Python logging config at `path` asks for the SDK's structured
  * formatter. A file that cannot be read or parsed asks for nothing: Meltano
  * writes it just before the run, and plain text is what it reads otherwise.
  */
-export const asksForStructuredLogs = (path: string, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): boolean => {
-  let config: unknown
-  try {
-    config = JSON.parse(read(path))
-  } catch {
-    return false
-  }
-  const formatters = (config as { formatters?: unknown } | null)?.formatters
+export const asksForStructuredLogs = (path: string, read: (path: string) => string = readUtf8): boolean => {
+  const formatters = sdkLogConfig(path, read)?.formatters
   if (typeof formatters !== 'object' || formatters === null) return false
   return Object.values(formatters).some((f) => (f as Record<string, unknown> | null)?.['()'] === STRUCTURED_FORMATTER)
 }

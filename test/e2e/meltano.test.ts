@@ -261,6 +261,15 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
       expect(failed.result.stderr).to.not.include('wrong-token-5e7a')
     })
 
+    it("`meltano --log-level=debug` (the config's root level) shows the tap's debug lines; warning hides its info lines", async () => {
+      const debug = await extractor('logs-debug', { select: ['departments.*'], logLevel: 'DEBUG' })
+      const warning = await extractor('logs-warning', { select: ['departments.*'], logLevel: 'WARNING' })
+      const [d, w] = [succeeded(await debug.sync(new MeltanoStateBackend())), succeeded(await warning.sync(new MeltanoStateBackend()))]
+      expect(debug.logRecords(d.result.stderr).some((r) => r.level === LEVEL.DEBUG), 'debug lines').to.equal(true)
+      expect(warning.logRecords(w.result.stderr).filter((r) => r.level < LEVEL.WARNING)).to.deep.equal([])
+      expect(ex.logRecords(ok.result.stderr).filter((r) => r.level === LEVEL.DEBUG), 'INFO, the default: no debug lines').to.deep.equal([])
+    })
+
     it('an extractor without structured-logging gets a plain-format config, and plain text lines', async () => {
       const plain = await extractor('logs-plain', {
         definition: { ...definition, capabilities: definition.capabilities.filter((c) => c !== 'structured-logging') },

@@ -142,6 +142,8 @@ export const echoedStateLines = (messages: readonly Message[]): string[] =>
 export interface ExtractorOptions extends CatalogRules {
   readonly definition: ExtractorDefinition
   readonly config: Record<string, unknown>
+  /** Meltano's own log level (`meltano --log-level`), the root level of the logging config it hands the tap; INFO by default. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'
 }
 
 export interface SyncRun {
@@ -202,7 +204,7 @@ export class MeltanoExtractor {
 
   /** What Meltano adds to the environment of every invocation, the logging config written first. */
   private async execEnv(): Promise<NodeJS.ProcessEnv> {
-    await writeSdkLogConfig(this.logConfigPath, this.structuredLogs)
+    await writeSdkLogConfig(this.logConfigPath, this.structuredLogs, this.options.logLevel)
     return { SINGER_SDK_LOG_CONFIG: this.logConfigPath }
   }
 

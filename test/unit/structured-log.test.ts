@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import { edgeLines, stderrLogger } from '../../src/cli/logger.js'
-import { asksForStructuredLogs, logFormatOf } from '../../src/cli/structured-log.js'
+import { asksForStructuredLogs, logFormatOf, logLevelOf } from '../../src/cli/structured-log.js'
 import { LEVEL, meltanoLogRecords, parseSdkLogLine, PARSER_FACTS } from '../support/meltano-logs.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -107,6 +107,19 @@ describe('which log format a run uses', () => {
       expect(logFormatOf(undefined, { SINGER_SDK_LOG_CONFIG: path }, read), path).to.equal('text')
       expect(asksForStructuredLogs(path, read), path).to.equal(false)
     }
+  })
+
+  it("the log level: Meltano's root level when --log-level (or ZCHAT_LOG_LEVEL) is not given, in Python's names", () => {
+    const at = (level: unknown) => {
+      configs['/level.json'] = JSON.stringify({ version: 1, formatters: {}, root: { level } })
+      return logLevelOf('info', true, { SINGER_SDK_LOG_CONFIG: '/level.json' }, read)
+    }
+    expect([at('DEBUG'), at('INFO'), at('WARNING'), at('ERROR'), at('CRITICAL'), at('debug')]).to.deep.equal(['debug', 'info', 'warn', 'error', 'error', 'debug'])
+    expect([at('NOTSET'), at(10), at(undefined)], 'what it cannot read keeps the default').to.deep.equal(['info', 'info', 'info'])
+    expect(logLevelOf('info', true, { SINGER_SDK_LOG_CONFIG: '/missing.json' }, read)).to.equal('info')
+    expect(logLevelOf('info', true, {}, read)).to.equal('info')
+    configs['/level.json'] = JSON.stringify({ root: { level: 'DEBUG' } })
+    expect(logLevelOf('warn', false, { SINGER_SDK_LOG_CONFIG: '/level.json' }, read), 'a level given wins').to.equal('warn')
   })
 
   it('--log-format (or ZCHAT_LOG_FORMAT) wins over the variable', () => {
