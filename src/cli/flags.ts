@@ -1,7 +1,7 @@
 /** Flags several commands share, defined once. */
 import { Flags } from '@oclif/core'
 import { LOG_LEVELS, type LogLevel } from '../engine/env.js'
-import { LOG_FORMATS, type LogFormat } from './logger.js'
+import { LOG_FORMATS } from './logger.js'
 
 export const logLevelFlag = Flags.option({
   options: LOG_LEVELS,
@@ -24,9 +24,10 @@ export const configFlag = (required: boolean, what = 'Settings file (JSON)') =>
     description: `${what}. Repeat to layer files (later ones win); ENV reads TAP_ZENDESK_CHAT_<SETTING> variables.`,
   })
 
+/** No default: unset, Meltano's SINGER_SDK_LOG_CONFIG decides (src/cli/structured-log.ts), else text. */
 export const logFormatFlag = Flags.option({
   options: LOG_FORMATS,
-  default: 'text' as LogFormat,
-  description: 'Log lines as plain text, or as one JSON object per line (structured logging).',
+  description:
+    "Log lines as plain text, or as one JSON object per line in the Meltano SDK's structured form. Default: json when Meltano's SINGER_SDK_LOG_CONFIG asks for structured logs, else text.",
   env: 'ZCHAT_LOG_FORMAT',
 })()

@@ -1,11 +1,13 @@
 /**
  * Log lines on stderr, below a chosen level: plain text by default, or one
- * JSON object per line (`--log-format json`, Meltano's structured logging).
+ * JSON object per line in the Meltano SDK's structured form (`--log-format
+ * json`, or when Meltano asks for it: src/cli/structured-log.ts).
  * The access token is scrubbed from every line as a last guard: no code path
  * should print it, and none can.
  */
 import type { Logger, LogLevel, MetricPoint } from '../engine/env.js'
 import { LOG_LEVELS } from '../engine/env.js'
+import { structuredLine } from './structured-log.js'
 
 export type LogFormat = 'text' | 'json'
 export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json']
@@ -22,7 +24,7 @@ export const stderrLogger = (
     secrets.reduce((text, secret) => (secret.length >= 4 ? text.split(secret).join('***') : text), message)
   const line = (l: LogLevel, message: string, metric?: MetricPoint): string =>
     format === 'json'
-      ? `${scrub(JSON.stringify({ time: now().toISOString(), level: l, message, ...(metric === undefined ? {} : { metric }) }))}\n`
+      ? `${scrub(structuredLine(l, message, now(), metric))}\n`
       : `${l.toUpperCase()} ${scrub(message)}\n`
   const enabled = (l: LogLevel) => LOG_LEVELS.indexOf(l) >= threshold
   const at = (l: LogLevel) => (message: string) => {
@@ -51,5 +53,5 @@ export const edgeLines = (format: LogFormat, write: (line: string) => void, now 
     : (line) => {
         const error = line.startsWith('error: ')
         const message = (error ? line.slice('error: '.length) : line).trimEnd()
-        write(`${JSON.stringify({ time: now().toISOString(), level: error ? 'error' : 'warn', message })}\n`)
+        write(`${structuredLine(error ? 'error' : 'warn', message, now())}\n`)
       }

@@ -17,7 +17,8 @@ Singer tap for Zendesk Chat. Called by Meltano and other Singer tools with flags
                          stream, no STATE; =schema: SCHEMA messages only, no request
   --about                describe the tap; --format json|markdown|text
   --log-level LEVEL      debug, info (default), warn or error
-  --log-format FORMAT    text (default) or json: one JSON object per log line
+  --log-format FORMAT    text or json: one JSON object per log line (Meltano SDK
+                         form); default json when SINGER_SDK_LOG_CONFIG asks for it
   --version              print the version
   --help                 print this help
 

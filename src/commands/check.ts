@@ -5,6 +5,7 @@ import { settle } from '../cli/edge.js'
 import { configFlag, logFormatFlag, logLevelFlag } from '../cli/flags.js'
 import { loadConfig } from '../cli/inputs.js'
 import { edgeLines } from '../cli/logger.js'
+import { logFormatOf, logLevelOf } from '../cli/structured-log.js'
 import { realEnv } from '../cli/real-env.js'
 import { check } from '../engine/check.js'
 
@@ -20,13 +21,15 @@ export default class Check extends Command {
   }
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Check)
+    const { flags, metadata } = await this.parse(Check)
+    const logFormat = logFormatOf(flags['log-format'])
+    const logLevel = logLevelOf(flags['log-level'], metadata.flags['log-level']?.setFromDefault === true)
     const program = pipe(
       loadConfig(flags.config ?? [], new Date()),
       TE.chain((parsed) => {
         // A person is waiting: one retry at most, and no long Retry-After.
         const config = { ...parsed.config, maxRetries: Math.min(parsed.config.maxRetries, 1), maxRetryWaitMs: Math.min(parsed.config.maxRetryWaitMs, 10_000) }
-        const real = realEnv(config, this.config.version, flags['log-level'], flags['log-format'])
+        const real = realEnv(config, this.config.version, logLevel, logFormat)
         // Metrics are for pipelines' logs; a person checking a connection reads the answer.
         const env = { ...real, log: { ...real.log, metric: () => undefined } }
         for (const warning of parsed.warnings) env.log.warn(warning)
@@ -40,7 +43,7 @@ export default class Check extends Command {
         ok = result.ok
         process.stdout.write(result.lines.map((l) => `${l}\n`).join(''))
       },
-      edgeLines(flags['log-format'], (line) => process.stderr.write(line)),
+      edgeLines(logFormat, (line) => process.stderr.write(line)),
     )
     process.exitCode = code === 0 && !ok ? 1 : code
   }

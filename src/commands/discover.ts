@@ -7,6 +7,7 @@ import { configFlag, ignoredFileFlag, logLevelFlag } from '../cli/flags.js'
 import { layeredConfig } from '../cli/config-sources.js'
 import { readJsonFile } from '../cli/inputs.js'
 import { stderrLogger } from '../cli/logger.js'
+import { logFormatOf, logLevelOf } from '../cli/structured-log.js'
 import { STREAMS } from '../streams/index.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 
@@ -24,8 +25,9 @@ export default class Discover extends Command {
   }
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Discover)
-    const log = stderrLogger(flags['log-level'], [])
+    const { flags, metadata } = await this.parse(Discover)
+    const level = logLevelOf(flags['log-level'], metadata.flags['log-level']?.setFromDefault === true)
+    const log = stderrLogger(level, [], undefined, logFormatOf(undefined))
     const checkConfig = flags.config === undefined ? TE.right(undefined) : layeredConfig(flags.config, (file) => readJsonFile('config', file), process.env)
     process.exitCode = await settle(checkConfig, (json) => {
       if (json !== undefined) {

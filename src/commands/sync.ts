@@ -5,6 +5,7 @@ import { settle } from '../cli/edge.js'
 import { configFlag, logFormatFlag, logLevelFlag } from '../cli/flags.js'
 import { loadConfig, loadSelection, loadState } from '../cli/inputs.js'
 import { edgeLines } from '../cli/logger.js'
+import { logFormatOf, logLevelOf } from '../cli/structured-log.js'
 import { realEnv, stderrLine } from '../cli/real-env.js'
 import { defaultSelection } from '../engine/catalog.js'
 import { sync } from '../engine/sync.js'
@@ -34,14 +35,16 @@ export default class Sync extends Command {
   }
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Sync)
+    const { flags, metadata } = await this.parse(Sync)
+    const logFormat = logFormatOf(flags['log-format'])
+    const logLevel = logLevelOf(flags['log-level'], metadata.flags['log-level']?.setFromDefault === true)
     const program = pipe(
       TE.Do,
       TE.bind('parsed', () => loadConfig(flags.config ?? [], new Date())),
       TE.bind('streams', () => (flags.catalog === undefined ? TE.right(defaultSelection(STREAMS)) : loadSelection(flags.catalog, STREAMS))),
       TE.bind('state', () => loadState(flags.state, STREAMS)),
       TE.chain(({ parsed, streams, state }) => {
-        const env = realEnv(parsed.config, this.config.version, flags['log-level'], flags['log-format'])
+        const env = realEnv(parsed.config, this.config.version, logLevel, logFormat)
         for (const warning of parsed.warnings) env.log.warn(warning)
         for (const note of state.notes) env.log.info(note)
         return async () => {
@@ -51,6 +54,6 @@ export default class Sync extends Command {
         }
       }),
     )
-    process.exitCode = await settle(program, () => undefined, edgeLines(flags['log-format'], stderrLine))
+    process.exitCode = await settle(program, () => undefined, edgeLines(logFormat, stderrLine))
   }
 }

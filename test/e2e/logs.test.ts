@@ -109,20 +109,22 @@ describe('e2e: logs, metrics and progress', () => {
       expect(all.length).to.be.greaterThan(0)
       let metrics = 0
       for (const line of all) {
-        let entry: { time?: unknown; level?: unknown; message?: unknown; metric?: unknown }
+        let entry: { ts?: unknown; level?: unknown; message?: unknown; metric_info?: unknown; logger_name?: unknown; stream_name?: unknown }
         try {
           entry = JSON.parse(line) as typeof entry
         } catch {
           return expect.fail(`a stderr line that is not JSON: ${line}`)
         }
-        expect(entry.time, line).to.be.a('string')
-        expect(new Date(entry.time as string).toISOString(), line).to.equal(entry.time)
-        expect(entry.level, line).to.be.oneOf(['debug', 'info', 'warn', 'error'])
+        // The Meltano SDK's structured form (src/cli/structured-log.ts), which Meltano's parser reads.
+        expect(entry.ts, line).to.be.a('number')
+        expect(Math.abs((entry.ts as number) * 1000 - Date.now()), line).to.be.lessThan(10 * 60_000)
+        expect(entry.level, line).to.be.oneOf(['debug', 'info', 'warning', 'error'])
         expect(entry.message, line).to.be.a('string')
-        if ((entry.message as string).startsWith('METRIC: ')) {
+        expect(entry.logger_name, line).to.be.a('string')
+        if (entry.message === 'METRIC') {
           metrics++
-          expect(entry.metric, line).to.deep.equal(JSON.parse((entry.message as string).slice('METRIC: '.length)))
-        } else expect(entry, line).to.not.have.property('metric')
+          expect(entry.metric_info, line).to.include.keys('type', 'metric', 'value', 'tags')
+        } else expect(entry, line).to.not.have.property('metric_info')
       }
       expect(metrics, 'metric lines').to.be.greaterThan(ALL_STREAMS.length)
       parseMessages(r.stdout)
@@ -140,7 +142,7 @@ describe('e2e: logs, metrics and progress', () => {
       ])
     })
 
-    it('--log-format json: every stderr line is a JSON object with time, level and message; metric lines carry the metric', () => {
+    it('--log-format json: every stderr line is a Meltano SDK JSON log line (level, ts, logger_name, message); metric lines carry metric_info', () => {
       checkJsonLines(viaFlag)
     })
 

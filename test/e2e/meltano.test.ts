@@ -6,6 +6,7 @@ import Sync from '../../src/commands/sync.js'
 import { describeRun, lines, PACKAGE_VERSION, STACK_LINE, tap, useTempDir } from '../support/cli.js'
 import { streamEntry, type Catalog } from '../support/catalog.js'
 import { selectedProperties } from '../support/meltano-catalog.js'
+import { LEVEL, parseSdkLogLine } from '../support/meltano-logs.js'
 import {
   meltanoConfig,
   MeltanoExtractor,
@@ -17,6 +18,14 @@ import {
 } from '../support/meltano.js'
 import { ALL_STREAMS, keyOf, sandboxConfig, useSandbox } from '../support/sandbox.js'
 import { lastState, recordsOf, schemaOf, type Message, type StateValue } from '../support/singer.js'
+
+/** A JSON line that is a Singer message (it has a type), not a structured log line. */
+const isSingerMessage = (line: string): boolean => {
+  if (!line.startsWith('{')) return false
+  return typeof (JSON.parse(line) as { type?: unknown }).type === 'string'
+}
+
+const singerMessages = (lines: readonly string[]): Message[] => lines.filter(isSingerMessage).map((l) => JSON.parse(l) as Message)
 
 const streamsWithRecords = (messages: readonly Message[]): string[] =>
   [...new Set(messages.flatMap((m) => (m.type === 'RECORD' ? [m.stream] : [])))].sort()
@@ -208,6 +217,72 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     })
   })
 
+  describe("structured logs: SINGER_SDK_LOG_CONFIG and Meltano's SDK log parser", () => {
+    let ex: MeltanoExtractor
+    let ok: SyncRun
+    let failed: SyncRun
+
+    before(async () => {
+      // An unknown key is a warning; a wrong token an error.
+      ex = await extractor('logs', { select: ['departments.*'], config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), surplus_key: 1 }) })
+      ok = succeeded(await ex.sync(new MeltanoStateBackend()))
+      const bad = await extractor('logs-bad', { select: ['departments.*'], config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), access_token: 'wrong-token-5e7a' }) })
+      failed = await bad.sync(new MeltanoStateBackend())
+    })
+
+    it('meltano.yml declares structured-logging, so Meltano hands the tap the SDK formatter and parses its stderr', async () => {
+      expect(ex.structuredLogs).to.equal(true)
+      const logConfig = JSON.parse(await readFile(ex.logConfigPath, 'utf8')) as { formatters: Record<string, Record<string, string>> }
+      expect(Object.values(logConfig.formatters)[0]).to.deep.equal({ '()': 'singer_sdk.logging.StructuredFormatter' })
+    })
+
+    it("every stderr line is one Meltano's SDK parser reads, at the tap's level: the unknown key a WARNING, metrics INFO with metric_info", () => {
+      const records = ex.logRecords(ok.result.stderr)
+      expect(records.length).to.be.greaterThan(0)
+      expect(records.filter((r) => r.parser !== 'singer-sdk').map((r) => r.message), 'lines Meltano would log as plain text').to.deep.equal([])
+      const warning = records.find((r) => r.message.includes('surplus_key'))
+      expect(warning?.level, 'the unknown-key warning').to.equal(LEVEL.WARNING)
+      const metrics = records.filter((r) => r.message === 'METRIC')
+      expect(metrics.length).to.be.greaterThan(0)
+      for (const m of metrics) {
+        expect(m.level).to.equal(LEVEL.INFO)
+        expect(m.extra.metric_info).to.include.keys('type', 'metric', 'value', 'tags')
+      }
+      expect(metrics.some((m) => m.extra.stream_name === 'departments'), 'a metric names its stream').to.equal(true)
+    })
+
+    it('a failed run: Meltano logs its error at ERROR, and the token appears nowhere', () => {
+      expect(failed.result.code, describeRun(failed.result)).to.equal(1)
+      const records = ex.logRecords(failed.result.stderr)
+      expect(records.every((r) => r.parser === 'singer-sdk')).to.equal(true)
+      const errors = records.filter((r) => r.level === LEVEL.ERROR)
+      expect(errors.length, failed.result.stderr).to.be.greaterThan(0)
+      expect(errors.at(-1)!.message).to.match(/401/)
+      expect(failed.result.stderr).to.not.include('wrong-token-5e7a')
+    })
+
+    it("`meltano --log-level=debug` (the config's root level) shows the tap's debug lines; warning hides its info lines", async () => {
+      const debug = await extractor('logs-debug', { select: ['departments.*'], logLevel: 'DEBUG' })
+      const warning = await extractor('logs-warning', { select: ['departments.*'], logLevel: 'WARNING' })
+      const [d, w] = [succeeded(await debug.sync(new MeltanoStateBackend())), succeeded(await warning.sync(new MeltanoStateBackend()))]
+      expect(debug.logRecords(d.result.stderr).some((r) => r.level === LEVEL.DEBUG), 'debug lines').to.equal(true)
+      expect(warning.logRecords(w.result.stderr).filter((r) => r.level < LEVEL.WARNING)).to.deep.equal([])
+      expect(ex.logRecords(ok.result.stderr).filter((r) => r.level === LEVEL.DEBUG), 'INFO, the default: no debug lines').to.deep.equal([])
+    })
+
+    it('an extractor without structured-logging gets a plain-format config, and plain text lines', async () => {
+      const plain = await extractor('logs-plain', {
+        definition: { ...definition, capabilities: definition.capabilities.filter((c) => c !== 'structured-logging') },
+        select: ['departments.*'],
+      })
+      const r = succeeded(await plain.sync(new MeltanoStateBackend()))
+      expect(plain.structuredLogs).to.equal(false)
+      const lines = r.result.stderr.split('\n').filter((l) => l !== '')
+      expect(lines.length).to.be.greaterThan(0)
+      expect(lines.filter((l) => l.startsWith('{')), 'no JSON lines').to.deep.equal([])
+    })
+  })
+
   describe('meltano invoke and other Singer tools', () => {
     it('--config C --about --format=json prints the about JSON with the capabilities meltano.yml declares', async () => {
       const ex = await extractor('about')
@@ -233,7 +308,7 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     })
   })
 
-  describe('meltano config tap-zendesk-chat test', () => {
+  describe('meltano config test tap-zendesk-chat', () => {
     let ex: MeltanoExtractor
     let result: ConfigTestResult
 
@@ -251,7 +326,7 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     })
 
     it('gets a RECORD early: before the first RECORD, Meltano reads only the opening SCHEMA (and ACTIVATE_VERSION) lines', () => {
-      const messages = result.linesRead.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Message)
+      const messages = singerMessages(result.linesRead)
       expect(messages.at(-1)!.type).to.equal('RECORD')
       expect(messages.slice(0, -1).filter((m) => m.type !== 'SCHEMA' && m.type !== 'ACTIVATE_VERSION'), 'no page before it').to.deep.equal([])
     })
@@ -260,13 +335,17 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
       expect(result.timedOut, 'ended without SIGKILL').to.equal(false)
       expect(result.afterStop.endsWith('\n'), 'output ends with a whole line').to.equal(true)
       const after = lines(result.afterStop)
-      const messages = after.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Message)
-      expect(messages.at(-1)?.type).to.equal('STATE')
-      const text = [...result.linesRead, ...after].filter((l) => !l.startsWith('{'))
-      for (const line of text) {
-        expect(line, 'no stack trace').to.not.match(STACK_LINE)
-        expect(/^(INFO|WARN|DEBUG) /.test(line) || line.startsWith('stopped by SIGTERM:'), `an unexpected line: ${line}`).to.equal(true)
+      expect(singerMessages(after).at(-1)?.type).to.equal('STATE')
+      // The rest are log lines, structured (meltano.yml declares structured-logging): none an error, none a stack trace.
+      const logLines = [...result.linesRead, ...after].filter((l) => !isSingerMessage(l))
+      expect(logLines.length).to.be.greaterThan(0)
+      for (const line of logLines) {
+        const record = parseSdkLogLine(line)
+        expect(record, `a line Meltano would not parse: ${line}`).to.not.equal(undefined)
+        expect(record!.level, line).to.be.lessThan(LEVEL.ERROR)
+        expect(record!.message, 'no stack trace').to.not.match(STACK_LINE)
       }
+      expect(logLines.map((l) => parseSdkLogLine(l)!.message).at(-1)).to.match(/^stopped by SIGTERM:/)
     })
 
     it("with a wrong access token, Meltano calls the configuration invalid and shows the tap's error line as the reason", async () => {
@@ -274,7 +353,10 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
       const r = await bad.configTest()
       expect(r.valid).to.equal(false)
       expect(r.returncode).to.not.equal(0)
-      expect(r.message).to.match(/^error: .*(401|token|unauthori[sz]ed)/i)
+      // Meltano prints the last line read: the tap's structured error line, which its parser reads at ERROR.
+      const last = parseSdkLogLine(r.message)
+      expect(last?.level, r.message).to.equal(LEVEL.ERROR)
+      expect(last!.message).to.match(/(401|token|unauthori[sz]ed)/i)
     })
   })
 })

@@ -37,6 +37,7 @@ export const childEnv = (): NodeJS.ProcessEnv => {
   const env = { ...process.env }
   delete env.ZCHAT_LOG_LEVEL
   delete env.ZCHAT_LOG_FORMAT
+  delete env.SINGER_SDK_LOG_CONFIG // Meltano's: it would switch the log format
   for (const name of Object.keys(env)) if (name.startsWith('TAP_ZENDESK_CHAT_')) delete env[name]
   delete env.NODE_OPTIONS // the test runner's tsx loader is not for the built program
   return env

@@ -24,6 +24,15 @@
  *   (late 2023) the verdict is only whether such a line was seen; before it,
  *   the verdict was `abs(returncode) == 15`, i.e. the tap had to die of the
  *   signal (Python's returncode -15) or exit with status 15.
+ * - Every invocation runs with SINGER_SDK_LOG_CONFIG naming
+ *   .meltano/run/<name>/tap.singer_sdk_logging.json (plugin/singer/base.py
+ *   exec_env, tap.py), written before each run: structured (the SDK's
+ *   StructuredFormatter) when the extractor declares `structured-logging`,
+ *   and its stderr is then read by Meltano's SDK log parser (meltano-logs.ts).
+ * - `meltano config set` casts a value typed on its command line (or from an
+ *   environment variable) by the setting's kind (setting_definition.py
+ *   cast_value): integer with Python's int(), decimal with Decimal(), boolean
+ *   by utils.truthy, options must be one of the listed values.
  */
 import { spawn } from 'node:child_process'
 import { constants } from 'node:os'
@@ -34,11 +43,45 @@ import { parse } from 'yaml'
 import { parseCatalog, type Catalog } from './catalog.js'
 import { childEnv, ROOT, run, TAP, type RunResult } from './cli.js'
 import { applyMetadataRules, catalogRules, type CatalogRules } from './meltano-catalog.js'
+import { meltanoLogRecords, writeSdkLogConfig, type ParsedLogRecord } from './meltano-logs.js'
 import { parseMessages, type Message, type StateValue } from './singer.js'
 
-interface YmlSetting {
+export interface YmlSetting {
   readonly name: string
+  readonly kind?: string
   readonly value?: unknown
+  readonly sensitive?: boolean
+  readonly options?: readonly { readonly label: string; readonly value: unknown }[]
+}
+
+/** Python's ValueError, as Meltano raises it for a value its kind refuses. */
+export class MeltanoValueError extends Error {}
+
+const PYTHON_INT = /^\s*[+-]?\d+(_\d+)*\s*$/
+const PYTHON_DECIMAL = /^\s*[+-]?(\d+(_\d+)*(\.(\d+(_\d+)*)?)?|\.\d+(_\d+)*)([eE][+-]?\d+(_\d+)*)?\s*$/
+const TRUTHY = ['true', '1', 'yes', 'on']
+
+/** SettingDefinition.cast_value for a value given as text (`meltano config set`, an environment variable). */
+export const castSettingValue = (setting: YmlSetting, text: string): unknown => {
+  let value: unknown = text
+  switch (setting.kind) {
+    case 'boolean':
+      return TRUTHY.includes(text.toLowerCase())
+    case 'integer':
+      if (!PYTHON_INT.test(text)) throw new MeltanoValueError(`invalid literal for int() with base 10: '${text}'`)
+      return Number(text.replaceAll('_', ''))
+    case 'decimal':
+      if (!PYTHON_DECIMAL.test(text)) throw new MeltanoValueError(`[<class 'decimal.ConversionSyntax'>]`)
+      return Number(text.replaceAll('_', ''))
+    case 'object':
+    case 'array':
+      value = JSON.parse(text) as unknown
+      break
+  }
+  if (setting.kind === 'options' && !(setting.options ?? []).some((o) => o.value === value)) {
+    throw new MeltanoValueError(`'${text}' is not a valid choice for '${setting.name}'`)
+  }
+  return value
 }
 
 export interface ExtractorDefinition {
@@ -99,6 +142,8 @@ export const echoedStateLines = (messages: readonly Message[]): string[] =>
 export interface ExtractorOptions extends CatalogRules {
   readonly definition: ExtractorDefinition
   readonly config: Record<string, unknown>
+  /** Meltano's own log level (`meltano --log-level`), the root level of the logging config it hands the tap; INFO by default. */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR'
 }
 
 export interface SyncRun {
@@ -133,6 +178,7 @@ export class MeltanoExtractor {
   readonly configPath: string
   readonly catalogPath: string
   readonly statePath: string
+  readonly logConfigPath: string
   /** The arguments of every invocation, in order. */
   readonly invocations: string[][] = []
 
@@ -143,6 +189,23 @@ export class MeltanoExtractor {
     this.configPath = join(runDir, 'tap.5f0c1e3a-7d2b-4c19-9a4e-0b8f6d2e1c47.config.json')
     this.catalogPath = join(runDir, 'tap.properties.json')
     this.statePath = join(runDir, 'state.json')
+    this.logConfigPath = join(runDir, 'tap.singer_sdk_logging.json')
+  }
+
+  /** Meltano reads the tap's stderr with its SDK log parser when the tap declares structured-logging. */
+  get structuredLogs(): boolean {
+    return this.has('structured-logging')
+  }
+
+  /** The tap's stderr as Meltano logs it. */
+  logRecords(stderr: string): ParsedLogRecord[] {
+    return meltanoLogRecords(stderr, this.structuredLogs)
+  }
+
+  /** What Meltano adds to the environment of every invocation, the logging config written first. */
+  private async execEnv(): Promise<NodeJS.ProcessEnv> {
+    await writeSdkLogConfig(this.logConfigPath, this.structuredLogs, this.options.logLevel)
+    return { SINGER_SDK_LOG_CONFIG: this.logConfigPath }
   }
 
   static async create(runDir: string, options: ExtractorOptions): Promise<MeltanoExtractor> {
@@ -171,7 +234,7 @@ export class MeltanoExtractor {
   async invoke(...userArgs: string[]): Promise<RunResult> {
     const args = await this.execArgs(...userArgs)
     this.invocations.push(args)
-    return run(TAP, args)
+    return run(TAP, args, { env: await this.execEnv() })
   }
 
   /** The state lookup of a sync: state.json removed, then rewritten from the backend when it holds a state. */
@@ -186,7 +249,7 @@ export class MeltanoExtractor {
     await writeFile(this.catalogPath, '')
     const args = await this.execArgs('--discover')
     this.invocations.push(args)
-    const r = await run(TAP, args)
+    const r = await run(TAP, args, { env: await this.execEnv() })
     if (r.code !== 0) {
       await rm(this.catalogPath, { force: true })
       throw new Error(`Catalog discovery failed: ${args.join(' ')} returned ${r.code} with stderr:\n${r.stderr}`)
@@ -218,7 +281,7 @@ export class MeltanoExtractor {
   async sync(backend: MeltanoStateBackend): Promise<SyncRun> {
     const { discoveryArgs, discovered, syncArgs } = await this.prepareSync(backend)
     this.invocations.push(syncArgs)
-    const result = await run(TAP, syncArgs, { timeoutMs: 60_000 })
+    const result = await run(TAP, syncArgs, { timeoutMs: 60_000, env: await this.execEnv() })
     const messages = result.code === 0 ? parseMessages(result.stdout) : []
     for (const line of echoedStateLines(messages)) backend.bookmark(line)
     return { discoveryArgs, syncArgs, discovered, result, messages }
@@ -228,7 +291,7 @@ export class MeltanoExtractor {
   async configTest(): Promise<ConfigTestResult> {
     const { syncArgs } = await this.prepareSync()
     this.invocations.push(syncArgs)
-    return stopAtFirstRecord(syncArgs)
+    return stopAtFirstRecord(syncArgs, await this.execEnv())
   }
 }
 
@@ -255,9 +318,9 @@ const isRecordLine = (line: string): boolean => {
 }
 
 /** Run the tap with stderr merged into stdout (one pipe, as Meltano does) and SIGTERM it after the first RECORD line. */
-const stopAtFirstRecord = (args: readonly string[]): Promise<ConfigTestResult> =>
+const stopAtFirstRecord = (args: readonly string[], env: NodeJS.ProcessEnv): Promise<ConfigTestResult> =>
   new Promise((done, fail) => {
-    const child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', process.execPath, TAP, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', process.execPath, TAP, ...args], { env: { ...childEnv(), ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
     const linesRead: string[] = []
     let pending = ''
     let afterStop = ''
