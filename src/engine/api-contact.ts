@@ -11,6 +11,8 @@ export interface ApiContact {
   readonly now: () => Date
   /** Whether a request of this run has had a successful answer (2xx): the host and the token work. */
   readonly answered: () => boolean
+  /** Whether an answer has said the API's time yet (until then `now` is the local clock). */
+  readonly dated: () => boolean
   /** Takes what one response shows: its status and its Date header (absent or unreadable: the clock stays as it was). */
   readonly saw: (status: number, date: string | null) => void
 }
@@ -18,14 +20,18 @@ export interface ApiContact {
 export const apiContact = (localNow: () => Date): ApiContact => {
   let offsetMs = 0
   let answered = false
+  let dated = false
   return {
     now: () => new Date(localNow().getTime() + offsetMs),
     answered: () => answered,
+    dated: () => dated,
     saw: (status, date) => {
       if (status >= 200 && status < 300) answered = true
       const at = date === null ? Number.NaN : Date.parse(date)
       // The header counts whole seconds: the API's clock is up to a second ahead of it, never behind.
-      if (!Number.isNaN(at)) offsetMs = at - localNow().getTime()
+      if (Number.isNaN(at)) return
+      offsetMs = at - localNow().getTime()
+      dated = true
     },
   }
 }

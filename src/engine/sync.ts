@@ -45,6 +45,9 @@ const bookmarkKey = (def: StreamDef): string | undefined =>
  */
 const streamedField = (def: StreamDef): string | undefined => (def.records.kind === 'arrayIn' ? def.records.field : undefined)
 
+/** A small request whose answer (any status) tells the API's clock. */
+const CLOCK_PROBE: PageRequest = { path: 'account', query: {} }
+
 /** Statuses with which an API refuses a request it finds malformed (the Chat API's status for a too recent start_time is not documented). */
 const isRefusal = (failure: Failure): boolean =>
   failure._tag === 'HttpError' && failure.status >= 400 && failure.status < 500 && ![401, 403, 404, 408, 429].includes(failure.status)
@@ -67,7 +70,13 @@ const readPages =
       env.log.info(`stream ${def.name}: ${reason}; the rest is left to the next run, which resumes from this run's STATE (nothing is lost)`)
       return E.right({ pages, held: true })
     }
-    let req: PageRequest | undefined = firstRequest(def, env.config, { bookmark: start, now: env.api.now() })
+    const first = () => firstRequest(def, env.config, { bookmark: start, now: env.api.now() })
+    let req: PageRequest | undefined = first()
+    if (tooRecent(def, req, env.api.now()) !== undefined && !env.api.dated()) {
+      // Held by this machine's clock before the API has said its time: ask it (every answer carries a Date), then judge again.
+      await getJson(CLOCK_PROBE)(env)()
+      req = first()
+    }
     while (req !== undefined) {
       const current: PageRequest = req
       // Judged by the API's clock as the last answer showed it: sending would only be refused.

@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { describeRun, run, useTempDir, ZCHAT } from '../support/cli.js'
-import { agentIds, parseMessages } from '../support/singer.js'
+import { agentIds, parseMessages, recordsOf } from '../support/singer.js'
 import { readFile } from 'node:fs/promises'
 
 describe('e2e: zchat demo', () => {
@@ -24,10 +24,10 @@ describe('e2e: zchat demo', () => {
     // Agents are read in full: run 2 has every agent of run 1 again (two of them edited) and the 3 that joined.
     expect(agentIds(run2!).filter((id) => !first.has(id)), 'run 2 emits the new agents').to.have.length(3)
     expect(agentIds(run2!).filter((id) => first.has(id)), 'run 2 emits the agents of run 1 again').to.have.length(first.size)
-    const agentsOf = (messages: typeof run1) => new Map(messages!.filter((m) => m.type === 'RECORD' && m.stream === 'agents').map((m) => [m.record.id, JSON.stringify(m.record)]))
+    const agentsOf = (messages: typeof run1) => new Map(recordsOf(messages!, 'agents').map((r) => [r.id, JSON.stringify(r)]))
     const [before, after] = [agentsOf(run1), agentsOf(run2)]
     expect([...before].filter(([id, record]) => after.get(id) !== record), 'the edited agents').to.have.length(2)
-    const bans = (messages: typeof run1) => messages!.filter((m) => m.type === 'RECORD' && m.stream === 'bans').length
+    const bans = (messages: typeof run1) => recordsOf(messages!, 'bans').length
     expect(bans(run2), 'a ban was lifted').to.equal(bans(run1) - 1)
     // The summary's numbers are the files' numbers.
     expect(agentsRow).to.include(String(first.size))

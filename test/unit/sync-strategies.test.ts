@@ -72,12 +72,26 @@ describe('sync strategies', () => {
       expect(recordsOf(t).map((r) => r.id)).to.deep.equal(['c00001', 'c00002', 'c00003'])
     })
 
-    it('never asks for a start_time in the future or within five minutes of the API\'s clock: the stream ends there, its bookmark kept', async () => {
+    it('never asks for a start_time in the future or within five minutes of the API\'s clock, which its Date says: the stream ends there, its bookmark kept', async () => {
+      // Ahead of this machine's clock: before any answer zchat asks the API's time, which agrees here.
+      nock(API).get(`${API_PATH}/account`).reply(200, {}, { Date: new Date(NOW_SECONDS * 1000).toUTCString() })
       const t = testEnv()
       const state = { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null }
       expect(E.isRight(await run(t, 'chats', state))).to.equal(true)
       expect(t.logs.filter((l) => l.includes("within five minutes of the API's clock"))).to.have.length(1)
       expect(lastState(t)).to.deep.equal({ ...state, currently_syncing: null })
+      expect(nock.isDone()).to.equal(true)
+    })
+
+    it('judges by the API\'s clock, not this machine\'s: a bookmark ahead of the local clock is read when the API\'s Date is later still', async () => {
+      const bookmark = Date.parse('2030-01-01T00:00:00Z') / 1000
+      nock(API)
+        .get(`${API_PATH}/account`).reply(200, {}, { Date: new Date((bookmark + 3600) * 1000).toUTCString() })
+        .get(`${API_PATH}/incremental/chats`).query({ start_time: bookmark, limit: 1000, fields: 'chats(*)' }).reply(200, { chats: chatsAt(bookmark + 10, 0, 2), count: 2 })
+      const t = testEnv()
+      expect(E.isRight(await run(t, 'chats', { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null }))).to.equal(true)
+      expect(recordsOf(t)).to.have.length(2)
+      expect(nock.isDone()).to.equal(true)
     })
 
     it('a chat repeated at a page boundary (inclusive start_id) is emitted once', async () => {
