@@ -55,9 +55,11 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
     const runs: { file: string; summary: RunSummary }[] = []
     for (const [n, stateFile] of [[1, undefined], [2, join(outDir, 'state-1.json')]] as const) {
       if (n === 2) {
-        // Between runs the account changes: new agents join.
+        // Between runs the account changes: new agents join, others are edited, a ban is lifted.
         sandbox.data.addAgents(3)
-        print('sandbox: 3 agents added since the first run')
+        sandbox.data.editAgents(2)
+        sandbox.data.liftBans(1)
+        print('sandbox: since the first run 3 agents joined, 2 were edited (same ids) and a ban was lifted')
       }
       const file = join(outDir, `run-${n}.singer.jsonl`)
       print(`run ${n}: tap-zendesk-chat --config ${relative('.', config)}${stateFile === undefined ? '' : ` --state ${relative('.', stateFile)}`}`)

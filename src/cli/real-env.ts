@@ -3,6 +3,7 @@ import { fstatSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Config } from '../codecs/config.js'
+import { apiContact } from '../engine/api-contact.js'
 import { requestBudget } from '../engine/budget.js'
 import type { Env, LogLevel } from '../engine/env.js'
 import { streamWriter } from '../engine/singer.js'
@@ -64,6 +65,7 @@ export const realEnv = (config: Config, version: string, logLevel: LogLevel, log
     sleep,
     stop,
     budget: requestBudget(config.maxRequestsPerMinute, { clock, sleep, stopped: () => stop.aborted }),
+    api: apiContact(() => new Date()),
     write: streamWriter(process.stdout),
     log: stderrLogger(logLevel, [config.accessToken], display?.write ?? stderrLine, logFormat),
     ...(display === undefined ? {} : { progress: display.update }),

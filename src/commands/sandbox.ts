@@ -1,6 +1,8 @@
 import { Command, Flags } from '@oclif/core'
 import {
   CONTROL_PREFIX,
+  parseUnavailable,
+  type Unavailable,
   FAULT_SPEC_EXAMPLE,
   parseFaultSpec,
   SANDBOX_HOST,
@@ -18,6 +20,18 @@ export default class Sandbox extends Command {
     '<%= config.bin %> sandbox --faults rate-limit=200/60000,server-errors=50x2,reset-every=37',
   ]
   static override flags = {
+    'clock-offset': Flags.integer({
+      default: 0,
+      helpValue: 'MS',
+      description:
+        "Run the sandbox's clock this many milliseconds ahead of this machine's (negative: behind). Its Date header and the export's five-minute rule follow it. Change it while serving with PUT /_sandbox/clock {\"offsetMs\": N}.",
+    }),
+    unavailable: Flags.custom<Unavailable>({
+      helpValue: 'PATH[=403|404],...',
+      parse: async (spec) => parseUnavailable(spec),
+      description:
+        'Resources this account does not have, answering 404 (or the status given), e.g. skills,goals=403,routing_settings. Change them while serving with PUT /_sandbox/unavailable (a JSON map).',
+    })(),
     port: Flags.integer({ default: 0, min: 0, max: 65535, description: 'Port on 127.0.0.1 (0: any free port).' }),
     seed: Flags.integer({ default: 1, description: 'Seed of the generated account: the same seed serves the same data.' }),
     token: Flags.string({ default: 'sandbox-token', description: 'Access token the sandbox accepts.' }),
@@ -36,7 +50,8 @@ export default class Sandbox extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Sandbox)
-    const sandbox = await startSandbox(flags)
+    const { 'clock-offset': clockOffsetMs, ...rest } = flags
+    const sandbox = await startSandbox({ ...rest, clockOffsetMs })
     const config = sandboxTapConfig(sandbox)
     process.stdout.write(`${sandbox.baseUrl}\n`)
     process.stderr.write(`Zendesk Chat sandbox serving on ${sandbox.baseUrl}\nconfig: ${JSON.stringify(config)}\n`)
@@ -44,6 +59,9 @@ export default class Sandbox extends Command {
       const control = `http://${SANDBOX_HOST}:${sandbox.port}${CONTROL_PREFIX}`
       process.stderr.write(`faults: ${JSON.stringify(flags.faults)} (change: PUT ${control}faults, counts: GET ${control}stats)\n`)
     }
+    const control = `http://${SANDBOX_HOST}:${sandbox.port}${CONTROL_PREFIX}`
+    if (clockOffsetMs !== 0) process.stderr.write(`clock: ${clockOffsetMs} ms off this machine's (change: PUT ${control}clock)\n`)
+    if (flags.unavailable !== undefined) process.stderr.write(`unavailable: ${JSON.stringify(flags.unavailable)} (change: PUT ${control}unavailable)\n`)
     process.stderr.write('Ctrl-C to stop.\n')
     const interrupted = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)

@@ -4,7 +4,7 @@
  */
 import { RawConfig } from '../codecs/config.js'
 import { toJsonSchema, type JsonSchema } from '../core/json-schema.js'
-import type { StreamDef } from '../streams/stream.js'
+import { defaultMethodOf, type StreamDef } from '../streams/stream.js'
 
 export const TAP_NAME = 'tap-zendesk-chat'
 export const TAP_DESCRIPTION =
@@ -25,6 +25,8 @@ export interface About {
     readonly key_properties: readonly string[]
     readonly replication_method: string
     readonly replication_key?: string
+    /** A stream read in full by default that a catalog can switch to INCREMENTAL on this key. */
+    readonly incremental_key?: string
   }[]
 }
 
@@ -39,8 +41,8 @@ export const about = (version: string, streams: readonly StreamDef[]): About => 
     name: s.name,
     description: s.description,
     key_properties: s.keyProperties,
-    replication_method: s.replication.method,
-    ...(s.replication.method === 'INCREMENTAL' ? { replication_key: s.replication.key } : {}),
+    replication_method: defaultMethodOf(s),
+    ...(s.replication.method !== 'INCREMENTAL' ? {} : defaultMethodOf(s) === 'INCREMENTAL' ? { replication_key: s.replication.key } : { incremental_key: s.replication.key }),
   })),
 })
 
@@ -93,7 +95,7 @@ export const aboutMarkdown = (info: About): string =>
     '|---|---|---|---|',
     ...info.streams.map(
       (s) =>
-        `| \`${s.name}\` | ${s.key_properties.map((k) => `\`${k}\``).join(', ') || '(none)'} | ${s.replication_method}${s.replication_key === undefined ? '' : ` on \`${s.replication_key}\``} | ${cell(s.description)} |`,
+        `| \`${s.name}\` | ${s.key_properties.map((k) => `\`${k}\``).join(', ') || '(none)'} | ${s.replication_method}${s.replication_key === undefined ? '' : ` on \`${s.replication_key}\``}${s.incremental_key === undefined ? '' : ` (INCREMENTAL on \`${s.incremental_key}\` selectable)`} | ${cell(s.description)} |`,
     ),
     '',
   ].join('\n')
@@ -114,7 +116,7 @@ export const aboutText = (info: About): string =>
     'Streams:',
     ...info.streams.map(
       (s) =>
-        `  ${s.name}: key ${s.key_properties.join(', ') || '(none)'}; ${s.replication_method}${s.replication_key === undefined ? '' : ` on ${s.replication_key}`}`,
+        `  ${s.name}: key ${s.key_properties.join(', ') || '(none)'}; ${s.replication_method}${s.replication_key === undefined ? '' : ` on ${s.replication_key}`}${s.incremental_key === undefined ? '' : ` (INCREMENTAL on ${s.incremental_key} selectable)`}`,
     ),
     '',
   ].join('\n')

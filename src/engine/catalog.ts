@@ -5,7 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import type { CatalogFile, CatalogStream, MetadataEntry } from '../codecs/catalog.js'
 import { toJsonSchema, type JsonSchema } from '../core/json-schema.js'
-import type { StreamDef } from '../streams/stream.js'
+import { defaultMethodOf, type StreamDef } from '../streams/stream.js'
 import { fieldPath, schemaHas, schemaWithout, type FieldPath } from './nested-selection.js'
 
 export interface CatalogEntry {
@@ -40,14 +40,18 @@ const automaticFields = (stream: StreamDef): ReadonlySet<string> =>
   ])
 
 export const catalogEntry = (stream: StreamDef): CatalogEntry => {
-  const replicationKey = stream.replication.method === 'INCREMENTAL' ? stream.replication.key : undefined
+  const validKey = stream.replication.method === 'INCREMENTAL' ? stream.replication.key : undefined
+  const method = defaultMethodOf(stream)
+  // A stream read in full by default that offers INCREMENTAL lets the catalog choose: no forced method, no key until chosen.
+  const choice = method !== stream.replication.method
+  const replicationKey = method === 'INCREMENTAL' ? validKey : undefined
   const automatic = automaticFields(stream)
   return {
     tap_stream_id: stream.name,
     stream: stream.name,
     schema: streamSchema(stream),
     key_properties: stream.keyProperties,
-    replication_method: stream.replication.method,
+    replication_method: method,
     ...(replicationKey === undefined ? {} : { replication_key: replicationKey }),
     metadata: [
       {
@@ -56,8 +60,8 @@ export const catalogEntry = (stream: StreamDef): CatalogEntry => {
           inclusion: 'available',
           'selected-by-default': true,
           'table-key-properties': stream.keyProperties,
-          'forced-replication-method': stream.replication.method,
-          'valid-replication-keys': replicationKey === undefined ? [] : [replicationKey],
+          ...(choice ? {} : { 'forced-replication-method': method }),
+          'valid-replication-keys': validKey === undefined ? [] : [validKey],
           ...(replicationKey === undefined ? {} : { 'replication-key': replicationKey }),
         },
       },
@@ -100,7 +104,7 @@ const selectAll = (def: StreamDef): SelectedStream => ({
   def,
   properties: propertiesOf(def),
   schema: streamSchema(def),
-  method: def.replication.method,
+  method: defaultMethodOf(def),
 })
 
 /** Every stream selected by default, with all fields: a run without a catalog. */
@@ -142,7 +146,7 @@ const selectFromEntry = (def: StreamDef, entry: CatalogStream): E.Either<readonl
   )
 
   const requestedMethod = streamMd['replication-method'] ?? entry.replication_method
-  let method = def.replication.method
+  let method = defaultMethodOf(def)
   if (requestedMethod !== undefined) {
     if (requestedMethod === 'FULL_TABLE') method = 'FULL_TABLE'
     else if (requestedMethod === 'INCREMENTAL' && def.replication.method === 'INCREMENTAL') method = 'INCREMENTAL'

@@ -15,7 +15,8 @@ export interface CheckResult {
   readonly lines: readonly string[]
 }
 
-const words = (failure: Failure, apiBase: string): string[] => {
+/** What a failed first request says about the subdomain, the token and its scopes, in a person's words. */
+export const adviceFor = (failure: Failure, apiBase: string): string[] => {
   const host = new URL(apiBase).host
   switch (failure._tag) {
     case 'HttpError':
@@ -35,7 +36,7 @@ export const check: Program<CheckResult> = (env) => async () => {
   const answer = await getJson({ path: 'account', query: {} })(env)()
   if (E.isLeft(answer)) {
     if (answer.left._tag === 'Interrupted' || answer.left._tag === 'OutputClosed') return answer
-    return E.right({ ok: false, lines: words(answer.left, env.config.apiBase) })
+    return E.right({ ok: false, lines: adviceFor(answer.left, env.config.apiBase) })
   }
   const account = Account.decode(answer.right)
   if (E.isLeft(account)) return E.right({ ok: false, lines: [`${host} answered, but not with a Zendesk Chat account: check base_url.`] })

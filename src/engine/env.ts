@@ -5,6 +5,7 @@
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
 import type { Config } from '../codecs/config.js'
 import type { Failure } from '../core/failure.js'
+import type { ApiContact } from './api-contact.js'
 import type { RequestBudget } from './budget.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
@@ -64,6 +65,8 @@ export interface Env extends Capabilities {
   readonly config: Config
   /** Shared by every stream of the run. */
   readonly budget: RequestBudget
+  /** The API's clock and whether it has answered, as the run's responses show them (shared by every stream). */
+  readonly api: ApiContact
   /** zchat's version, for the default User-Agent. */
   readonly version: string
 }

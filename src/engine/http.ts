@@ -177,6 +177,7 @@ const attemptWithin = async (env: Env, req: PageRequest, elements: ElementStream
         redirect: 'manual',
         signal: AbortSignal.any([timeout.signal, abandon]),
       })
+      env.api.saw(response.status, response.headers.get('date'))
       const location = response.headers.get('location')
       if (!REDIRECTS.has(response.status) || location === null) break
       await response.body?.cancel()
@@ -193,8 +194,13 @@ const attemptWithin = async (env: Env, req: PageRequest, elements: ElementStream
   } catch (error) {
     if (abandon.aborted) return { retry: false, failure: interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT') }
     requestTimer(env, req, started, undefined)
-    const message = timeout.signal.aborted ? `no response within ${env.config.requestTimeoutMs / 1000} s` : describeError(error)
-    return { retry: true, failure: networkError(endpoint, message) }
+    if (timeout.signal.aborted) return { retry: true, failure: networkError(endpoint, `no response within ${env.config.requestTimeoutMs / 1000} s`) }
+    // A name that does not resolve is a wrong subdomain or base_url, not a network that is briefly down; once the
+    // host has answered, though, the same error is a resolver's hiccup and is retried like any other.
+    if (NO_SUCH_HOST.has(codeOf(error) ?? '') && !env.api.answered()) {
+      return { retry: false, failure: networkError(endpoint, `${describeError(error)}: no such host ${new URL(url).host}; check subdomain (acme for acme.zendesk.com) or base_url`) }
+    }
+    return { retry: true, failure: networkError(endpoint, describeError(error)) }
   } finally {
     clearTimeout(timer)
   }
@@ -222,6 +228,21 @@ const requestTimer = (env: Env, req: PageRequest, started: number, status: numbe
     value: Math.round(env.clock() - started) / 1000,
     tags: { endpoint: req.path, ...(status === undefined ? {} : { http_status_code: status }), status: status !== undefined && status < 400 ? 'succeeded' : 'failed' },
   })
+
+/**
+ * DNS answers that the name does not exist (getaddrinfo's EAI_NONAME, which Node names ENOTFOUND). EAI_AGAIN
+ * (the resolver did not answer in time), refused or reset connections and timeouts are transient and retried.
+ */
+const NO_SUCH_HOST = new Set(['ENOTFOUND'])
+
+/** The system error code of a fetch failure (fetch wraps it as the cause of a TypeError). */
+const codeOf = (error: unknown): string | undefined => {
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string') return code
+  }
+  return undefined
+}
 
 /** What went wrong below HTTP, in a few words: fetch's `TypeError: fetch failed` says little, its cause says more. */
 const describeError = (error: unknown): string => {

@@ -33,7 +33,7 @@ export interface Next {
 const exportStart = (unit: 'seconds' | 'microseconds', config: Config, start: Start): number => {
   const from = typeof start.bookmark === 'string' ? toMicros(start.bookmark) : undefined
   const micros = Math.min(from ?? config.startDate.getTime() * 1000, start.now.getTime() * 1000)
-  // The API refuses a start_time in the future, so the start is clamped to now.
+  // The API refuses a start_time in the future, so the start is clamped to now (tooRecent then holds it back).
   return unit === 'seconds' ? Math.floor(micros / 1_000_000) : micros
 }
 
@@ -54,6 +54,27 @@ export const firstRequest = (stream: StreamDef, config: Config, start: Start): P
         query: { start_time: exportStart(paging.timeUnit, config, start), limit: paging.limit, fields: paging.fields },
       }
   }
+}
+
+/** The export refuses a start_time less than this before its own clock (Zendesk's note on the export). */
+export const EXPORT_QUIET_MS = 5 * 60_000
+/** Kept clear of that limit too: the API's clock is known to the second (Date) and a request takes time to arrive. */
+const EXPORT_MARGIN_MS = 10_000
+
+/**
+ * Why an export request must not be sent now: its start_time lies within five
+ * minutes of the API's clock (first requests and next_page alike), so the API
+ * would refuse it. Undefined when it may be sent, and for other paging.
+ */
+export const tooRecent = (stream: StreamDef, req: PageRequest, apiNow: Date): string | undefined => {
+  const paging = stream.paging
+  if (paging.kind !== 'export') return undefined
+  const startTime = Number(req.query.start_time)
+  if (!Number.isFinite(startTime)) return undefined
+  const startMs = paging.timeUnit === 'seconds' ? startTime * 1000 : startTime / 1000
+  if (startMs <= apiNow.getTime() - EXPORT_QUIET_MS - EXPORT_MARGIN_MS) return undefined
+  const when = Number.isFinite(new Date(startMs).getTime()) ? new Date(startMs).toISOString() : String(req.query.start_time)
+  return `start_time ${when} is within five minutes of the API's clock (${apiNow.toISOString()}), which the export refuses`
 }
 
 /** The request `next_page` names, on our own origin and path: only its cursor is taken from it. */

@@ -164,4 +164,6 @@ export interface Tally {
   readonly pages: number
   /** The API refused the stream in a way its definition allows (e.g. a plan without it): nothing was read. */
   readonly skipped?: boolean
+  /** The read stopped before the API's end (the five-minute rule): the next run reads the rest. */
+  readonly held?: boolean
 }

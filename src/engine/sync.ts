@@ -14,11 +14,12 @@ import { propertiesOf, type SelectedStream } from './catalog.js'
 import { rawRecords } from './decode.js'
 import type { Env, Program } from './env.js'
 import { RecordCounter } from './metrics.js'
-import { getJson, type PageRequest } from './http.js'
-import { firstRequest, nextRequest } from './paging.js'
+import { describeRequest, getJson, type PageRequest } from './http.js'
+import { firstRequest, nextRequest, tooRecent } from './paging.js'
 import { noBoundary, PageFold, type FoldedPage } from './page.js'
 import { commit, commitRecords, emit, PIECE_BYTES, project, recordsWanted, sampled, type Row, type Run, type Tally } from './run.js'
 import { readBySearch } from './search.js'
+import { skipUnavailable } from './unavailable.js'
 import { activateVersionLine, recordLines, schemaLine, stateLine } from './singer.js'
 import { bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, VERSION, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
 
@@ -44,9 +45,20 @@ const bookmarkKey = (def: StreamDef): string | undefined =>
  */
 const streamedField = (def: StreamDef): string | undefined => (def.records.kind === 'arrayIn' ? def.records.field : undefined)
 
-/** Read a stream page by page with its paging strategy, from `start`. */
+/** A small request whose answer (any status) tells the API's clock. */
+const CLOCK_PROBE: PageRequest = { path: 'account', query: {} }
+
+/** Statuses with which an API refuses a request it finds malformed (the Chat API's status for a too recent start_time is not documented). */
+const isRefusal = (failure: Failure): boolean =>
+  failure._tag === 'HttpError' && failure.status >= 400 && failure.status < 500 && ![401, 403, 404, 408, 429].includes(failure.status)
+
+/**
+ * Read a stream page by page with its paging strategy, from `start`. `lead`
+ * (an ACTIVATE_VERSION announcing the table) goes out with the first page, so
+ * a stream skipped at its first request has written nothing.
+ */
 const readPages =
-  (run: Run, sel: SelectedStream, start: unknown, toRecord: (r: Row) => Row, version: number | undefined): Program<Tally> =>
+  (run: Run, sel: SelectedStream, start: unknown, toRecord: (r: Row) => Row, version: number | undefined, lead: string): Program<Tally> =>
   (env) =>
   async () => {
     const { def } = sel
@@ -54,9 +66,23 @@ const readPages =
     let pages = 0
     let previous = noBoundary
     const out = new LineBuffer()
-    let req: PageRequest | undefined = firstRequest(def, env.config, { bookmark: start, now: env.now() })
+    const held = (reason: string): E.Either<Failure, Tally> => {
+      env.log.info(`stream ${def.name}: ${reason}; the rest is left to the next run, which resumes from this run's STATE (nothing is lost)`)
+      return E.right({ pages, held: true })
+    }
+    const first = () => firstRequest(def, env.config, { bookmark: start, now: env.api.now() })
+    let req: PageRequest | undefined = first()
+    if (tooRecent(def, req, env.api.now()) !== undefined && !env.api.dated()) {
+      // Held by this machine's clock before the API has said its time: ask it (every answer carries a Date), then judge again.
+      await getJson(CLOCK_PROBE)(env)()
+      req = first()
+    }
     while (req !== undefined) {
       const current: PageRequest = req
+      // Judged by the API's clock as the last answer showed it: sending would only be refused.
+      const recent = tooRecent(def, current, env.api.now())
+      if (recent !== undefined) return held(recent)
+      const opening = pages === 0 ? lead : ''
       // Each try of the request folds its records into a fresh page.
       let fold: PageFold | undefined
       const begin = (): PageFold => {
@@ -75,15 +101,18 @@ const readPages =
           })(rawRecords(def, def.records, body)),
         ),
         // The page's RECORD lines, then the STATE its bookmark moves, in one turn of the output.
-        RTE.chainFirst(({ folded }) => commitRecords(run, def.name, folded.lines.pieces(PIECE_BYTES), folded.lines.lines, folded.advance)),
+        RTE.chainFirst(({ folded }) => commitRecords(run, def.name, withLead(opening, folded.lines.pieces(PIECE_BYTES)), folded.lines.lines, folded.advance)),
       )(env)()
       if (E.isLeft(outcome)) {
-        const skip = def.skipOn
         const failure = outcome.left
-        if (pages === 0 && skip !== undefined && failure._tag === 'HttpError' && skip.statuses.includes(failure.status)) {
-          env.log.warn(`stream ${def.name}: skipped, the API answered ${failure.status} (${skip.reason})`)
-          return E.right({ pages: 0, skipped: true })
+        if (pages === 0) {
+          const skip = await skipUnavailable(def, failure)(env)()
+          if (E.isLeft(skip)) return skip
+          if (skip.right) return E.right({ pages: 0, skipped: true })
         }
+        // The API's clock may be ahead of what the last answer showed (or this is its first answer): its refusal's Date says.
+        const recentNow = isRefusal(failure) ? tooRecent(def, current, env.api.now()) : undefined
+        if (recentNow !== undefined) return held(`the API refused ${describeRequest(current)} (${failure._tag === 'HttpError' ? failure.status : ''}): ${recentNow}`)
         return outcome
       }
       const { body, folded } = outcome.right
@@ -97,6 +126,11 @@ const readPages =
     }
     return E.right({ pages })
   }
+
+function* withLead(lead: string, pieces: Iterable<string>): Generator<string> {
+  if (lead !== '') yield lead
+  yield* pieces
+}
 
 /** The bookmark a stream has reached, for the progress display. */
 const bookmarkNow = (run: Run, sel: SelectedStream): { bookmark?: string } => {
@@ -137,6 +171,10 @@ const syncStream =
     }
     const paging = pagingOf(def, env.config)
     const start = incremental ? bookmarkOf(run.state, def) : undefined
+    const unused = incremental ? undefined : bookmarkOf(run.state, def)
+    if (unused !== undefined) {
+      env.log.info(`stream ${def.name}: read in full (FULL_TABLE); the state's bookmark ${bookmarkKey(def)} ${String(unused)} is kept but not used (select INCREMENTAL in the catalog to read only records after it)`)
+    }
     if (paging.kind !== 'search') {
       env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming from ${bookmarkKey(def)} ${String(start)}`}`)
     }
@@ -145,16 +183,17 @@ const syncStream =
     const schema = schemaLine(def.name, sel.schema, def.keyProperties, bookmarkProperties(sel, env))
     // The first versioned read announces its version at once, so the target has the table before the records arrive.
     const announce = version !== undefined && bookmarkAt(run.state, def.name, VERSION) === undefined ? activateVersionLine(def.name, version) : ''
-    const opened = await emit(schema + announce)(env)()
+    // Page by page, the announcement goes with the first page: a stream the account does not have announces nothing.
+    const opened = await emit(paging.kind === 'search' ? schema + announce : schema)(env)()
     if (E.isLeft(opened)) return opened
 
-    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental, version) : readPages(run, sel, start, toRecord, version))(env)()
+    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental, version) : readPages(run, sel, start, toRecord, version, announce))(env)()
     if (E.isLeft(read)) return read
-    const { pages, skipped } = read.right
+    const { pages, skipped, held } = read.right
     const records = run.counter.total(def.name)
     if (full) run.state = withBookmark(run.state, def.name, LAST_FULL_SYNC, env.now().toISOString())
-    // Only a read that saw the whole stream may retire the older versions: a skipped stream keeps them.
-    if (version !== undefined && skipped !== true) {
+    // Only a read that saw the whole stream may retire the older versions: a skipped or held-back stream keeps them.
+    if (version !== undefined && skipped !== true && held !== true) {
       const activated = await commit(run, def.name, activateVersionLine(def.name, version), (state) => withBookmark(state, def.name, VERSION, version))(env)()
       if (E.isLeft(activated)) return activated
     }

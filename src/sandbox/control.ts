@@ -7,8 +7,13 @@
  * - `GET /_sandbox/stats`: the fault stats.
  * - `GET /_sandbox/requests`: the request log (every API request answered, oldest
  *   first), for a process that runs the sandbox apart, like `npm run bench`.
+ * - `GET /_sandbox/clock`: `{offsetMs, now}`; `PUT` `{"offsetMs": N}` moves the
+ *   sandbox's clock N ms ahead of the machine's (negative: behind).
+ * - `GET /_sandbox/unavailable`: the resources the account lacks; `PUT` a map
+ *   such as `{"skills": 404, "goals": 403}` replaces them (`{}`: all present).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { checkClockOffset, type AccountSettings } from './account-settings.js'
 import { send } from './deliver.js'
 import type { FaultDecider } from './fault-decider.js'
 import { checkFaultPlan } from './fault-plan.js'
@@ -18,6 +23,7 @@ import { badRequest, error, notFound, ok, type Reply } from './reply.js'
 export interface ControlTarget {
   readonly faults: FaultDecider
   readonly requestLog: ReadonlyArray<unknown>
+  readonly account: AccountSettings
 }
 
 export const CONTROL_PREFIX = '/_sandbox/'
@@ -57,8 +63,32 @@ async function replaceFaults(req: IncomingMessage, faults: FaultDecider): Promis
   }
 }
 
-async function controlReply(req: IncomingMessage, { faults, requestLog }: ControlTarget): Promise<Reply> {
+/** PUT: `change` takes the parsed JSON body (throwing a RangeError when it is wrong); GET and PUT answer `current()`. */
+async function setting(req: IncomingMessage, current: () => unknown, change: (body: unknown) => void): Promise<Reply> {
+  if (req.method === 'GET') return ok(current())
+  if (req.method !== 'PUT') return methodNotAllowed('GET, PUT')
+  try {
+    change(JSON.parse(await readBody(req)))
+    return ok(current())
+  } catch (cause) {
+    return badRequest(cause instanceof Error ? cause.message : String(cause))
+  }
+}
+
+const clockOf = (account: AccountSettings) => () => ({ offsetMs: account.clockOffsetMs, now: new Date(account.nowMillis()).toISOString() })
+
+async function controlReply(req: IncomingMessage, { faults, requestLog, account }: ControlTarget): Promise<Reply> {
   const path = new URL(req.url ?? '/', 'http://sandbox').pathname
+  if (path === `${CONTROL_PREFIX}clock`) {
+    return setting(req, clockOf(account), (body) => {
+      account.clockOffsetMs = checkClockOffset((body as { offsetMs?: unknown } | null)?.offsetMs)
+    })
+  }
+  if (path === `${CONTROL_PREFIX}unavailable`) {
+    return setting(req, () => account.unavailable, (body) => {
+      account.unavailable = body as Record<string, 403 | 404>
+    })
+  }
   if (path === `${CONTROL_PREFIX}stats`) return req.method === 'GET' ? ok(faults.stats()) : methodNotAllowed('GET')
   if (path === `${CONTROL_PREFIX}requests`) return req.method === 'GET' ? ok(requestLog) : methodNotAllowed('GET')
   if (path !== `${CONTROL_PREFIX}faults`) return notFound()

@@ -45,6 +45,8 @@ export interface SandboxDataOptions {
   readonly bans?: number
   /** agent_timeline entries (default 2000). */
   readonly timeline?: number
+  /** The account's clock in epoch ms (default: the machine's): no data change is stamped after it. */
+  readonly now?: () => number
 }
 
 export const DATA_DEFAULTS = { chats: 3000, bans: 120, timeline: 2000 } as const
@@ -99,7 +101,13 @@ export class SandboxData {
   /** Department members and skill members depend on every agent; rebuilt when agents are added. */
   private departmentCache: ReadonlyArray<Department> | undefined
   private skillCache: ReadonlyArray<settings.Skill> | undefined
-  private readonly clock = new ChangeClock(REFERENCE_NOW)
+  private readonly clock: ChangeClock
+  /** Agents edited between runs (renamed, disabled, moved), by index: served in place of the generated ones. */
+  private readonly agentEdits = new Map<number, Agent>()
+  private agentEditCount = 0
+  /** Ids of bans lifted between runs: they are no longer listed. */
+  private readonly lifted = new Set<number>()
+  private liftCount = 0
   private readonly chatStore: ChatStore
   private readonly chatLayout: ChatLayout
   private readonly banStore: Bans
@@ -116,6 +124,8 @@ export class SandboxData {
     checkCount('bans', bans, 0, 10_000_000)
     checkCount('timeline', timeline, 0, 50_000_000)
     this.seed = options.seed
+    const now = options.now ?? Date.now
+    this.clock = new ChangeClock(REFERENCE_NOW, () => Math.floor(now() / 1000))
     this.agentTotal = options.agents
     this.initialAgents = options.agents
 
@@ -174,6 +184,8 @@ export class SandboxData {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.agentTotal) {
       throw new RangeError(`sandbox: no agent #${index} (there are ${this.agentTotal})`)
     }
+    const edited = this.agentEdits.get(index)
+    if (edited !== undefined) return edited
     let cached = this.agentCache[index]
     if (cached === undefined) {
       cached = deepFreeze(buildAgent(this.agentContext, index))
@@ -209,6 +221,39 @@ export class SandboxData {
     this.departmentCache = undefined
     this.skillCache = undefined
     return Array.from({ length: n }, (_, k) => this.agent(from + k))
+  }
+
+  /**
+   * Edits `n` agents (never the owner) without changing their ids, as admins
+   * do: in turn a rename, a disable (or enable), a move to other departments,
+   * other skills. Deterministic given the seed and the calls. Returns their ids.
+   */
+  editAgents(n: number): number[] {
+    checkCount('editAgents(n)', n, 0, Math.max(0, this.agentTotal - 1))
+    const rng = Rng.derive(this.seed, 'agent-edit', this.agentEditCount++)
+    const chosen = rng.sample(Array.from({ length: this.agentTotal - 1 }, (_, i) => i + 1), n)
+    chosen.forEach((index, k) => {
+      const agent = this.agent(index)
+      const kind = (this.agentEditCount + k) % 4
+      let edit: Agent
+      if (kind === 0) {
+        const last = rng.pick(LAST_NAMES.filter((name) => name !== agent.last_name))
+        edit = { ...agent, last_name: last, display_name: `${agent.first_name} ${last}` }
+      } else if (kind === 1) {
+        edit = { ...agent, enabled: agent.enabled === true || agent.enabled === 1 ? false : true }
+      } else if (kind === 2) {
+        const others = this.departmentIds.filter((d) => !agent.departments.includes(d))
+        const departments = rng.sample(others.length > 0 ? others : this.departmentIds, 1)
+        edit = { ...agent, departments, enabled_departments: departments }
+      } else {
+        const others = this.skills.filter((s) => !agent.skills.includes(s.id)).map((s) => s.id)
+        edit = { ...agent, skills: rng.sample(others, Math.min(2, others.length)) }
+      }
+      this.agentEdits.set(index, deepFreeze(edit))
+    })
+    this.departmentCache = undefined
+    this.skillCache = undefined
+    return chosen.map((index) => this.agentId(index))
   }
 
   /** `GET departments`: every department, ascending by id, members from the agents' side. */
@@ -265,8 +310,9 @@ export class SandboxData {
 
   // --- bans ----------------------------------------------------------------
 
+  /** Bans listed now (lifted ones are not). */
   get banCount(): number {
-    return this.banStore.count
+    return this.banStore.count - this.lifted.size
   }
 
   /** Highest ban id now (undefined without bans). */
@@ -277,16 +323,38 @@ export class SandboxData {
   /** `GET bans?since_id=&limit=`: the first `limit` bans with id >= sinceId over both kinds, split by kind. */
   bansSince(sinceId: number, limit: number): BansPage {
     const page: { ip_address: IpBan[]; visitor: VisitorBan[] } = { ip_address: [], visitor: [] }
-    for (const ban of this.banStore.since(sinceId, limit)) {
+    for (const ban of this.listedBans(sinceId, limit)) {
       if (ban.type === 'ip_address') page.ip_address.push(ban)
       else page.visitor.push(ban)
     }
     return page
   }
 
-  /** Every ban, ascending by id (both kinds). */
+  /** The first `limit` bans with id >= sinceId that are not lifted. */
+  private listedBans(sinceId: number, limit: number): Ban[] {
+    const out: Ban[] = []
+    for (let from = sinceId; out.length < limit; ) {
+      const batch = this.banStore.since(from, limit - out.length)
+      if (batch.length === 0) break
+      for (const ban of batch) if (!this.lifted.has(ban.id)) out.push(ban)
+      from = batch.at(-1)!.id + 1
+    }
+    return out
+  }
+
+  /** Every ban listed now, ascending by id (both kinds; lifted ones are gone). */
   allBans(): Ban[] {
-    return this.banStore.all()
+    const all = this.banStore.all()
+    return this.lifted.size === 0 ? all : all.filter((ban) => !this.lifted.has(ban.id))
+  }
+
+  /** Lifts `n` bans: they disappear from the list, as on the real API. Deterministic. Returns their ids. */
+  liftBans(n: number): number[] {
+    const listed = this.allBans()
+    checkCount('liftBans(n)', n, 0, listed.length)
+    const ids = Rng.derive(this.seed, 'ban-lift', this.liftCount++).sample(listed.map((ban) => ban.id), n)
+    for (const id of ids) this.lifted.add(id)
+    return ids
   }
 
   /** `n` new bans above the max id, alternating IP / visitor, created after every earlier change. */
@@ -415,6 +483,16 @@ export class SandboxData {
   get bulkUpdate(): { readonly updateTimestamp: number; readonly size: number } | undefined {
     const c = this.chatLayout.cluster
     return c === undefined ? undefined : { updateTimestamp: c.time, size: c.to - c.from }
+  }
+
+  /**
+   * Nothing happens until `epochSeconds` (not after the account's clock): later
+   * changes are stamped after it, so an account's newest changes can be made
+   * as recent as a test needs (minutes before the clock: the five-minute rule).
+   */
+  quietUntil(epochSeconds: number): void {
+    this.clock.check(epochSeconds)
+    this.clock.advanceTo(epochSeconds)
   }
 
   /** The latest time any record carries (epoch seconds): REFERENCE_NOW until data changes. */

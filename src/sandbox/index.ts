@@ -65,4 +65,6 @@ export {
 export { EARLY_TOLERANCE_MS, FaultDecider, type Fault, type FaultDecision, type FaultStats } from './fault-decider.js'
 export { FAULT_SPEC_EXAMPLE, FAULT_SPEC_SETTINGS, parseFaultSpec } from './fault-spec.js'
 export { CONTROL_PREFIX } from './control.js'
+export { UNAVAILABLE_STATUSES, checkUnavailable, parseUnavailable, type Unavailable, type UnavailableStatus } from './account-settings.js'
+export { EXPORT_QUIET_MS, TOO_RECENT } from './routes-export.js'
 export { SANDBOX_START_DATE, sandboxTapConfig } from './tap-config.js'

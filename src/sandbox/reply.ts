@@ -19,7 +19,7 @@ export interface RouteContext {
   readonly data: SandboxData
   /** e.g. `http://127.0.0.1:PORT/api/v2/chat`, for next_page and result URLs. */
   readonly baseUrl: string
-  /** The real current time in epoch milliseconds (start_time may not pass it). */
+  /** The account's clock in epoch milliseconds (a start_time within five minutes of it is refused). */
   readonly nowMillis: () => number
 }
 

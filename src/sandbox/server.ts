@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { AccountSettings, type Unavailable } from './account-settings.js'
 import { handleControl, isControlRequest } from './control.js'
 import { DATA_DEFAULTS, SandboxData } from './data.js'
 import { deliver, faultReply, sentStatus } from './deliver.js'
@@ -36,6 +37,13 @@ export interface SandboxOptions {
   readonly timeline?: number
   /** Faults to inject from the first request (fault-plan.ts); none by default. */
   readonly faults?: FaultPlan
+  /**
+   * How far the sandbox's clock runs ahead of the machine's (negative: behind), in ms: its Date header, the
+   * export's five-minute rule and the latest time a data change may carry follow it. Default 0.
+   */
+  readonly clockOffsetMs?: number
+  /** Resources the account does not have, answering 403 or 404 (account-settings.ts), e.g. `{ skills: 404 }`. */
+  readonly unavailable?: Unavailable
 }
 
 export interface RequestLogEntry {
@@ -57,6 +65,12 @@ export interface Sandbox {
   readonly data: SandboxData
   /** Every request answered so far, oldest first. */
   readonly requestLog: ReadonlyArray<RequestLogEntry>
+  /** The sandbox's clock (epoch ms): the machine's plus clockOffsetMs. */
+  nowMillis(): number
+  /** Moves the sandbox's clock to run `ms` ahead of the machine's (negative: behind). */
+  setClockOffset(ms: number): void
+  /** Replaces the resources the account does not have (throws a RangeError when invalid). */
+  setUnavailable(unavailable: Unavailable): void
   /** Replaces the fault plan (throws a RangeError when invalid); its request counting starts afresh. */
   setFaults(plan: FaultPlan): void
   faultStats(): FaultStats
@@ -81,11 +95,14 @@ export const API_PREFIX = '/api/v2/chat/'
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
-function route(req: IncomingMessage, url: URL, token: string, ctx: RouteContext): Reply {
+function route(req: IncomingMessage, url: URL, token: string, ctx: RouteContext, account: AccountSettings): Reply {
   const match = BEARER.exec(req.headers.authorization ?? '')
   if (match === null || match[1] !== token) return error(401, 'Unauthorized', DESCRIPTIONS.unauthorized)
-  const handler = url.pathname.startsWith(API_PREFIX) ? findRoute(url.pathname.slice(API_PREFIX.length)) : undefined
+  const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : undefined
+  const handler = path === undefined ? undefined : findRoute(path)
   if (handler === undefined) return notFound()
+  const refused = account.refusal(path!)
+  if (refused !== undefined) return refused
   if (req.method !== 'GET') return error(405, 'Method Not Allowed', DESCRIPTIONS.methodNotAllowed)
   return handler(url.searchParams, ctx)
 }
@@ -98,7 +115,9 @@ function checkToken(token: string): string {
 /** Starts a sandbox on 127.0.0.1 and resolves once it accepts connections. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const token = checkToken(options.token ?? SANDBOX_DEFAULTS.token)
+  const account = new AccountSettings(options)
   const data = new SandboxData({
+    now: account.nowMillis,
     seed: options.seed ?? SANDBOX_DEFAULTS.seed,
     agents: options.agents ?? SANDBOX_DEFAULTS.agents,
     departments: options.departments ?? SANDBOX_DEFAULTS.departments,
@@ -109,20 +128,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultDecider(options.faults)
   const requestLog: RequestLogEntry[] = []
   // Routes need the base URL, known once listening; nothing is served before that.
-  let ctx: RouteContext = { data, baseUrl: '', nowMillis: () => Date.now() }
+  let ctx: RouteContext = { data, baseUrl: '', nowMillis: account.nowMillis }
 
   const server = createServer((req, res) => {
-    if (isControlRequest(req)) return handleControl(req, res, { faults, requestLog })
+    if (isControlRequest(req)) return handleControl(req, res, { faults, requestLog, account })
     req.resume() // bodies are never read; drain them so keep-alive connections stay usable
     const { fault, vanishWhenAnswered } = faults.decide(Date.now())
     let url: URL | undefined
     let reply: Reply
     try {
       url = new URL(req.url ?? '/', `http://${SANDBOX_HOST}`)
-      reply = faultReply(fault) ?? route(req, url, token, ctx)
+      reply = faultReply(fault) ?? route(req, url, token, ctx, account)
     } catch {
       reply = url === undefined ? badRequest() : error(500, 'Internal Server Error', DESCRIPTIONS.internal)
     }
+    // Every answer says the time by the account's clock, as the real API's do.
+    reply = account.dated(reply)
     requestLog.push({
       method: req.method ?? '',
       path: url?.pathname ?? req.url ?? '',
@@ -145,7 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const closed = new Promise<void>((resolve) => server.once('close', resolve))
   const port = (server.address() as AddressInfo).port
   const baseUrl = `http://${SANDBOX_HOST}:${port}${API_PREFIX.slice(0, -1)}`
-  ctx = { data, baseUrl, nowMillis: () => Date.now() }
+  ctx = { data, baseUrl, nowMillis: account.nowMillis }
 
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
@@ -162,5 +183,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const setFaults = (plan: FaultPlan): void => faults.setPlan(plan)
-  return { baseUrl, port, token, data, requestLog, setFaults, faultStats: () => faults.stats(), closed, close }
+  return {
+    baseUrl,
+    port,
+    token,
+    data,
+    requestLog,
+    nowMillis: account.nowMillis,
+    setClockOffset: (ms) => {
+      account.clockOffsetMs = ms
+    },
+    setUnavailable: (unavailable) => {
+      account.unavailable = unavailable
+    },
+    setFaults,
+    faultStats: () => faults.stats(),
+    closed,
+    close,
+  }
 }

@@ -1,7 +1,12 @@
 import { Agent } from '../codecs/agent.js'
 import { incremental, sinceId, eachElement, type StreamDef } from './stream.js'
 
-/** New agents arrive with higher ids; an id bookmark resumes after the last one seen. */
+/**
+ * Agents are renamed, disabled and moved to other departments or skills
+ * without their ids changing, which an id bookmark never sees: by default
+ * they are read in full each run (100 a request), a new version of the table
+ * each time. INCREMENTAL on `id` (new agents only) stays selectable.
+ */
 export const agents: StreamDef = {
   name: 'agents',
   description: 'Agents of the account, with their roles, departments and skills.',
@@ -9,6 +14,7 @@ export const agents: StreamDef = {
   codec: Agent,
   keyProperties: ['id'],
   replication: incremental('id', 'integer'),
+  defaultMethod: 'FULL_TABLE',
   paging: sinceId('id', (config) => config.agentsPageLimit),
   records: eachElement,
 }

@@ -98,14 +98,23 @@ export interface StreamDef {
   /** Validates one record; the catalog schema is derived from it. */
   readonly codec: t.Mixed
   readonly keyProperties: readonly string[]
+  /** The replication the stream offers: INCREMENTAL names its bookmark. */
   readonly replication: Replication
+  /**
+   * How a run reads the stream unless the catalog's `replication-method` says
+   * otherwise; default: the replication's method. A stream whose replication
+   * is INCREMENTAL but reads FULL_TABLE by default offers both.
+   */
+  readonly defaultMethod?: 'FULL_TABLE'
   readonly paging: Paging
   readonly records: RecordsAt
   /** One line for `about` and the README. */
   readonly description: string
   /**
-   * Statuses that mean "this account has no such resource" rather than a
-   * failure: the stream is skipped with a warning giving `reason`.
+   * Statuses of a first request that mean "this account has no such resource"
+   * rather than a failure, and why: the stream is skipped with a warning giving
+   * `reason`. Every stream has the rule (src/engine/unavailable.ts): 403 and
+   * 404, and a reason derived from its name, unless it says otherwise here.
    */
   readonly skipOn?: { readonly statuses: readonly number[]; readonly reason: string }
   /** Another way to read the stream, which a setting can choose instead of `paging`. */
@@ -117,6 +126,9 @@ export interface StreamDef {
    */
   readonly fullSyncDays?: (config: Config) => number | undefined
 }
+
+/** How a run reads the stream when the catalog does not choose. */
+export const defaultMethodOf = (stream: StreamDef): Replication['method'] => stream.defaultMethod ?? stream.replication.method
 
 /** The paging a run uses for a stream under this config. */
 export const pagingOf = (stream: StreamDef, config: Config): Paging | SearchPaging =>

@@ -63,17 +63,30 @@ describe('e2e: every stream equals the sandbox, and a run after changes emits th
     expect(recordsOf(run1, 'chats').some((c) => c.deleted === true)).to.equal(true)
   })
 
-  describe('after chats are edited, deleted and added, and agents, bans and timeline entries added', () => {
+  describe('after chats are edited, deleted and added, agents edited and added, bans lifted and added, timeline entries added', () => {
     let run2: Message[]
-    let change: { edited: string[]; deleted: string[]; addedChats: string[]; agents: number[]; bans: number[]; timeline: string[] }
+    let change: {
+      edited: string[]
+      deleted: string[]
+      addedChats: string[]
+      agents: number[]
+      editedAgents: number[]
+      bans: number[]
+      lifted: number[]
+      timeline: string[]
+    }
+    let agentsBefore: Map<unknown, Record<string, unknown>>
 
     before(async () => {
       const d = sandbox().data
+      agentsBefore = new Map(recordsOf(run1, 'agents').map((a) => [a.id, a]))
       change = {
         edited: d.editChats(7),
         deleted: d.deleteChats(4),
         addedChats: d.addChats(9),
         agents: d.addAgents(3).map((a) => a.id),
+        editedAgents: d.editAgents(8),
+        lifted: d.liftBans(4),
         bans: d.addBans(5),
         timeline: d.addTimelineEntries(6).map((e) => keyString('agent_timeline', e as unknown as Record<string, unknown>)),
       }
@@ -97,9 +110,39 @@ describe('e2e: every stream equals the sandbox, and a run after changes emits th
       for (const id of change.deleted) expect(chats.find((c) => c.id === id)!.deleted, `chat ${id}`).to.equal(true)
     })
 
-    it('agents and bans: exactly the new ones', () => {
-      expect(recordsOf(run2, 'agents').map((a) => a.id)).to.deep.equal(change.agents)
-      expect(sorted(recordsOf(run2, 'bans').map((b) => String(b.id)))).to.deep.equal(sorted(change.bans.map(String)))
+    it('agents: every agent as the account has it now, the edits (renamed, disabled, moved) included, then a newer version', () => {
+      const d = sandbox().data
+      const agents = recordsOf(run2, 'agents')
+      expect(agents.map((a) => a.id)).to.deep.equal(d.agents().map((a) => a.id))
+      expect(agents.map((a) => a.id)).to.include.members(change.agents)
+      const changedFields = new Set<string>()
+      for (const id of change.editedAgents) {
+        const now = d.agents().find((a) => a.id === id)!
+        const emitted = agents.find((a) => a.id === id)!
+        const before = agentsBefore.get(id)!
+        for (const field of ['display_name', 'last_name', 'enabled', 'departments', 'enabled_departments', 'skills'] as const) {
+          expect(emitted[field], `agent ${id} ${field}`).to.deep.equal(now[field])
+          if (JSON.stringify(before[field]) !== JSON.stringify(now[field])) changedFields.add(field)
+        }
+      }
+      expect([...changedFields]).to.include.members(['display_name', 'enabled', 'departments', 'skills'])
+      const messages = run2.filter((m) => m.type !== 'STATE' && 'stream' in m && m.stream === 'agents')
+      const closing = messages.at(-1) as { type: string; version?: number }
+      expect(closing.type).to.equal('ACTIVATE_VERSION')
+      expect(closing.version).to.be.greaterThan(state1.bookmarks.agents!.version as number)
+    })
+
+    it('bans: a new version of the table without the lifted bans, the new ones in it, closed by ACTIVATE_VERSION', () => {
+      const bans = run2.filter((m) => m.type !== 'STATE' && 'stream' in m && m.stream === 'bans') as { type: string; record?: Record<string, unknown>; version?: number }[]
+      const ids = bans.filter((m) => m.type === 'RECORD').map((m) => m.record!.id as number)
+      expect(sorted(ids.map(String))).to.deep.equal(sorted(sandbox().data.allBans().map((b) => String(b.id))))
+      for (const id of change.lifted) expect(ids, `lifted ban ${id}`).to.not.include(id)
+      expect(ids).to.include.members(change.bans)
+      const closing = bans.at(-1)!
+      expect(closing.type).to.equal('ACTIVATE_VERSION')
+      for (const m of bans.filter((m) => m.type === 'RECORD')) expect(m.version).to.equal(closing.version)
+      expect(closing.version).to.be.greaterThan(state1.bookmarks.bans!.version as number)
+      expect(lastState(run2).bookmarks.bans).to.deep.equal({ version: closing.version })
     })
 
     it('agent_timeline: every new entry, and nothing else but entries at the bookmarked instant', () => {
@@ -116,17 +159,15 @@ describe('e2e: every stream equals the sandbox, and a run after changes emits th
         expect(sorted(emittedKeys(run2, stream)), stream).to.deep.equal(sorted(expected[stream]!))
       }
       const state2 = lastState(run2)
-      expect(state2.bookmarks.agents!.id).to.equal(Math.max(...change.agents))
-      expect(state2.bookmarks.bans!.id).to.equal(Math.max(...change.bans))
       expect(state2.bookmarks.chats!.update_timestamp).to.equal(sandbox().data.chatById(change.addedChats.at(-1)!)!.update_timestamp)
       expect(at(state2.bookmarks.chats!.update_timestamp)).to.be.greaterThan(at(state1.bookmarks.chats!.update_timestamp))
     })
 
-    it('a run with the STATE of run 2 emits no chat, agent, ban or timeline entry beyond its bookmarked instants', async () => {
+    it('a run with the STATE of run 2 emits no chat or timeline entry beyond its bookmarked instants, and agents and bans whole', async () => {
       const state2 = lastState(run2)
       const run3 = await sync('--state', await tmp().write('state-2.json', state2))
-      expect(recordsOf(run3, 'agents')).to.deep.equal([])
-      expect(recordsOf(run3, 'bans')).to.deep.equal([])
+      expect(recordsOf(run3, 'agents')).to.have.length(sandbox().data.agentCount)
+      expect(recordsOf(run3, 'bans')).to.have.length(sandbox().data.banCount)
       for (const c of recordsOf(run3, 'chats')) expect(c.update_timestamp).to.equal(state2.bookmarks.chats!.update_timestamp)
       for (const e of recordsOf(run3, 'agent_timeline')) expect(e.start_time).to.equal(state2.bookmarks.agent_timeline!.start_time)
     })

@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { describeRun, run, useTempDir, ZCHAT } from '../support/cli.js'
-import { agentIds, parseMessages } from '../support/singer.js'
+import { agentIds, parseMessages, recordsOf } from '../support/singer.js'
 import { readFile } from 'node:fs/promises'
 
 describe('e2e: zchat demo', () => {
@@ -21,8 +21,14 @@ describe('e2e: zchat demo', () => {
     const [run1, run2] = await Promise.all(files.map(async (f) => parseMessages(await readFile(f, 'utf8'))))
     const first = new Set(agentIds(run1!))
     expect(first.size).to.be.greaterThan(0)
-    expect(agentIds(run2!).length, 'run 2 emits the new agents').to.be.greaterThan(0)
-    expect(agentIds(run2!).filter((id) => first.has(id)), 'run 2 repeats no agent of run 1').to.deep.equal([])
+    // Agents are read in full: run 2 has every agent of run 1 again (two of them edited) and the 3 that joined.
+    expect(agentIds(run2!).filter((id) => !first.has(id)), 'run 2 emits the new agents').to.have.length(3)
+    expect(agentIds(run2!).filter((id) => first.has(id)), 'run 2 emits the agents of run 1 again').to.have.length(first.size)
+    const agentsOf = (messages: typeof run1) => new Map(recordsOf(messages!, 'agents').map((r) => [r.id, JSON.stringify(r)]))
+    const [before, after] = [agentsOf(run1), agentsOf(run2)]
+    expect([...before].filter(([id, record]) => after.get(id) !== record), 'the edited agents').to.have.length(2)
+    const bans = (messages: typeof run1) => recordsOf(messages!, 'bans').length
+    expect(bans(run2), 'a ban was lifted').to.equal(bans(run1) - 1)
     // The summary's numbers are the files' numbers.
     expect(agentsRow).to.include(String(first.size))
     expect(agentsRow).to.include(String(agentIds(run2!).length))

@@ -8,9 +8,10 @@ import { compile, newAjv } from '../support/singer.js'
 const full = (key: string[]) => ({ key, method: 'FULL_TABLE', replicationKey: undefined })
 const EXPECTED = {
   account: full(['account_key']),
-  agents: { key: ['id'], method: 'INCREMENTAL', replicationKey: 'id' },
+  // Read in full by default; INCREMENTAL on id is offered (valid-replication-keys), not forced.
+  agents: { key: ['id'], method: 'FULL_TABLE', replicationKey: undefined, offers: 'id' },
   agent_timeline: { key: ['agent_id', 'start_time', 'status'], method: 'INCREMENTAL', replicationKey: 'start_time' },
-  bans: { key: ['id'], method: 'INCREMENTAL', replicationKey: 'id' },
+  bans: { key: ['id'], method: 'FULL_TABLE', replicationKey: undefined, offers: 'id' },
   chats: { key: ['id'], method: 'INCREMENTAL', replicationKey: 'update_timestamp' },
   departments: full(['id']),
   goals: full(['id']),
@@ -74,8 +75,10 @@ describe('e2e: discover', () => {
       expect(md.inclusion, name).to.equal('available')
       expect(md['selected-by-default'], name).to.equal(true)
       expect(md['table-key-properties'], name).to.deep.equal(want.key)
-      expect(md['forced-replication-method'], name).to.equal(want.method)
-      expect(md['valid-replication-keys'], name).to.deep.equal(want.replicationKey === undefined ? [] : [want.replicationKey])
+      const offers = 'offers' in want ? want.offers : undefined
+      expect(md['forced-replication-method'], name).to.equal(offers === undefined ? want.method : undefined)
+      const valid = offers ?? want.replicationKey
+      expect(md['valid-replication-keys'], name).to.deep.equal(valid === undefined ? [] : [valid])
     }
   })
 

@@ -1,12 +1,15 @@
 import { expect } from 'chai'
 import { describeRun, tap, useTempDir, type RunResult } from '../support/cli.js'
 import { sandboxConfig, useSandbox } from '../support/sandbox.js'
+import { catalogById } from '../support/selection.js'
 import { agentIds, lastState, parseMessages, recordsOf, type Message, type StateValue } from '../support/singer.js'
 
-describe('e2e: incremental sync with --state', () => {
+// Agents are read in full by default; these runs choose INCREMENTAL on id in the catalog, as a user may.
+describe('e2e: incremental sync with --state (agents INCREMENTAL on id, chosen in the catalog)', () => {
   const sandbox = useSandbox({ seed: 21, agents: 120, departments: 3 })
   const tmp = useTempDir()
   let config: string
+  let catalog: string
   let run1: Message[]
   let state1: StateValue
   let added: number[]
@@ -14,13 +17,14 @@ describe('e2e: incremental sync with --state', () => {
   /** Run the tap against the sandbox and return its messages and the requests it made. */
   const sync = async (...args: string[]) => {
     const from = sandbox().requestLog.length
-    const r: RunResult = await tap('--config', config, ...args)
+    const r: RunResult = await tap('--config', config, '--catalog', catalog, ...args)
     expect(r.code, describeRun(r)).to.equal(0)
     return { messages: parseMessages(r.stdout), requests: sandbox().requestLog.slice(from) }
   }
 
   before(async () => {
     config = await tmp().write('config.json', sandboxConfig(sandbox()))
+    catalog = await tmp().write('catalog.json', catalogById())
     run1 = (await sync()).messages
     state1 = lastState(run1)
     added = sandbox().data.addAgents(4).map((a) => a.id)

@@ -13,6 +13,15 @@ describe('e2e: start_date, the search strategy, and states from other connectors
   const select = (...names: string[]) => ({
     streams: names.map((name) => ({ tap_stream_id: name, stream: name, schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: true } }] })),
   })
+  /** `select`, agents and bans read INCREMENTAL on id (the default reads them in full). */
+  const selectById = (...names: string[]) => ({
+    streams: names.map((name) => ({
+      tap_stream_id: name,
+      stream: name,
+      schema: {},
+      metadata: [{ breadcrumb: [], metadata: { selected: true, ...(name === 'agents' || name === 'bans' ? { 'replication-method': 'INCREMENTAL' } : {}) } }],
+    })),
+  })
 
   const sync = async (settings: Record<string, unknown>, catalog: object, state?: unknown) => {
     const args = ['--config', await tmp().write(`config-${Math.random()}.json`, sandboxConfig(sandbox(), settings))]
@@ -95,9 +104,21 @@ describe('e2e: start_date, the search strategy, and states from other connectors
       }
     }
 
-    it('resumes with the export: agents from the next since_id, chats from the earlier search bookmark, and says so', async () => {
+    it('agents and bans read in full by default: the migrated id bookmark is kept, not used, and the log says so', async () => {
       const state = singerIoState()
-      const { messages, stderr } = await sync({}, select('agents', 'bans', 'chats'), state)
+      const { messages, stderr } = await sync({}, select('agents', 'bans'), state)
+      const d = sandbox().data
+      expect(recordsOf(messages, 'agents').map((a) => a.id)).to.deep.equal(d.agents().map((a) => a.id))
+      expect(recordsOf(messages, 'bans')).to.have.length(d.allBans().length)
+      expect(stderr).to.match(/singer-io tap's next since_id/)
+      const kept = d.agents()[40]!.id - 1
+      expect(stderr).to.contain(`stream agents: read in full (FULL_TABLE); the state's bookmark id ${kept} is kept but not used`)
+      expect(lastState(messages).bookmarks.agents).to.deep.include({ id: kept }).and.to.have.property('version')
+    })
+
+    it('resumes with the export: agents (INCREMENTAL chosen) from the next since_id, chats from the earlier search bookmark, and says so', async () => {
+      const state = singerIoState()
+      const { messages, stderr } = await sync({}, selectById('agents', 'bans', 'chats'), state)
       const d = sandbox().data
       expect(recordsOf(messages, 'agents').map((a) => a.id)).to.deep.equal(d.agents().slice(40).map((a) => a.id))
       expect(recordsOf(messages, 'bans')).to.have.length(d.allBans().length)

@@ -105,7 +105,7 @@ describe('e2e: sync without a catalog', () => {
     expect(departments.map((d) => d.name).sort()).to.deep.equal(data.departments().map((d) => d.name).sort())
   })
 
-  it('writes only complete STATE messages, ending with nothing in progress and the max agent id as bookmark', () => {
+  it('writes only complete STATE messages, ending with nothing in progress; agents, read in full, keep their version, no id', () => {
     const states = statesOf(messages)
     expect(states.length).to.be.greaterThan(0)
     for (const value of states) {
@@ -115,10 +115,11 @@ describe('e2e: sync without a catalog', () => {
     const last = lastState(messages)
     expect(messages[messages.length - 1]!.type, 'the last message is a STATE').to.equal('STATE')
     expect(last.currently_syncing).to.equal(null)
-    expect(last.bookmarks.agents?.id).to.equal(sandbox().data.maxAgentId())
+    expect(last.bookmarks.agents).to.have.all.keys('version')
+    expect(last.bookmarks.chats).to.have.property('update_timestamp')
   })
 
-  it('writes a STATE after every page of agents that covers only the agents already emitted', () => {
+  it('writes a STATE after every page of agents (read in full: the version comes only once the last page is in)', () => {
     // Streams run side by side: the STATEs that follow pages of agents are those naming agents as currently syncing.
     const pageStates: StateValue[] = []
     const emitted: number[] = []
@@ -128,8 +129,8 @@ describe('e2e: sync without a catalog', () => {
       if (m.type === 'STATE' && m.value.currently_syncing === 'agents') {
         pageStates.push(m.value)
         recordsBeforeState.push(emitted.length)
-        const bookmark = m.value.bookmarks.agents?.id as number | undefined
-        expect(bookmark, 'bookmark after a page').to.equal(Math.max(...emitted))
+        // A STATE naming a version before every page is in would let a resumed run skip the table's closing.
+        if (emitted.length < sandbox().data.agentCount) expect(m.value.bookmarks.agents, 'STATE after a page').to.equal(undefined)
       }
     }
     expect(pageStates.length, '250 agents in pages of 100: at least 3 STATE messages').to.be.at.least(3)

@@ -1,6 +1,7 @@
 /** In-memory capabilities for running programs in tests (no process stdout, no real clock). */
 import * as E from 'fp-ts/lib/Either.js'
 import { parseConfig, type Config } from '../../src/codecs/config.js'
+import { apiContact } from '../../src/engine/api-contact.js'
 import { requestBudget } from '../../src/engine/budget.js'
 import type { Env } from '../../src/engine/env.js'
 
@@ -36,15 +37,17 @@ export const testEnv = (settings: Record<string, unknown> = {}, options: { accep
     clockMs += ms
   }
   const config = testConfig(settings)
+  const now = options.now ?? (() => new Date('2026-11-21T10:00:00Z'))
   const env: Env = {
     config,
     version: '0.0.0-test',
     fetch: (url, init) => globalThis.fetch(url, init),
-    now: options.now ?? (() => new Date('2026-11-21T10:00:00Z')),
+    now,
     clock: () => clockMs,
     sleep,
     stop: options.stop ?? new AbortController().signal,
     budget: requestBudget(config.maxRequestsPerMinute, { clock: () => clockMs, sleep }),
+    api: apiContact(now),
     write: async (chunk) => {
       if (options.acceptWrites !== undefined && chunks.length >= options.acceptWrites) return false
       chunks.push(chunk)

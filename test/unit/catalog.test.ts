@@ -38,15 +38,26 @@ describe('discovered catalog', () => {
     ])
     const agents = catalog.streams.find((s) => s.stream === 'agents')!
     expect(agents.key_properties).to.deep.equal(['id'])
-    expect(agents.replication_method).to.equal('INCREMENTAL')
-    expect(agents.replication_key).to.equal('id')
-    expect(agents.metadata[0]).to.deep.include({ breadcrumb: [] })
-    expect(agents.metadata[0]!.metadata).to.deep.include({
-      inclusion: 'available',
-      'selected-by-default': true,
-      'table-key-properties': ['id'],
+    // Read in full by default, INCREMENTAL on id offered: no forced method, the valid key listed, none chosen yet.
+    for (const name of ['agents', 'bans']) {
+      const entry = catalog.streams.find((s) => s.stream === name)!
+      expect(entry.replication_method, name).to.equal('FULL_TABLE')
+      expect(entry, name).to.not.have.property('replication_key')
+      expect(entry.metadata[0]).to.deep.include({ breadcrumb: [] })
+      expect(entry.metadata[0]!.metadata, name).to.deep.equal({
+        inclusion: 'available',
+        'selected-by-default': true,
+        'table-key-properties': ['id'],
+        'valid-replication-keys': ['id'],
+      })
+    }
+    const chats = catalog.streams.find((s) => s.stream === 'chats')!
+    expect(chats.replication_method).to.equal('INCREMENTAL')
+    expect(chats.replication_key).to.equal('update_timestamp')
+    expect(chats.metadata[0]!.metadata).to.deep.include({
       'forced-replication-method': 'INCREMENTAL',
-      'valid-replication-keys': ['id'],
+      'valid-replication-keys': ['update_timestamp'],
+      'replication-key': 'update_timestamp',
     })
     const account = catalog.streams.find((s) => s.stream === 'account')!
     expect(account).to.not.have.property('replication_key')
@@ -70,7 +81,21 @@ describe('selection', () => {
   it('the discovered catalog as it is selects everything', () => {
     const selected = select(editable())
     expect(selected.map((s) => s.def.name)).to.deep.equal(ALL)
+    expect(selected.find((s) => s.def.name === 'agents')!.method).to.equal('FULL_TABLE')
+    expect(selected.find((s) => s.def.name === 'bans')!.method).to.equal('FULL_TABLE')
+    expect(selected.find((s) => s.def.name === 'chats')!.method).to.equal('INCREMENTAL')
+  })
+
+  it('agents and bans: INCREMENTAL on id is chosen with replication-method (and replication-key id, or none), FULL_TABLE by default', () => {
+    const catalog = editable()
+    setMetadata(catalog, 'agents', [], { 'replication-method': 'INCREMENTAL', 'replication-key': 'id' })
+    setMetadata(catalog, 'bans', [], { 'replication-method': 'INCREMENTAL' })
+    const selected = select(catalog)
     expect(selected.find((s) => s.def.name === 'agents')!.method).to.equal('INCREMENTAL')
+    expect(selected.find((s) => s.def.name === 'bans')!.method).to.equal('INCREMENTAL')
+    const bad = editable()
+    setMetadata(bad, 'bans', [], { 'replication-method': 'INCREMENTAL', 'replication-key': 'created_at' })
+    expect(refused(bad)[0]).to.match(/bans: replication key "created_at" is not supported \(valid: id\)/)
   })
 
   it('deselecting a stream or a field in metadata drops it; automatic fields stay', () => {
@@ -102,8 +127,8 @@ describe('selection', () => {
 
   it('FULL_TABLE can be forced on an incremental stream, INCREMENTAL not on a full-table one', () => {
     const catalog = editable()
-    catalog.streams.find((s) => s.tap_stream_id === 'agents')!.replication_method = 'FULL_TABLE'
-    expect(select(catalog).find((s) => s.def.name === 'agents')!.method).to.equal('FULL_TABLE')
+    catalog.streams.find((s) => s.tap_stream_id === 'chats')!.replication_method = 'FULL_TABLE'
+    expect(select(catalog).find((s) => s.def.name === 'chats')!.method).to.equal('FULL_TABLE')
     const bad = editable()
     setMetadata(bad, 'departments', [], { 'replication-method': 'INCREMENTAL' })
     expect(refused(bad)[0]).to.match(/departments: replication method "INCREMENTAL" is not supported/)

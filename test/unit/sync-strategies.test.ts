@@ -3,14 +3,13 @@ import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import nock from 'nock'
 import { render, type Failure } from '../../src/core/failure.js'
-import { defaultSelection } from '../../src/engine/catalog.js'
 import { emptyState, type State } from '../../src/engine/state.js'
 import { sync, type SyncResult } from '../../src/engine/sync.js'
-import { streamByName } from '../../src/streams/index.js'
 import { API, API_PATH, testEnv, type TestEnv } from '../support/env.js'
+import { BY_ID, selectWith } from '../support/selection.js'
 
 const run = async (t: TestEnv, name: string, state: State = emptyState): Promise<E.Either<Failure, SyncResult>> =>
-  sync(defaultSelection([streamByName(name)!]), state)(t.env)()
+  sync(selectWith([name], BY_ID), state)(t.env)()
 const recordsOf = (t: TestEnv) => t.messages().filter((m) => m.type === 'RECORD').map((m) => m.record!)
 const lastState = (t: TestEnv) => t.messages().filter((m) => m.type === 'STATE').at(-1)!.value
 
@@ -73,13 +72,25 @@ describe('sync strategies', () => {
       expect(recordsOf(t).map((r) => r.id)).to.deep.equal(['c00001', 'c00002', 'c00003'])
     })
 
-    it('never asks for a start_time in the future: a start_date ahead of the clock is clamped to now', async () => {
-      nock(API)
-        .get(`${API_PATH}/incremental/chats`)
-        .query({ start_time: NOW_SECONDS, limit: 1000, fields: 'chats(*)' })
-        .reply(200, { chats: [], count: 0 })
+    it('never asks for a start_time in the future or within five minutes of the API\'s clock, which its Date says: the stream ends there, its bookmark kept', async () => {
+      // Ahead of this machine's clock: before any answer zchat asks the API's time, which agrees here.
+      nock(API).get(`${API_PATH}/account`).reply(200, {}, { Date: new Date(NOW_SECONDS * 1000).toUTCString() })
       const t = testEnv()
-      await run(t, 'chats', { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null })
+      const state = { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null }
+      expect(E.isRight(await run(t, 'chats', state))).to.equal(true)
+      expect(t.logs.filter((l) => l.includes("within five minutes of the API's clock"))).to.have.length(1)
+      expect(lastState(t)).to.deep.equal({ ...state, currently_syncing: null })
+      expect(nock.isDone()).to.equal(true)
+    })
+
+    it('judges by the API\'s clock, not this machine\'s: a bookmark ahead of the local clock is read when the API\'s Date is later still', async () => {
+      const bookmark = Date.parse('2030-01-01T00:00:00Z') / 1000
+      nock(API)
+        .get(`${API_PATH}/account`).reply(200, {}, { Date: new Date((bookmark + 3600) * 1000).toUTCString() })
+        .get(`${API_PATH}/incremental/chats`).query({ start_time: bookmark, limit: 1000, fields: 'chats(*)' }).reply(200, { chats: chatsAt(bookmark + 10, 0, 2), count: 2 })
+      const t = testEnv()
+      expect(E.isRight(await run(t, 'chats', { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null }))).to.equal(true)
+      expect(recordsOf(t)).to.have.length(2)
       expect(nock.isDone()).to.equal(true)
     })
 
@@ -213,14 +224,27 @@ describe('sync strategies', () => {
     expect(recordsOf(t)).to.deep.equal([{ routing_mode: 'assigned', auto_accept: { enabled: false } }])
   })
 
-  it('account answering 403 is skipped with a warning; another stream answering 403 fails the run', async () => {
+  it('a 403 or 404 from one resource while another answers skips that stream with one warning; when nothing answers, the run fails with the advice of zchat check', async () => {
     nock(API)
       .get(`${API_PATH}/account`).reply(403, { error: 'Forbidden' })
-      .get(`${API_PATH}/departments`).reply(403, { error: 'Forbidden' })
+      .get(`${API_PATH}/agents`).query({ limit: 1 }).reply(200, [])
+      .get(`${API_PATH}/skills`).reply(404, { error: 'Not Found' })
+      .get(`${API_PATH}/agents`).query({ limit: 1 }).reply(200, [])
     const t = testEnv()
     expect(E.isRight(await run(t, 'account'))).to.equal(true)
-    expect(t.logs.some((l) => l.startsWith('WARN stream account: skipped, the API answered 403'))).to.equal(true)
+    expect(t.logs.filter((l) => l.startsWith('WARN stream account: skipped, the API answered 403'))).to.have.length(1)
+    const skills = testEnv()
+    expect(E.isRight(await run(skills, 'skills'))).to.equal(true)
+    expect(skills.logs.filter((l) => l.startsWith('WARN'))).to.deep.equal([
+      "WARN stream skills: skipped, the API answered 404 (the account's plan may not include skills, or the token may not read it); its table is left as it was",
+    ])
+    nock(API)
+      .get(`${API_PATH}/departments`).reply(404, { error: 'Not Found' })
+      .get(`${API_PATH}/agents`).query({ limit: 1 }).reply(404, { error: 'Not Found' })
     const failed = await run(testEnv(), 'departments')
-    expect(render((failed as E.Left<Failure>).left)[0]).to.match(/^error: GET departments answered 403: access denied/)
+    expect(render((failed as E.Left<Failure>).left)[0]).to.equal(
+      'error: GET departments answered 404: No Zendesk Chat API at acme.zendesk.com (404). Check subdomain (acme for acme.zendesk.com) or base_url.',
+    )
+    expect(nock.isDone()).to.equal(true)
   })
 })

@@ -3,13 +3,13 @@ import * as E from 'fp-ts/lib/Either.js'
 import nock from 'nock'
 import type { Failure } from '../../src/core/failure.js'
 import { render } from '../../src/core/failure.js'
-import { defaultSelection } from '../../src/engine/catalog.js'
 import { emptyState, type State } from '../../src/engine/state.js'
 import { sync, type SyncResult } from '../../src/engine/sync.js'
-import { streamByName } from '../../src/streams/index.js'
 import { API, API_PATH, TOKEN, testEnv, type TestEnv } from '../support/env.js'
+import { BY_ID, selectWith } from '../support/selection.js'
 
-const only = (...names: string[]) => defaultSelection(names.map((n) => streamByName(n)!))
+// These tests page agents by id bookmark: INCREMENTAL, as a catalog selects it (FULL_TABLE is the default).
+const only = (...names: string[]) => selectWith(names, BY_ID)
 const agent = (id: number, extra: Record<string, unknown> = {}) => ({ id, email: `a${id}@x.example`, enabled: true, ...extra })
 
 const run = async (t: TestEnv, names: string[], state: State = emptyState): Promise<E.Either<Failure, SyncResult>> =>

@@ -1,0 +1,33 @@
+/** Streams as a user's catalog selects them, with `replication-method` chosen for some (Meltano's `metadata`). */
+import * as E from 'fp-ts/lib/Either.js'
+import { CatalogFile } from '../../src/codecs/catalog.js'
+import { discover, selectStreams, type SelectedStream } from '../../src/engine/catalog.js'
+import { STREAMS, streamByName } from '../../src/streams/index.js'
+
+export type Method = 'INCREMENTAL' | 'FULL_TABLE'
+
+/** The discovered catalog of `names`, its stream metadata's `replication-method` set as `methods` says. */
+export const catalogWith = (names: readonly string[], methods: Readonly<Record<string, Method>> = {}): CatalogFile => {
+  const catalog = structuredClone(discover(names.map((n) => streamByName(n)!))) as unknown as {
+    streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[]
+  }
+  for (const entry of catalog.streams) {
+    const method = methods[entry.tap_stream_id]
+    if (method !== undefined) entry.metadata.find((m) => m.breadcrumb.length === 0)!.metadata['replication-method'] = method
+  }
+  const decoded = CatalogFile.decode(catalog)
+  if (E.isLeft(decoded)) throw new Error('the edited catalog is not a catalog')
+  return decoded.right
+}
+
+export const selectWith = (names: readonly string[], methods: Readonly<Record<string, Method>> = {}): readonly SelectedStream[] => {
+  const selected = selectStreams(catalogWith(names, methods), STREAMS)
+  if (E.isLeft(selected)) throw new Error(selected.left.join('; '))
+  return selected.right
+}
+
+/** Agents and bans read the INCREMENTAL way (on id, new rows only), as a catalog may choose. */
+export const BY_ID: Readonly<Record<string, Method>> = { agents: 'INCREMENTAL', bans: 'INCREMENTAL' }
+
+/** The discovered catalog of every stream, agents and bans chosen INCREMENTAL: a file for `--catalog`. */
+export const catalogById = (): CatalogFile => catalogWith(STREAMS.map((s) => s.name), BY_ID)
