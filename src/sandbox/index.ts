@@ -65,4 +65,5 @@ export {
 export { EARLY_TOLERANCE_MS, FaultDecider, type Fault, type FaultDecision, type FaultStats } from './fault-decider.js'
 export { FAULT_SPEC_EXAMPLE, FAULT_SPEC_SETTINGS, parseFaultSpec } from './fault-spec.js'
 export { CONTROL_PREFIX } from './control.js'
+export { SANDBOX_CLIENT, SandboxOAuth, type OAuthClient } from './oauth.js'
 export { SANDBOX_START_DATE, sandboxTapConfig } from './tap-config.js'
