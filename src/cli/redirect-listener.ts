@@ -190,6 +190,9 @@ export const listenForRedirect = async (options: ListenOptions): Promise<{ reado
   void redirect.then(() => clearTimeout(timer))
 
   const finish = async (ok: boolean, message: string): Promise<void> => {
+    clearTimeout(timer)
+    done = true
+    settle(undefined)
     const target = waiting
     waiting = undefined
     if (target !== undefined && !target.res.destroyed) {
