@@ -82,7 +82,7 @@ const statusText = (html: string): string => /<p id="status"[^>]*>([^<]*)</.exec
 
 /** Follows the redirects as a browser would, and plays the redirect page's script for a fragment. */
 const httpBrowser = (): Browser => ({
-  name: `plain HTTP client (no Chromium at ${CHROMIUM}: following the redirects without a browser)`,
+  name: `plain HTTP client (${WHY_NOT}: following the redirects without a browser)`,
   async authorize(url, decision) {
     assertLoopback(url)
     const consent = await fetch(url)
@@ -108,7 +108,11 @@ const httpBrowser = (): Browser => ({
   async close() {},
 })
 
-/** Chromium when the machine has it, else the plain HTTP client. */
-export const openBrowser = async (): Promise<Browser> => (existsSync(CHROMIUM) ? chromiumBrowser() : httpBrowser())
+/** ZCHAT_TEST_NO_CHROMIUM=1 tries the fallback on a machine that has Chromium. */
+const HAS_CHROMIUM = existsSync(CHROMIUM) && process.env.ZCHAT_TEST_NO_CHROMIUM !== '1'
+const WHY_NOT = existsSync(CHROMIUM) ? 'ZCHAT_TEST_NO_CHROMIUM=1' : `no Chromium at ${CHROMIUM}`
 
-export const BROWSER_NAME = existsSync(CHROMIUM) ? 'headless Chromium' : `plain HTTP client (no Chromium at ${CHROMIUM})`
+/** Chromium when the machine has it, else the plain HTTP client. */
+export const openBrowser = async (): Promise<Browser> => (HAS_CHROMIUM ? chromiumBrowser() : httpBrowser())
+
+export const BROWSER_NAME = HAS_CHROMIUM ? 'headless Chromium' : `plain HTTP client (${WHY_NOT})`
