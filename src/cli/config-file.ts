@@ -48,6 +48,19 @@ const current = async (file: string): Promise<E.Either<string, { settings: Recor
   }
 }
 
+/** Left when `file` could not be updated: not a JSON object, unreadable, or its directory missing. */
+export const checkConfigFile = async (file: string): Promise<E.Either<string, void>> => {
+  const found = await current(file)
+  if (E.isLeft(found)) return found
+  if (found.right.exists) return E.right(undefined)
+  try {
+    if (!(await stat(dirname(file))).isDirectory()) return E.left(`cannot create ${file}: ${dirname(file)} is not a directory`)
+  } catch (error) {
+    return E.left(`cannot create ${file}: ${reason(error)}`)
+  }
+  return E.right(undefined)
+}
+
 /** Sets `updates` in the JSON object in `file` (created when missing), keeping every other key. */
 export const updateConfigFile = async (file: string, updates: Readonly<Record<string, unknown>>): Promise<E.Either<string, Written>> => {
   const found = await current(file)

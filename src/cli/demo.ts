@@ -87,6 +87,8 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
     for (const row of rows) print(row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd())
     print('')
     print(`Singer output: ${runs.map((r) => relative('.', r.file)).join(', ')}`)
+    print('Next: a token for a real account with zchat login --subdomain acme --client-id ID (README: OAuth clients);')
+    print('      or try the login offline: zchat sandbox --port 9000, then zchat login --base-url http://127.0.0.1:9000/api/v2/chat --client-id zchat-sandbox --client-secret sandbox-secret')
     return 0
   } finally {
     await sandbox.close()

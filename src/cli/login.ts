@@ -24,7 +24,7 @@ import { authFailure, usageError, type Failure } from '../core/failure.js'
 import { check } from '../engine/check.js'
 import type { Env } from '../engine/env.js'
 import { oauthErrorOf, requestToken, type Fetch } from '../engine/oauth.js'
-import { updateConfigFile } from './config-file.js'
+import { checkConfigFile, updateConfigFile } from './config-file.js'
 import { listenForRedirect, type Redirect } from './redirect-listener.js'
 
 export interface LoginOptions {
@@ -152,6 +152,9 @@ export const login = async (options: LoginOptions, deps: LoginDeps): Promise<E.E
   const where = target(options)
   if (E.isLeft(where)) return where
   const { endpoints, apiSettings } = where.right
+  // Before anyone signs in: a token got for a file that cannot take it would be lost.
+  const writable = await checkConfigFile(options.configFile)
+  if (E.isLeft(writable)) return E.left(usageError(`--config: ${writable.left}`))
   const grant = options.clientSecret === undefined ? 'token' : 'code'
   const redirectUri = `http://localhost:${options.port}`
   const state = randomBytes(24).toString('base64url')

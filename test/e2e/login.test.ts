@@ -73,7 +73,7 @@ describe(`zchat login (browser: ${BROWSER_NAME})`, function () {
     this.timeout(60_000)
     browser = await openBrowser()
     // Said plainly, so a run on a machine without Chromium does not pass for one with it.
-    console.log(`    login tests drive the browser's part with: ${browser.name}`)
+    process.stdout.write(`    login tests drive the browser's part with: ${browser.name}\n`)
   })
   after(async () => {
     await browser?.close()
