@@ -74,6 +74,7 @@ export const refreshingCredentials = (config: Config, deps: RefreshDeps): Creden
       return
     }
     if (spent) deps.log.warn(`the stored refresh token is now spent (refresh tokens may work once), and the new one is not stored: the settings came from ${where}; ${HOW_TO_STORE}`)
+    else deps.log.info(`the new access token serves this run only (the settings came from ${where}); the stored refresh token still works, so the next run refreshes again`)
   }
 
   const renewOnce = async (): Promise<boolean> => {

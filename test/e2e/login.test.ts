@@ -153,6 +153,19 @@ describe(`zchat login (browser: ${BROWSER_NAME})`, function () {
     expectNoSecrets(result, [config.access_token as string])
   })
 
+  it('--legacy: the zopim paths (/oauth2/authorizations/new, /oauth2/token) instead of /oauth2/chat/', async () => {
+    const c = await client()
+    const file = dir().file('legacy.json')
+    const login = startLogin(loginArgs(c, file, ['--client-secret', c.secret, '--legacy']))
+    const url = await login.url
+    expect(new URL(url!).pathname).to.equal('/oauth2/authorizations/new')
+    await browser.authorize(url!, 'allow')
+    const result = await login.done
+    expect(result.code, describeRun(result)).to.equal(0)
+    expect(sandbox().requestLog.some((e) => e.path === '/oauth2/token' && e.query.grant_type === 'authorization_code')).to.equal(true)
+    expect(await apiAccepts(sandbox(), (await readJson(file)).access_token)).to.equal(200)
+  })
+
   it('keeps the other settings and the mode of an existing config file (the secret given in ZCHAT_CLIENT_SECRET)', async () => {
     const c = await client()
     const file = await dir().write('existing.json', { start_date: '2020-01-01', max_parallel_streams: 2, access_token: 'old-token-aaaa', custom: { x: 1 } })
