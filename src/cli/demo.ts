@@ -1,6 +1,7 @@
 /**
- * `zchat demo` / `npm run demo`: a full sync and then an incremental sync of a
- * sandbox account through the real tap executable, as Meltano would run it,
+ * `zchat demo` / `npm run demo`: a token from `zchat login`, then a full sync
+ * and an incremental sync of a sandbox account through the real tap
+ * executable, as Meltano would run it,
  * with a per-stream summary read back from the Singer output.
  */
 import { spawn } from 'node:child_process'
@@ -9,6 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sandboxTapConfig, startSandbox } from '../sandbox/index.js'
+import { demoLogin } from './demo-login.js'
 
 const TAP = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/tap-zendesk-chat')
 
@@ -49,8 +51,15 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
   const sandbox = await startSandbox({ seed: 1 })
   try {
     const config = join(outDir, 'config.json')
-    await writeFile(config, JSON.stringify(sandboxTapConfig(sandbox), null, 2))
+    // Everything but the token; zchat login adds it, keeping the rest.
+    const { access_token: _token, ...settings } = sandboxTapConfig(sandbox)
+    await writeFile(config, JSON.stringify(settings, null, 2), { mode: 0o600 })
     print(`sandbox: ${sandbox.baseUrl}`)
+    const loggedIn = await demoLogin(sandbox, config, print)
+    if (loggedIn !== 0) {
+      print(`login failed with exit status ${loggedIn}`)
+      return loggedIn
+    }
 
     const runs: { file: string; summary: RunSummary }[] = []
     for (const [n, stateFile] of [[1, undefined], [2, join(outDir, 'state-1.json')]] as const) {
@@ -89,6 +98,7 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
     for (const row of rows) print(row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd())
     print('')
     print(`Singer output: ${runs.map((r) => relative('.', r.file)).join(', ')}`)
+    print('Next: a token for a real account with zchat login --subdomain acme --client-id ID (README: OAuth clients).')
     return 0
   } finally {
     await sandbox.close()

@@ -11,7 +11,7 @@ import { CatalogFile } from '../codecs/catalog.js'
 import { parseConfig, type ParsedConfig } from '../codecs/config.js'
 import { inputError, invalidInput, type Failure } from '../core/failure.js'
 import { selectStreams, type SelectedStream } from '../engine/catalog.js'
-import { layeredConfig } from './config-sources.js'
+import { ENV_SOURCE, layeredConfig } from './config-sources.js'
 import { emptyState, readState, type ReadState } from '../engine/state.js'
 import type { StreamDef } from '../streams/stream.js'
 
@@ -40,6 +40,8 @@ export const loadConfig = (sources: readonly string[], now: Date, env: NodeJS.Pr
   pipe(
     layeredConfig(sources, (file) => readJsonFile('config', file), env),
     TE.chainEitherK((json) => pipe(parseConfig(json, now), E.mapLeft((problems) => invalidInput('config', problems)))),
+    // One file is where refreshed tokens go back to; with several sources, no one file holds the settings.
+    TE.map((parsed) => (sources.length === 1 && sources[0] !== ENV_SOURCE ? { ...parsed, config: { ...parsed.config, storedIn: sources[0]! } } : parsed)),
   )
 
 /** The state to resume from (none without a file), with notes on what was converted from another connector's state. */

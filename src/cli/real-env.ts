@@ -7,8 +7,10 @@ import { apiContact } from '../engine/api-contact.js'
 import { requestBudget } from '../engine/budget.js'
 import type { Env, LogLevel } from '../engine/env.js'
 import { streamWriter } from '../engine/singer.js'
+import { updateConfigFile } from './config-file.js'
 import { stderrLogger, type LogFormat } from './logger.js'
 import { progressDisplay } from './progress.js'
+import { refreshingCredentials } from './token-refresh.js'
 
 const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 } as const
 
@@ -55,11 +57,22 @@ export const realEnv = (config: Config, version: string, logLevel: LogLevel, log
   // A person watching a terminal gets the live block; JSON logs and piped stderr are for machines.
   const display = logFormat === 'text' && process.stderr.isTTY ? progressDisplay(process.stderr, clock) : undefined
   const sleep = (ms: number) => delay(ms, undefined, { signal: stop }).catch(() => undefined)
+  // Pushed to as tokens are renewed: the logger scrubs every one of them.
+  const secrets = [config.accessToken, ...(config.refresh === undefined ? [] : [config.refresh.clientSecret, config.refresh.refreshToken])]
+  const log = stderrLogger(logLevel, secrets, display?.write ?? stderrLine, logFormat)
+  const fetch = (url: string, init: RequestInit) => globalThis.fetch(url, init)
+  const credentials = refreshingCredentials(config, {
+    fetch,
+    log,
+    secret: (token) => secrets.push(token),
+    userAgent: config.userAgent ?? `zchat/${version}`,
+    store: updateConfigFile,
+  })
   return {
     config,
     version,
     // Looked up on every call, not captured: tests replace globalThis.fetch.
-    fetch: (url, init) => globalThis.fetch(url, init),
+    fetch,
     now: () => new Date(),
     clock,
     sleep,
@@ -67,8 +80,9 @@ export const realEnv = (config: Config, version: string, logLevel: LogLevel, log
     budget: requestBudget(config.maxRequestsPerMinute, { clock, sleep, stopped: () => stop.aborted }),
     api: apiContact(() => new Date()),
     write: streamWriter(process.stdout),
-    log: stderrLogger(logLevel, [config.accessToken], display?.write ?? stderrLine, logFormat),
+    log,
     ...(display === undefined ? {} : { progress: display.update }),
+    ...(credentials === undefined ? {} : { credentials }),
     finish: () => display?.close(),
   }
 }

@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
-import { annotate } from '../core/json-schema.js'
+import { annotate, toJsonSchema } from '../core/json-schema.js'
 
 export const AGENTS_MAX_PAGE_SIZE = 100
 export const BANS_MAX_PAGE_SIZE = 1000
@@ -117,6 +117,23 @@ export const SETTINGS = {
       'Re-read all chats from start_date when the last full read is older than this many days (kept in state). Unset: never.',
     minimum: 1,
   }),
+  client_id: annotate(t.string, {
+    title: 'OAuth client id',
+    description:
+      'Identifier of the Zendesk Chat OAuth client the token came from. With client_secret and refresh_token, a token the API refuses (401) is refreshed once and the new tokens are written back to the config file.',
+  }),
+  client_secret: annotate(t.string, {
+    title: 'OAuth client secret',
+    description: 'Secret of that OAuth client (shown once when the client is created), for refreshing the token.',
+    secret: true,
+    writeOnly: true,
+  }),
+  refresh_token: annotate(t.string, {
+    title: 'Refresh token',
+    description: 'Refresh token from zchat login (authorization-code grant). It may work only once: zchat stores the new one it gets.',
+    secret: true,
+    writeOnly: true,
+  }),
 }
 
 /** The config file as written: only access_token is required by the codec; the rest is checked below. */
@@ -138,6 +155,9 @@ export const RawConfig = t.intersection([
     chats_strategy: SETTINGS.chats_strategy,
     chat_search_interval_days: SETTINGS.chat_search_interval_days,
     chats_full_sync_days: SETTINGS.chats_full_sync_days,
+    client_id: SETTINGS.client_id,
+    client_secret: SETTINGS.client_secret,
+    refresh_token: SETTINGS.refresh_token,
   }),
 ])
 export type RawConfig = t.TypeOf<typeof RawConfig>
@@ -162,7 +182,49 @@ export interface Config {
   readonly chatSearchIntervalDays: number
   /** Undefined: chats are never re-read in full. */
   readonly chatsFullSyncDays: number | undefined
+  /** Set when client_id, client_secret and refresh_token all are: a refused token is refreshed at `tokenUrl`. */
+  readonly refresh?: TokenRefresh
+  /**
+   * The one config file the settings came from, where refreshed tokens are
+   * written back; undefined when they came from the environment or several
+   * sources (set by the CLI, which knows the sources).
+   */
+  readonly storedIn?: string
 }
+
+export interface TokenRefresh {
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly refreshToken: string
+  /** The OAuth token endpoint of the account's host (oauthEndpoints). */
+  readonly tokenUrl: string
+}
+
+/** The OAuth endpoints (API.md): Support-integrated accounts under their own host, legacy Chat-only accounts under www.zopim.com. */
+export interface OAuthEndpoints {
+  readonly authorize: string
+  readonly token: string
+}
+
+export const LEGACY_OAUTH_ORIGIN = 'https://www.zopim.com'
+export const LEGACY_API_BASE = 'https://www.zopim.com/api/v2'
+
+/**
+ * The endpoints on `origin` (https://acme.zendesk.com, or a base_url's origin
+ * such as the sandbox's): /oauth2/chat/... for integrated accounts, the zopim
+ * paths (/oauth2/...) when `legacy` or the origin is zopim's.
+ */
+export const oauthEndpoints = (origin: string, legacy = false): OAuthEndpoints => {
+  const root = origin.replace(/\/+$/, '')
+  const zopim = legacy || new URL(root).host === new URL(LEGACY_OAUTH_ORIGIN).host
+  const prefix = zopim ? `${root}/oauth2` : `${root}/oauth2/chat`
+  return { authorize: `${prefix}/authorizations/new`, token: `${prefix}/token` }
+}
+
+/** The names of the settings marked secret: never printed, scrubbed from logs. */
+export const SECRET_SETTINGS: readonly string[] = Object.entries(SETTINGS)
+  .filter(([, codec]) => toJsonSchema(codec).secret === true)
+  .map(([name]) => name)
 
 export interface ParsedConfig {
   readonly config: Config
@@ -194,7 +256,7 @@ export const parseSubdomain = (text: string): string | undefined => {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
 
-const parseBaseUrl = (text: string): E.Either<string, string> => {
+export const parseBaseUrl = (text: string): E.Either<string, string> => {
   let url: URL
   try {
     url = new URL(text.trim())
@@ -214,7 +276,7 @@ const parseBaseUrl = (text: string): E.Either<string, string> => {
 }
 
 const describeValue = (key: string, value: unknown): string => {
-  if (SETTINGS[key as keyof typeof SETTINGS] === SETTINGS.access_token) return value === undefined ? 'nothing' : `a ${typeof value}`
+  if (SECRET_SETTINGS.includes(key)) return value === undefined ? 'nothing' : `a ${typeof value}`
   if (value === undefined) return 'nothing'
   const text = JSON.stringify(value)
   return text.length > 60 ? `${text.slice(0, 57)}...` : text
@@ -231,6 +293,12 @@ const codecProblems = (raw: Record<string, unknown>, errors: t.Errors): string[]
     byKey.set(key, `${key}: ${expected}, got ${describeValue(key, raw[key])}`)
   }
   return [...byKey.values()]
+}
+
+const refreshOf = (c: RawConfig, apiBase: string): { refresh?: TokenRefresh } => {
+  const [clientId, clientSecret, refreshToken] = [c.client_id, c.client_secret, c.refresh_token].map((v) => v?.trim() ?? '')
+  if (clientId === '' || clientSecret === '' || refreshToken === '') return {}
+  return { refresh: { clientId: clientId!, clientSecret: clientSecret!, refreshToken: refreshToken!, tokenUrl: oauthEndpoints(new URL(apiBase).origin).token } }
 }
 
 /** Validate and normalise a parsed config file. Left: one line per problem. */
@@ -296,6 +364,7 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
       chatsStrategy: c.chats_strategy ?? 'export',
       chatSearchIntervalDays: c.chat_search_interval_days ?? DEFAULT_SEARCH_INTERVAL_DAYS,
       chatsFullSyncDays: c.chats_full_sync_days,
+      ...refreshOf(c, apiBase),
     },
     warnings,
   })

@@ -3,7 +3,8 @@ import About from './about.js'
 import Check from './check.js'
 import Demo from './demo.js'
 import Discover from './discover.js'
+import Login from './login.js'
 import Sandbox from './sandbox.js'
 import Sync from './sync.js'
 
-export const COMMANDS = { about: About, check: Check, demo: Demo, discover: Discover, sandbox: Sandbox, sync: Sync }
+export const COMMANDS = { about: About, check: Check, demo: Demo, discover: Discover, login: Login, sandbox: Sandbox, sync: Sync }

@@ -5,6 +5,7 @@ import {
   type Unavailable,
   FAULT_SPEC_EXAMPLE,
   parseFaultSpec,
+  SANDBOX_CLIENT,
   SANDBOX_HOST,
   sandboxTapConfig,
   startSandbox,
@@ -55,6 +56,10 @@ export default class Sandbox extends Command {
     const config = sandboxTapConfig(sandbox)
     process.stdout.write(`${sandbox.baseUrl}\n`)
     process.stderr.write(`Zendesk Chat sandbox serving on ${sandbox.baseUrl}\nconfig: ${JSON.stringify(config)}\n`)
+    process.stderr.write(
+      `OAuth client: id ${SANDBOX_CLIENT.id}, secret ${SANDBOX_CLIENT.secret}, redirect URLs ${SANDBOX_CLIENT.redirectUris.join(' ')}` +
+        ` (zchat login --base-url ${sandbox.baseUrl} --client-id ${SANDBOX_CLIENT.id} --client-secret ${SANDBOX_CLIENT.secret} --port 8080)\n`,
+    )
     if (flags.faults !== undefined) {
       const control = `http://${SANDBOX_HOST}:${sandbox.port}${CONTROL_PREFIX}`
       process.stderr.write(`faults: ${JSON.stringify(flags.faults)} (change: PUT ${control}faults, counts: GET ${control}stats)\n`)

@@ -63,7 +63,13 @@ export interface OutputClosed {
   readonly _tag: 'OutputClosed'
 }
 
-export type Failure = UsageError | InputError | InvalidInput | HttpError | NetworkError | DecodeError | Interrupted | OutputClosed
+/** Getting or refreshing an OAuth token failed (denied, refused client, timeout...): the message says which and what to do. */
+export interface AuthFailure {
+  readonly _tag: 'AuthFailure'
+  readonly message: string
+}
+
+export type Failure = UsageError | InputError | InvalidInput | HttpError | NetworkError | DecodeError | Interrupted | OutputClosed | AuthFailure
 
 export const usageError = (message: string): Failure => ({ _tag: 'UsageError', message })
 export const inputError = (what: InputError['what'], file: string, message: string): Failure => ({
@@ -84,6 +90,7 @@ export const httpError = (endpoint: string, status: number, message: string): Fa
   message,
 })
 export const networkError = (endpoint: string, message: string): Failure => ({ _tag: 'NetworkError', endpoint, message })
+export const authFailure = (message: string): Failure => ({ _tag: 'AuthFailure', message })
 export const outputClosed: Failure = { _tag: 'OutputClosed' }
 export const interrupted = (signal: Interrupted['signal']): Failure => ({ _tag: 'Interrupted', signal })
 
@@ -100,6 +107,7 @@ export const exitCode = (failure: Failure): number => {
     case 'NetworkError':
     case 'DecodeError':
     case 'OutputClosed':
+    case 'AuthFailure':
       return 1
     case 'Interrupted':
       // The shell's convention for "ended by a signal".
@@ -111,6 +119,7 @@ export const exitCode = (failure: Failure): number => {
 export const render = (failure: Failure): readonly string[] => {
   switch (failure._tag) {
     case 'UsageError':
+    case 'AuthFailure':
       return [`error: ${failure.message}`]
     case 'InputError':
       return [`error: ${failure.what} file ${failure.file}: ${failure.message}`]

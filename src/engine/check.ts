@@ -20,7 +20,7 @@ export const adviceFor = (failure: Failure, apiBase: string): string[] => {
   const host = new URL(apiBase).host
   switch (failure._tag) {
     case 'HttpError':
-      if (failure.status === 401) return ['The access token was refused (401).', 'Make a new token with an OAuth client of Zendesk Chat (Settings > Account > API & SDKs), with the read and chat scopes.']
+      if (failure.status === 401) return ['The access token was refused (401).', 'Get a new one with zchat login (an OAuth client of Zendesk Chat: Settings > Account > API & SDKs), with the read and chat scopes.']
       if (failure.status === 403) return ['The token was accepted, but may not read the account (403).', 'Give the token the read and chat scopes (or use an owner or administrator token).']
       if (failure.status === 404) return [`No Zendesk Chat API at ${host} (404).`, 'Check subdomain (acme for acme.zendesk.com) or base_url.']
       return [`${host} answered ${failure.status}: ${failure.message}.`, 'Try again later; if it lasts, check status.zendesk.com.']

@@ -38,6 +38,21 @@ export interface StreamProgress {
   readonly done: boolean
 }
 
+/**
+ * The access token requests carry, when it can change during a run: a token
+ * the API refuses (401) is renewed once with the refresh token.
+ */
+export interface Credentials {
+  /** The token to send now. */
+  readonly accessToken: () => string
+  /**
+   * Called with the token a request carried when the API answered it 401.
+   * True once a newer token is in place (the request is sent again), false
+   * when there is none to be had. Streams refused at once share one renewal.
+   */
+  readonly renew: (refused: string) => Promise<boolean>
+}
+
 export interface Capabilities {
   /** The platform fetch, looked up at call time so tests can intercept it. */
   readonly fetch: (url: string, init: RequestInit) => Promise<Response>
@@ -59,6 +74,8 @@ export interface Capabilities {
   readonly log: Logger
   /** Told how each stream is getting on (a terminal's live display); absent, nobody is. */
   readonly progress?: (progress: StreamProgress) => void
+  /** Absent: every request carries config.accessToken, and a 401 fails. */
+  readonly credentials?: Credentials
 }
 
 export interface Env extends Capabilities {

@@ -97,10 +97,10 @@ const retryAfterOf = (header: string | null, now: number): number | undefined =>
 const sameOrigin = (a: string, b: string): boolean => new URL(a).origin === new URL(b).origin
 
 /** One try: the request, redirects on the API's own origin followed, the body read and parsed. */
-const attempt = async (env: Env, req: PageRequest, elements: ElementStream | undefined): Promise<Attempt> => {
+const attempt = async (env: Env, req: PageRequest, elements: ElementStream | undefined, token: string): Promise<Attempt> => {
   const grace = graceAfter(env.stop, STOP_GRACE_MS)
   try {
-    return await attemptWithin(env, req, elements, grace.signal)
+    return await attemptWithin(env, req, elements, grace.signal, token)
   } finally {
     grace.release()
   }
@@ -153,7 +153,7 @@ const notJson = (error: unknown): false => {
   throw error
 }
 
-const attemptWithin = async (env: Env, req: PageRequest, elements: ElementStream | undefined, abandon: AbortSignal): Promise<Attempt> => {
+const attemptWithin = async (env: Env, req: PageRequest, elements: ElementStream | undefined, abandon: AbortSignal, token: string): Promise<Attempt> => {
   const endpoint = describeRequest(req)
   let url = `${env.config.apiBase}/${endpoint}`
   const started = env.clock()
@@ -169,7 +169,7 @@ const attemptWithin = async (env: Env, req: PageRequest, elements: ElementStream
     for (let hops = 0; ; hops++) {
       response = await env.fetch(url, {
         headers: {
-          Authorization: `Bearer ${env.config.accessToken}`,
+          Authorization: `Bearer ${token}`,
           Accept: 'application/json',
           'User-Agent': env.config.userAgent ?? `zchat/${env.version}`,
         },
@@ -294,8 +294,14 @@ export const getJson =
       if (env.stop.aborted) return E.left(interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT'))
       await env.budget.take()
       if (env.stop.aborted) return E.left(interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT'))
-      const result = await attempt(env, req, elements)
+      const token = env.credentials?.accessToken() ?? env.config.accessToken
+      const result = await attempt(env, req, elements, token)
       if (result.failure === undefined) return E.right(result.body)
+      // A refused token renewed is no retry: the request goes again at once, with the new token.
+      if (result.failure._tag === 'HttpError' && result.failure.status === 401 && (await env.credentials?.renew(token)) === true) {
+        n--
+        continue
+      }
       if (!result.retry) return E.left(result.failure)
       const asked = result.retryAfterMs
       if (asked !== undefined && asked > maxRetryWaitMs) {

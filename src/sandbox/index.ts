@@ -67,4 +67,5 @@ export { FAULT_SPEC_EXAMPLE, FAULT_SPEC_SETTINGS, parseFaultSpec } from './fault
 export { CONTROL_PREFIX } from './control.js'
 export { UNAVAILABLE_STATUSES, checkUnavailable, parseUnavailable, type Unavailable, type UnavailableStatus } from './account-settings.js'
 export { EXPORT_QUIET_MS, TOO_RECENT } from './routes-export.js'
+export { SANDBOX_CLIENT, SandboxOAuth, type OAuthClient } from './oauth.js'
 export { SANDBOX_START_DATE, sandboxTapConfig } from './tap-config.js'

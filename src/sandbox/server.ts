@@ -15,6 +15,7 @@ import { deliver, faultReply, sentStatus } from './deliver.js'
 import { FaultDecider, type FaultStats } from './fault-decider.js'
 import type { FaultKind, FaultPlan } from './fault-plan.js'
 import { badRequest, DESCRIPTIONS, error, notFound, type Reply, type RouteContext } from './reply.js'
+import { isOAuthPath, SandboxOAuth, type OAuthClient } from './oauth.js'
 import { findRoute } from './routes.js'
 
 export { AGENTS_MAX_LIMIT, BANS_DEFAULT_LIMIT, BANS_MAX_LIMIT } from './routes.js'
@@ -44,6 +45,8 @@ export interface SandboxOptions {
   readonly clockOffsetMs?: number
   /** Resources the account does not have, answering 403 or 404 (account-settings.ts), e.g. `{ skills: 404 }`. */
   readonly unavailable?: Unavailable
+  /** OAuth clients registered besides SANDBOX_CLIENT (oauth.ts). */
+  readonly oauthClients?: readonly OAuthClient[]
 }
 
 export interface RequestLogEntry {
@@ -63,6 +66,8 @@ export interface Sandbox {
   readonly port: number
   readonly token: string
   readonly data: SandboxData
+  /** The OAuth server: clients, and tokens it issued (which the API accepts besides `token`). */
+  readonly oauth: SandboxOAuth
   /** Every request answered so far, oldest first. */
   readonly requestLog: ReadonlyArray<RequestLogEntry>
   /** The sandbox's clock (epoch ms): the machine's plus clockOffsetMs. */
@@ -95,9 +100,9 @@ export const API_PREFIX = '/api/v2/chat/'
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
-function route(req: IncomingMessage, url: URL, token: string, ctx: RouteContext, account: AccountSettings): Reply {
+function route(req: IncomingMessage, url: URL, accepts: (token: string) => boolean, ctx: RouteContext, account: AccountSettings): Reply {
   const match = BEARER.exec(req.headers.authorization ?? '')
-  if (match === null || match[1] !== token) return error(401, 'Unauthorized', DESCRIPTIONS.unauthorized)
+  if (match === null || !accepts(match[1]!)) return error(401, 'Unauthorized', DESCRIPTIONS.unauthorized)
   const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : undefined
   const handler = path === undefined ? undefined : findRoute(path)
   if (handler === undefined) return notFound()
@@ -127,18 +132,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   })
   const faults = new FaultDecider(options.faults)
   const requestLog: RequestLogEntry[] = []
+  const oauth = new SandboxOAuth(options.oauthClients)
+  const accepts = (given: string) => given === token || oauth.accepts(given)
   // Routes need the base URL, known once listening; nothing is served before that.
   let ctx: RouteContext = { data, baseUrl: '', nowMillis: account.nowMillis }
 
   const server = createServer((req, res) => {
     if (isControlRequest(req)) return handleControl(req, res, { faults, requestLog, account })
+    const oauthUrl = URL.canParse(req.url ?? '/', `http://${SANDBOX_HOST}`) ? new URL(req.url ?? '/', `http://${SANDBOX_HOST}`) : undefined
+    if (oauthUrl !== undefined && isOAuthPath(oauthUrl.pathname)) {
+      // Never faulted: the faults are the API's.
+      void oauth.handle(req, res, oauthUrl).then((entry) => requestLog.push(entry), () => res.destroy())
+      return
+    }
     req.resume() // bodies are never read; drain them so keep-alive connections stay usable
     const { fault, vanishWhenAnswered } = faults.decide(Date.now())
     let url: URL | undefined
     let reply: Reply
     try {
       url = new URL(req.url ?? '/', `http://${SANDBOX_HOST}`)
-      reply = faultReply(fault) ?? route(req, url, token, ctx, account)
+      reply = faultReply(fault) ?? route(req, url, accepts, ctx, account)
     } catch {
       reply = url === undefined ? badRequest() : error(500, 'Internal Server Error', DESCRIPTIONS.internal)
     }
@@ -188,6 +201,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     token,
     data,
+    oauth,
     requestLog,
     nowMillis: account.nowMillis,
     setClockOffset: (ms) => {

@@ -16,6 +16,13 @@ describe('e2e: zchat demo', () => {
     expect(agentsRow, `a summary row for agents:\n${r.stdout}`).to.not.equal(undefined)
     for (const stream of ['account', 'departments']) expect(r.stdout).to.match(new RegExp(`^\\s*${stream}\\s`, 'm'))
 
+    // The token came from zchat login (not the sandbox's fixed one), and was never printed.
+    expect(r.stdout).to.match(/^login: OK: /m)
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as Record<string, string>
+    expect(config.access_token).to.be.a('string').and.not.equal('sandbox-token')
+    expect(config.start_date, 'the settings the demo wrote before login are kept').to.be.a('string')
+    for (const secret of [config.access_token!, config.refresh_token!, config.client_secret!]) expect(r.stdout + r.stderr).not.to.contain(secret)
+
     const files = ['run-1.singer.jsonl', 'run-2.singer.jsonl'].map((f) => join(out, f))
     for (const f of files) await access(f)
     const [run1, run2] = await Promise.all(files.map(async (f) => parseMessages(await readFile(f, 'utf8'))))
