@@ -54,6 +54,7 @@ export const realEnv = (config: Config, version: string, logLevel: LogLevel, log
   // A person watching a terminal gets the live block; JSON logs and piped stderr are for machines.
   const display = logFormat === 'text' && process.stderr.isTTY ? progressDisplay(process.stderr, clock) : undefined
   const sleep = (ms: number) => delay(ms, undefined, { signal: stop }).catch(() => undefined)
+  const log = stderrLogger(logLevel, [config.accessToken], display?.write ?? stderrLine, logFormat)
   return {
     config,
     version,
@@ -63,10 +64,10 @@ export const realEnv = (config: Config, version: string, logLevel: LogLevel, log
     clock,
     sleep,
     stop,
-    budget: requestBudget(config.maxRequestsPerMinute, { clock, sleep, stopped: () => stop.aborted }),
+    budget: requestBudget(config.maxRequestsPerMinute, { clock, sleep, stopped: () => stop.aborted, notice: log.info }),
     write: streamWriter(process.stdout),
-    log: stderrLogger(logLevel, [config.accessToken], display?.write ?? stderrLine, logFormat),
-    ...(display === undefined ? {} : { progress: display.update }),
+    log,
+    ...(display === undefined ? {} : { progress: display.update, waiting: display.wait }),
     finish: () => display?.close(),
   }
 }

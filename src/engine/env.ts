@@ -5,7 +5,7 @@
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
 import type { Config } from '../codecs/config.js'
 import type { Failure } from '../core/failure.js'
-import type { RequestBudget } from './budget.js'
+import type { BudgetWait, RequestBudget } from './budget.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
@@ -58,6 +58,8 @@ export interface Capabilities {
   readonly log: Logger
   /** Told how each stream is getting on (a terminal's live display); absent, nobody is. */
   readonly progress?: (progress: StreamProgress) => void
+  /** Told when a stream starts waiting for the rate limit, and (undefined) when its request may go. */
+  readonly waiting?: (stream: string, wait: BudgetWait | undefined) => void
 }
 
 export interface Env extends Capabilities {
@@ -66,6 +68,8 @@ export interface Env extends Capabilities {
   readonly budget: RequestBudget
   /** zchat's version, for the default User-Agent. */
   readonly version: string
+  /** The stream this program reads, when it reads one: names its waits. */
+  readonly stream?: string
 }
 
 /** A zchat program: needs an Env, fails with a Failure, or yields A. */

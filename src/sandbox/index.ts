@@ -66,3 +66,4 @@ export { EARLY_TOLERANCE_MS, FaultDecider, type Fault, type FaultDecision, type 
 export { FAULT_SPEC_EXAMPLE, FAULT_SPEC_SETTINGS, parseFaultSpec } from './fault-spec.js'
 export { CONTROL_PREFIX } from './control.js'
 export { SANDBOX_START_DATE, sandboxTapConfig } from './tap-config.js'
+export { rateLimitConduct, type RateLimitConduct } from './request-log.js'

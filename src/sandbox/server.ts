@@ -47,6 +47,12 @@ export interface RequestLogEntry {
   readonly status: number
   /** The fault injected into this request, if any. */
   readonly fault?: FaultKind
+  /** When the request reached the router (epoch ms). */
+  readonly at: number
+  /** When its answer was handed to the network whole (epoch ms); absent while it is being sent, or when it never was. */
+  readonly answeredAt?: number
+  /** A 429's Retry-After, in seconds. */
+  readonly retryAfterSeconds?: number
 }
 
 export interface Sandbox {
@@ -78,6 +84,8 @@ export const SANDBOX_DEFAULTS = {
 /** The only address the sandbox binds to. */
 export const SANDBOX_HOST = '127.0.0.1'
 export const API_PREFIX = '/api/v2/chat/'
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
@@ -114,7 +122,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server = createServer((req, res) => {
     if (isControlRequest(req)) return handleControl(req, res, { faults, requestLog })
     req.resume() // bodies are never read; drain them so keep-alive connections stay usable
-    const { fault, vanishWhenAnswered } = faults.decide(Date.now())
+    const at = Date.now()
+    const { fault, vanishWhenAnswered } = faults.decide(at)
     let url: URL | undefined
     let reply: Reply
     try {
@@ -123,13 +132,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } catch {
       reply = url === undefined ? badRequest() : error(500, 'Internal Server Error', DESCRIPTIONS.internal)
     }
-    requestLog.push({
+    const entry: Mutable<RequestLogEntry> = {
       method: req.method ?? '',
       path: url?.pathname ?? req.url ?? '',
       query: url === undefined ? {} : Object.fromEntries(url.searchParams),
       status: sentStatus(reply, fault),
       ...(fault === undefined ? {} : { fault: fault.kind }),
-    })
+      at,
+      ...(fault !== undefined && 'retryAfterSeconds' in fault ? { retryAfterSeconds: fault.retryAfterSeconds } : {}),
+    }
+    requestLog.push(entry)
+    // 'finish': the whole answer is with the network (a reset or vanished answer never finishes).
+    res.once('finish', () => (entry.answeredAt = Date.now()))
     deliver(res, reply, fault)
     if (fault?.kind === 'vanish') vanish()
     else if (vanishWhenAnswered) res.once('close', vanish)

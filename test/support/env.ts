@@ -44,7 +44,7 @@ export const testEnv = (settings: Record<string, unknown> = {}, options: { accep
     clock: () => clockMs,
     sleep,
     stop: options.stop ?? new AbortController().signal,
-    budget: requestBudget(config.maxRequestsPerMinute, { clock: () => clockMs, sleep }),
+    budget: requestBudget(config.maxRequestsPerMinute, { clock: () => clockMs, sleep, notice: log('INFO') }),
     write: async (chunk) => {
       if (options.acceptWrites !== undefined && chunks.length >= options.acceptWrites) return false
       chunks.push(chunk)
