@@ -64,7 +64,7 @@ export const WINDOW_MS = 60_500
 /** Waits at least this long are said in the log as they start (shorter ones are the budget's everyday spacing). */
 export const NOTICE_WAIT_MS = 5000
 
-const seconds = (ms: number): string => `${Math.ceil(ms / 1000)} s`
+const seconds = (ms: number): string => `${Math.max(1, Math.round(ms / 1000))} s`
 
 /** The log line for a long wait starting. */
 export const describeWait = (reason: WaitReason, ms: number, perMinute: number): string =>

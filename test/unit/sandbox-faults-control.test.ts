@@ -91,7 +91,7 @@ describe('sandbox fault control', () => {
     sandbox.setFaults({ vanishAfter: 0 })
     const failed = await api(sandbox).then(() => false, () => true)
     expect(failed).to.equal(true)
-    expect(sandbox.requestLog.map(({ at, ...entry }) => entry)).to.deep.equal([{ method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 0, fault: 'vanish' }])
+    expect(sandbox.requestLog.map(({ at: _at, ...entry }) => entry)).to.deep.equal([{ method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 0, fault: 'vanish' }])
     expect(sandbox.requestLog[0], 'a vanished answer is never sent').to.not.have.property('answeredAt')
     expect(sandbox.faultStats()).to.deep.include({ vanished: true })
     expect(sandbox.faultStats().injected.vanish).to.equal(1)
