@@ -67,12 +67,10 @@ export const NOTICE_WAIT_MS = 5000
 const seconds = (ms: number): string => `${Math.max(1, Math.round(ms / 1000))} s`
 
 /** The log line for a long wait starting. */
-export const describeWait = (reason: WaitReason, ms: number, perMinute: number): string =>
+export const describeWait = (reason: Exclude<WaitReason, 'pace'>, ms: number, perMinute: number): string =>
   reason === 'retry-after'
     ? `every stream waits ${seconds(ms)}: the API answered 429 and asked to wait (Retry-After)`
-    : reason === 'budget'
-      ? `waiting ${seconds(ms)} for the request budget: ${perMinute} requests started within the last minute (max_requests_per_minute)`
-      : `waiting ${seconds(ms)} for the next request at zchat's lowered pace of ${perMinute} a minute`
+    : `waiting ${seconds(ms)} for the request budget: ${perMinute} ${perMinute === 1 ? 'request' : 'requests'} started within the last minute (max_requests_per_minute)`
 
 /** The log line when the pace first drops below the budget. */
 export const describeSlowdown = (budget: number, pace: number): string =>
@@ -121,10 +119,12 @@ export const requestBudget = (perMinute: number, { clock, sleep, stopped = () =>
   }
 
   const tell = (wait: BudgetWait, now: number): void => {
+    // The pace was said when it was set; its every gap is not news.
+    if (wait.reason === 'pace') return
     // A wait that only lengthens the one said already (the jitter of a Retry-After, the next taker) is not said again.
     const fresh = wait.untilMs - Math.max(now, noticedUntil)
     noticedUntil = Math.max(noticedUntil, wait.untilMs)
-    if (fresh >= NOTICE_WAIT_MS) notice(describeWait(wait.reason, wait.untilMs - now, Math.round(currentPerMinute())))
+    if (fresh >= NOTICE_WAIT_MS) notice(describeWait(wait.reason, wait.untilMs - now, perMinute))
   }
 
   const currentPerMinute = (): number => pace.perMinute ?? perMinute

@@ -75,7 +75,7 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
     const budget = testEnv({ max_requests_per_minute: 1 })
     expect(E.isRight(await run(budget, ['goals', 'roles']))).to.equal(true)
     expect(budget.logs.filter((l) => l.includes('waiting'))).to.deep.equal([
-      'INFO waiting 61 s for the request budget: 1 requests started within the last minute (max_requests_per_minute)',
+      'INFO waiting 61 s for the request budget: 1 request started within the last minute (max_requests_per_minute)',
     ])
   })
 
