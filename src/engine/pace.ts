@@ -13,9 +13,21 @@ export interface Pace {
   readonly perMinute: number | undefined
   /** Clock ms of the last cut: a 429 to a request started before it was already accounted for. */
   readonly cutAt: number
+  /** The pace the last measured cut set, and when (clock ms): within a window of it, a 429 goes back to it, not below. */
+  readonly level?: { readonly perMinute: number; readonly atMs: number }
 }
 
 export const UNPACED: Pace = { perMinute: undefined, cutAt: Number.NEGATIVE_INFINITY }
+
+/**
+ * How long a measured cut stands: the API's window (a minute, and the budget's
+ * margin). A cut shows in what the API allows only once the requests before it
+ * have left the API's window; cutting again sooner would cut for the same
+ * excess twice, and 429s that slowing down does not prevent (a limit counted
+ * some other way, a hiccup) would drive the pace down at every one of them:
+ * so they lower it once a minute at most.
+ */
+export const LEVEL_STANDS_MS = 60_500
 
 /** Below what the API allowed, so the next 429 is a while away; not far below, so little of the share is left unused. */
 export const DECREASE = 0.9
@@ -57,11 +69,16 @@ export const isNews = (pace: Pace, startedMs: number): boolean => startedMs >= p
  * The pace after a 429 (one that is news). The first cut takes the rate the
  * API allowed as it is: measured from a burst up to the Retry-After, it is
  * below the API's limit already (the span takes in the requests' own time
- * and the Retry-After's rounding up). A pace that still met a 429 was too
- * fast: it goes below both itself and what the API allowed. Without a
- * success to measure by, the rate halves.
+ * and the Retry-After's rounding up). A pace that still meets a 429 was too
+ * fast: within LEVEL_STANDS_MS of the last measured cut it goes back to that
+ * cut's level; later it goes below both itself and what the API allowed.
+ * Without a success to measure by, the rate halves.
  */
 export const slowedDown = (pace: Pace, event: RateLimited): Pace => {
+  const { level } = pace
+  if (pace.perMinute !== undefined && level !== undefined && event.nowMs - level.atMs < LEVEL_STANDS_MS) {
+    return { ...pace, perMinute: Math.min(pace.perMinute, level.perMinute), cutAt: event.nowMs }
+  }
   const allowed = allowedPerMinute(event)
   const next =
     pace.perMinute === undefined
@@ -69,7 +86,8 @@ export const slowedDown = (pace: Pace, event: RateLimited): Pace => {
       : allowed === undefined
         ? pace.perMinute * HALVE
         : Math.min(pace.perMinute, allowed) * DECREASE
-  return { perMinute: Math.max(SLOWEST_PER_MINUTE, next), cutAt: event.nowMs }
+  const perMinute = Math.max(SLOWEST_PER_MINUTE, next)
+  return { perMinute, cutAt: event.nowMs, level: { perMinute, atMs: event.nowMs } }
 }
 
 /** The pace after a request that started at `startedMs` succeeded: a little faster, never above the budget. */

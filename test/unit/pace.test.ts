@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import { NOTICE_WAIT_MS, requestBudget, WINDOW_MS, type BudgetWait } from '../../src/engine/budget.js'
-import { allowedPerMinute, DECREASE, gapMs, INCREASE, isNews, SLOWEST_PER_MINUTE, slowedDown, spedUp, UNPACED, type Pace } from '../../src/engine/pace.js'
+import { allowedPerMinute, DECREASE, gapMs, INCREASE, isNews, LEVEL_STANDS_MS, SLOWEST_PER_MINUTE, slowedDown, spedUp, UNPACED, type Pace } from '../../src/engine/pace.js'
 
 const event = (succeeded: number[], extra: Partial<Parameters<typeof slowedDown>[1]> = {}) => ({
   startedMs: 1000,
@@ -19,8 +19,8 @@ describe('pace: the rate zchat keeps under a rate limit it shares', () => {
   })
 
   it('the first 429 sets the pace to what the API allowed (never above the budget), or half the budget when nothing was answered', () => {
-    expect(slowedDown(UNPACED, event([50, 60, 70, 80]))).to.deep.equal({ perMinute: 40, cutAt: 1050 })
-    expect(slowedDown(UNPACED, event([]))).to.deep.equal({ perMinute: 100, cutAt: 1050 })
+    expect(slowedDown(UNPACED, event([50, 60, 70, 80]))).to.deep.equal({ perMinute: 40, cutAt: 1050, level: { perMinute: 40, atMs: 1050 } })
+    expect(slowedDown(UNPACED, event([])).perMinute).to.equal(100)
     const burst = Array.from({ length: 300 }, (_, i) => i)
     expect(slowedDown(UNPACED, event(burst, { waitMs: 0 })).perMinute, 'capped at the budget').to.equal(200)
   })
@@ -31,6 +31,18 @@ describe('pace: the rate zchat keeps under a rate limit it shares', () => {
     expect(slowedDown({ perMinute: 60, cutAt: 0 }, event([50, 60, 70, 80])).perMinute).to.be.closeTo(40 * DECREASE, 1e-9)
     expect(slowedDown(paced, event([])).perMinute).to.equal(15)
     expect(slowedDown({ perMinute: 1.5, cutAt: 0 }, event([])).perMinute).to.equal(SLOWEST_PER_MINUTE)
+  })
+
+  it('within a window of the last measured cut, a 429 goes back to its level, never below', () => {
+    const level = { perMinute: 40, atMs: 1000 }
+    const climbed: Pace = { perMinute: 44, cutAt: 1000, level }
+    const soon = event([50, 60, 70, 80], { nowMs: 1000 + LEVEL_STANDS_MS - 1 })
+    expect(slowedDown(climbed, soon)).to.deep.equal({ perMinute: 40, cutAt: soon.nowMs, level })
+    expect(slowedDown({ perMinute: 40, cutAt: 1000, level }, soon).perMinute).to.equal(40)
+    const later = event([50, 60, 70, 80], { nowMs: 1000 + LEVEL_STANDS_MS, startedMs: 1000 + LEVEL_STANDS_MS - 100 })
+    const cut = slowedDown(climbed, later)
+    expect(cut.perMinute, 'a new measured cut').to.be.below(40)
+    expect(cut.level).to.deep.equal({ perMinute: cut.perMinute, atMs: later.nowMs })
   })
 
   it('a 429 to a request that started before the last cut was on its way already: not news', () => {
@@ -126,6 +138,29 @@ describe('request budget under a rate limit lower than it', () => {
     expect(refused, `${refused} 429s for ${ok} answered`).to.be.at.most(ok / 20)
     expect(perMinute, 'close to the limit of 48 a minute').to.be.within(48 * 0.85, 48)
     expect(notices.filter((n) => n.includes('lowers its own rate')), 'said once').to.have.length(1)
+  })
+
+  it('429s on every 4th request whatever the rate (not a rate limit) leave the pace where the first cut set it for a minute', async () => {
+    const { clock, budget } = fakeBudget(200)
+    let n = 0
+    let first: number | undefined
+    while (clock.now < LEVEL_STANDS_MS) {
+      await budget.take()
+      const started = clock.now
+      clock.now += 40
+      n += 1
+      if (n % 4 !== 0) {
+        budget.succeeded(started)
+        continue
+      }
+      budget.holdFor(1000)
+      budget.rateLimited(started, 1000)
+      clock.now += 1000
+      await budget.take() // the cut is made as the wait ends
+      first ??= budget.perMinute()
+    }
+    expect(n, 'many 429s').to.be.greaterThan(40)
+    expect(budget.perMinute()).to.be.at.least(first!)
   })
 
   it('a 429 to a request already on its way at the last cut changes nothing', async () => {
