@@ -57,17 +57,16 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
   })
 
   it('holds every stream from the moment a 429 status is in, before its body has been read', async () => {
-    let t: TestEnv | undefined
+    const t = testEnv({ agents_page_limit: 1, max_parallel_streams: 2 })
     let page2At: number | undefined
     nock(API)
       .get(`${API_PATH}/skills`).delayBody(400).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
       .get(`${API_PATH}/skills`).reply(200, [])
       .get(`${API_PATH}/agents`).query({ limit: 1 }).delay(100).reply(200, [agent(1)])
       .get(`${API_PATH}/agents`).query({ limit: 1, since_id: 2 }).reply(200, () => {
-        page2At = t!.env.clock()
+        page2At = t.env.clock()
         return []
       })
-    t = testEnv({ agents_page_limit: 1, max_parallel_streams: 2 })
     expect(E.isRight(await run(t, ['skills', 'agents']))).to.equal(true)
     expect(page2At, 'the next page of another stream waited for the Retry-After').to.be.at.least(7000)
   })
