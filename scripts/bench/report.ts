@@ -3,6 +3,7 @@
  * the machine it ran on, its figures and its targets (met or not), merged into
  * docs/BENCHMARKS.md so that a run replaces only the sections it measured.
  */
+import { IN_FLIGHT_MS } from '../../src/sandbox/request-log.js'
 import { cpuSeconds } from './processes.js'
 import { WARM_UP_PAGES } from './sandbox-client.js'
 import type { RateLimitResult, ScaleResult, SharedLimitResult, SyncFigures } from './scenarios.js'
@@ -197,7 +198,7 @@ export function sharedLimitSection(r: SharedLimitResult, machine: Machine): Sect
     '',
     machineLine(machine),
     '',
-    `The sandbox admits ${r.limit.requests} requests in any rolling ${r.limit.windowMs / 1000} s (\`--faults rate-limit=${r.limit.requests}/${r.limit.windowMs}\`), far below zchat's budget of 200 a minute, as when another app uses most of the account's limit. zchat reads ${streams.join(', ')} side by side (${streams.map((s) => `${n0(r.held[s]!)}`).join(', ')} records; agents and bans at 20 a page), with its default budget. A request is *early* when it arrived after a 429 had been sent and before that 429's Retry-After had passed, unless it was already on its way: the answer before it on its path (zchat reads a stream one page at a time) had been sent no later than the 429. Counted in the sandbox's request log (src/sandbox/request-log.ts); the end-to-end test test/e2e/rate-limit.test.ts holds zchat to the same targets.`,
+    `The sandbox admits ${r.limit.requests} requests in any rolling ${r.limit.windowMs / 1000} s (\`--faults rate-limit=${r.limit.requests}/${r.limit.windowMs}\`), far below zchat's budget of 200 a minute, as when another app uses most of the account's limit. zchat reads ${streams.join(', ')} side by side (${streams.map((s) => `${n0(r.held[s]!)}`).join(', ')} records; agents and bans at 20 a page), with its default budget. A request is *early* when it arrived after a 429 had been sent and before that 429's Retry-After had passed, unless it was already on its way: the answer before it on its path (zchat reads a stream one page at a time) had been sent no later than the 429, and it arrived within ${IN_FLIGHT_MS} ms of the 429. Counted in the sandbox's request log (src/sandbox/request-log.ts); the end-to-end test test/e2e/rate-limit.test.ts holds zchat to the same targets.`,
     '',
     table(['run', 'records', 'answered', '429s', '429s ÷ answered', 'in flight inside a wait', 'early', 'wall s'], [
       ['zchat now', n0(r.run.records), n0(c.succeeded), n0(c.refused), n2(c.refused / Math.max(1, c.succeeded)), n0(c.inFlight), n0(c.early.length), n1(r.run.usage.wallSeconds)],
