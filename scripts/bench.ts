@@ -8,6 +8,7 @@
  *   npm run bench                                # 200,000 chats
  *   npm run bench -- --chats 200000,1000000      # both sizes the docs show
  *   npm run bench -- --chats 1000000 --skip rate-limit
+ *   npm run bench -- --only shared-limit         # a limit shared with another app (half a minute)
  *
  * It runs the built CLI (`npm run bench` builds first).
  */
@@ -16,11 +17,11 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ROOT } from './bench/processes.js'
-import { flatnessReference, mergeDocument, rateLimitSection, readSections, scaleSection, type Machine, type Section, type SectionData } from './bench/report.js'
-import { measureRateLimit, measureScale } from './bench/scenarios.js'
+import { flatnessReference, mergeDocument, rateLimitSection, readSections, scaleSection, sharedLimitSection, type Machine, type Section, type SectionData } from './bench/report.js'
+import { measureRateLimit, measureScale, measureSharedLimit } from './bench/scenarios.js'
 
 const DOC = join(ROOT, 'docs', 'BENCHMARKS.md')
-const PARTS = ['scale', 'rate-limit'] as const
+const PARTS = ['scale', 'rate-limit', 'shared-limit'] as const
 
 const HEADER = `# Benchmarks
 
@@ -54,7 +55,7 @@ How it measures:
   depends on when the garbage collector runs, which varies from run to run:
   identical runs can differ by 20% or more.`
 
-const USAGE = `npm run bench -- [--chats N[,N...]] [--budget R] [--rate-limited-chats N] [--slow-chats N] [--slow-mb-per-s X] [--page-samples K] [--skip scale,rate-limit] [--no-write]`
+const USAGE = `npm run bench -- [--chats N[,N...]] [--budget R] [--rate-limited-chats N] [--slow-chats N] [--slow-mb-per-s X] [--page-samples K] [--skip scale,rate-limit,shared-limit] [--only PART[,PART...]] [--no-write]`
 
 function options() {
   const { values } = parseArgs({
@@ -66,6 +67,7 @@ function options() {
       'slow-mb-per-s': { type: 'string', default: '4' },
       'page-samples': { type: 'string', default: '20' },
       skip: { type: 'string', default: '' },
+      only: { type: 'string', default: '' },
       'no-write': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -79,7 +81,10 @@ function options() {
     if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`--${name} takes a whole number of at least 1, got ${text}`)
     return n
   }
-  const skip = values.skip.split(',').filter((s) => s !== '')
+  const only = values.only.split(',').filter((s) => s !== '')
+  for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new RangeError(`--only takes ${PARTS.join(', ')}, got ${part}`)
+  // --only PART: every other part is skipped.
+  const skip = [...values.skip.split(',').filter((s) => s !== ''), ...(only.length === 0 ? [] : PARTS.filter((p) => !only.includes(p)))]
   for (const part of skip) if (!(PARTS as readonly string[]).includes(part)) throw new RangeError(`--skip takes ${PARTS.join(', ')}, got ${part}`)
   const rate = Number(values['slow-mb-per-s'])
   if (!(rate > 0)) throw new RangeError(`--slow-mb-per-s takes a positive number, got ${values['slow-mb-per-s']}`)
@@ -133,6 +138,10 @@ async function main(): Promise<void> {
     if (!opts.skip.has('rate-limit')) {
       const at = machine()
       publish(rateLimitSection(await measureRateLimit(opts.rateLimitedChats, opts.budget, { workDir, log }), at))
+    }
+    if (!opts.skip.has('shared-limit')) {
+      const at = machine()
+      publish(sharedLimitSection(await measureSharedLimit({ workDir, log }), at))
     }
     if (opts.write) log(`wrote ${DOC}`)
   } finally {

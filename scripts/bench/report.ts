@@ -3,9 +3,10 @@
  * the machine it ran on, its figures and its targets (met or not), merged into
  * docs/BENCHMARKS.md so that a run replaces only the sections it measured.
  */
+import { IN_FLIGHT_MS } from '../../src/sandbox/request-log.js'
 import { cpuSeconds } from './processes.js'
 import { WARM_UP_PAGES } from './sandbox-client.js'
-import type { RateLimitResult, ScaleResult, SyncFigures } from './scenarios.js'
+import type { RateLimitResult, ScaleResult, SharedLimitResult, SyncFigures } from './scenarios.js'
 
 export interface Machine {
   readonly date: string
@@ -179,6 +180,43 @@ export function rateLimitSection(r: RateLimitResult, machine: Machine): Section 
     ]),
   ].join('\n')
   return { key: 'rate-limit', markdown }
+}
+
+/**
+ * The same run measured by hand on the code before zchat paced itself (issue 13), with the sandbox
+ * and the conduct measure of this section: a reference for the figures the bench measures now.
+ */
+const SHARED_LIMIT_BEFORE = { date: '2026-12-01', succeeded: 16, refused: 9, inFlight: 6, early: 0, wallSeconds: [18.6, 20.1] } as const
+
+export function sharedLimitSection(r: SharedLimitResult, machine: Machine): Section {
+  const c = r.conduct
+  const streams = Object.keys(r.held)
+  const complete = streams.every((s) => r.written[s] === r.held[s])
+  const b = SHARED_LIMIT_BEFORE
+  const markdown = [
+    `## Under a rate limit shared with another app: ${r.limit.requests} requests in ${r.limit.windowMs / 1000} s, ${r.parallel} streams`,
+    '',
+    machineLine(machine),
+    '',
+    `The sandbox admits ${r.limit.requests} requests in any rolling ${r.limit.windowMs / 1000} s (\`--faults rate-limit=${r.limit.requests}/${r.limit.windowMs}\`), far below zchat's budget of 200 a minute, as when another app uses most of the account's limit. zchat reads ${streams.join(', ')} side by side (${streams.map((s) => `${n0(r.held[s]!)}`).join(', ')} records; agents and bans at 20 a page), with its default budget. A request is *early* when it arrived after a 429 had been sent and before that 429's Retry-After had passed, unless it was already on its way: the answer before it on its path (zchat reads a stream one page at a time) had been sent no later than the 429, and it arrived within ${IN_FLIGHT_MS} ms of the 429. Counted in the sandbox's request log (src/sandbox/request-log.ts); the end-to-end test test/e2e/rate-limit.test.ts holds zchat to the same targets.`,
+    '',
+    table(['run', 'records', 'answered', '429s', '429s ÷ answered', 'in flight inside a wait', 'early', 'wall s'], [
+      ['zchat now', n0(r.run.records), n0(c.succeeded), n0(c.refused), n2(c.refused / Math.max(1, c.succeeded)), n0(c.inFlight), n0(c.early.length), n1(r.run.usage.wallSeconds)],
+      [`before it paced itself (by hand, ${b.date})`, n0(r.run.records), n0(b.succeeded), n0(b.refused), n2(b.refused / b.succeeded), n0(b.inFlight), n0(b.early), `${n1(b.wallSeconds[0])}–${n1(b.wallSeconds[1])}`],
+    ]),
+    '',
+    `Before, every stream waited out its own 429 and then all of them fired again together, so each burst met the limit again. Now the first 429 holds every stream, and from then on zchat spaces its requests at the rate the API allowed and grows it slowly while requests succeed (src/engine/pace.ts). Even spacing gives up the burst the sandbox's window allows after each wait, which is why this short run takes a few seconds longer.`,
+    '',
+    `### Targets`,
+    '',
+    table(['target', 'bound', 'measured', ''], [
+      ['Every record extracted', streams.map((s) => n0(r.held[s]!)).join(', '), streams.map((s) => n0(r.written[s] ?? 0)).join(', '), met(complete)],
+      ['No request sent after a 429 and before its Retry-After passed', '0', n0(c.early.length), met(c.early.length === 0)],
+      ['429s at most a quarter of the answered requests', `≤ ${n1(c.succeeded / 4)}`, n0(c.refused), met(c.refused <= c.succeeded / 4)],
+      ['The lowered rate said once in the log', '1 line', `${r.slowdownLines} ${r.slowdownLines === 1 ? 'line' : 'lines'}`, met(r.slowdownLines === 1)],
+    ]),
+  ].join('\n')
+  return { key: 'rate-limit-shared', markdown }
 }
 
 // --- docs/BENCHMARKS.md -------------------------------------------------------

@@ -3,9 +3,9 @@
  * a chats sync at scale (tap, floor, slow target) and the runs under a rate
  * limit (chats alone, the other streams alone, all streams).
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { sandboxTapConfig, type FaultPlan, type RequestLogEntry } from '../../src/sandbox/index.js'
+import { rateLimitConduct, sandboxTapConfig, type FaultPlan, type RateLimitConduct, type RequestLogEntry } from '../../src/sandbox/index.js'
 import { countRecords, FLOOR, measureIntoReader, measureToFile, startSandboxProcess, ZCHAT, type SandboxProcess, type Usage } from './processes.js'
 import { pageLatencies, requestLog, setFaults, startDateForLast, type PageLatency } from './sandbox-client.js'
 
@@ -32,6 +32,20 @@ export interface RateLimitResult {
   readonly chatsAlone: SyncFigures
   readonly otherStreams: SyncFigures
   readonly allStreams: SyncFigures
+}
+
+/** A run under a limit far below zchat's budget, as when another app uses most of the account's limit. */
+export interface SharedLimitResult {
+  readonly limit: { readonly requests: number; readonly windowMs: number }
+  readonly parallel: number
+  /** Records the sandbox holds of each stream read. */
+  readonly held: Readonly<Record<string, number>>
+  readonly run: SyncFigures
+  /** Records of each stream the run wrote. */
+  readonly written: Readonly<Record<string, number>>
+  readonly conduct: RateLimitConduct
+  /** zchat's log lines that say it lowers its rate. */
+  readonly slowdownLines: number
 }
 
 export interface ScaleOptions {
@@ -150,6 +164,48 @@ export async function measureRateLimit(chats: number, budget: number, options: P
     const allStreams = await run('all streams', await space.catalog('all', () => true))
     await sandbox.stop()
     return { chats, budget, chatsAlone, otherStreams, allStreams }
+  } catch (error) {
+    await sandbox.stop().catch(() => undefined)
+    throw error
+  }
+}
+
+/** The sizes of the shared-limit run: four streams of four pages each (agents and bans at 20 a page, the exports at 1000). */
+export const SHARED_LIMIT = {
+  limit: { requests: 4, windowMs: 5000 },
+  parallel: 4,
+  sizes: { agents: 60, bans: 60, chats: 3000, agent_timeline: 3000 },
+  settings: { agents_page_limit: 20, bans_page_limit: 20 },
+} as const
+
+export async function measureSharedLimit(options: Pick<ScaleOptions, 'workDir' | 'log'>): Promise<SharedLimitResult> {
+  const { log, workDir } = options
+  const { limit, parallel, sizes, settings } = SHARED_LIMIT
+  const args = ['--agents', String(sizes.agents), '--bans', String(sizes.bans), '--chats', String(sizes.chats), '--timeline', String(sizes.agent_timeline)]
+  const sandbox = await startSandboxProcess(args, workDir)
+  try {
+    const space = new Workspace(workDir, sandbox)
+    const streams = Object.keys(sizes)
+    const catalog = await space.catalog('shared', (s) => streams.includes(s))
+    const config = space.config('shared', { ...settings, max_parallel_streams: parallel })
+    await setFaults(sandbox, { rateLimit: limit })
+    log(`tap under the sandbox's limit of ${limit.requests} requests in ${limit.windowMs / 1000} s, ${parallel} streams`)
+    const before = (await requestLog(sandbox)).length
+    const out = join(workDir, 'shared-limit.jsonl')
+    const { usage, stderr } = await measureToFile(ZCHAT, ['sync', '--config', config, '--catalog', catalog], out, workDir)
+    const requests = (await requestLog(sandbox)).slice(before)
+    const text = readFileSync(out, 'utf8')
+    rmSync(out)
+    const written: Record<string, number> = {}
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('{"type":"RECORD"')) continue
+      const stream = (JSON.parse(line) as { stream: string }).stream
+      written[stream] = (written[stream] ?? 0) + 1
+    }
+    const records = Object.values(written).reduce((a, b) => a + b, 0)
+    const run: SyncFigures = { usage, records, bytes: Buffer.byteLength(text), requests }
+    await sandbox.stop()
+    return { limit, parallel, held: sizes, run, written, conduct: rateLimitConduct(requests), slowdownLines: stderr.match(/zchat lowers its own rate/g)?.length ?? 0 }
   } catch (error) {
     await sandbox.stop().catch(() => undefined)
     throw error

@@ -77,11 +77,11 @@ export const realEnv = (config: Config, version: string, logLevel: LogLevel, log
     clock,
     sleep,
     stop,
-    budget: requestBudget(config.maxRequestsPerMinute, { clock, sleep, stopped: () => stop.aborted }),
+    budget: requestBudget(config.maxRequestsPerMinute, { clock, sleep, stopped: () => stop.aborted, notice: log.info }),
     api: apiContact(() => new Date()),
     write: streamWriter(process.stdout),
     log,
-    ...(display === undefined ? {} : { progress: display.update }),
+    ...(display === undefined ? {} : { progress: display.update, waiting: display.wait }),
     ...(credentials === undefined ? {} : { credentials }),
     finish: () => display?.close(),
   }

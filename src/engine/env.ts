@@ -6,7 +6,7 @@ import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
 import type { Config } from '../codecs/config.js'
 import type { Failure } from '../core/failure.js'
 import type { ApiContact } from './api-contact.js'
-import type { RequestBudget } from './budget.js'
+import type { BudgetWait, RequestBudget } from './budget.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
@@ -76,6 +76,8 @@ export interface Capabilities {
   readonly progress?: (progress: StreamProgress) => void
   /** Absent: every request carries config.accessToken, and a 401 fails. */
   readonly credentials?: Credentials
+  /** Told when a stream starts waiting for the rate limit, and (undefined) when its request may go. */
+  readonly waiting?: (stream: string, wait: BudgetWait | undefined) => void
 }
 
 export interface Env extends Capabilities {
@@ -86,6 +88,8 @@ export interface Env extends Capabilities {
   readonly api: ApiContact
   /** zchat's version, for the default User-Agent. */
   readonly version: string
+  /** The stream this program reads, when it reads one: names its waits. */
+  readonly stream?: string
 }
 
 /** A zchat program: needs an Env, fails with a Failure, or yields A. */

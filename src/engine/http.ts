@@ -5,6 +5,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import { httpError, interrupted, networkError, type Failure } from '../core/failure.js'
 import { ArrayFieldSplitter } from '../core/json-array-split.js'
+import type { BudgetWait } from './budget.js'
 import type { Env, Program } from './env.js'
 
 export type Query = Readonly<Record<string, string | number>>
@@ -96,11 +97,14 @@ const retryAfterOf = (header: string | null, now: number): number | undefined =>
 
 const sameOrigin = (a: string, b: string): boolean => new URL(a).origin === new URL(b).origin
 
+/** Told of a 429 as soon as its status line is in, before its body is read: other streams must not start a request meanwhile. */
+type OnRateLimited = (retryAfterMs: number | undefined) => void
+
 /** One try: the request, redirects on the API's own origin followed, the body read and parsed. */
-const attempt = async (env: Env, req: PageRequest, elements: ElementStream | undefined, token: string): Promise<Attempt> => {
+const attempt = async (env: Env, req: PageRequest, elements: ElementStream | undefined, token: string, onRateLimited: OnRateLimited): Promise<Attempt> => {
   const grace = graceAfter(env.stop, STOP_GRACE_MS)
   try {
-    return await attemptWithin(env, req, elements, grace.signal, token)
+    return await attemptWithin(env, req, elements, grace.signal, token, onRateLimited)
   } finally {
     grace.release()
   }
@@ -153,7 +157,14 @@ const notJson = (error: unknown): false => {
   throw error
 }
 
-const attemptWithin = async (env: Env, req: PageRequest, elements: ElementStream | undefined, abandon: AbortSignal, token: string): Promise<Attempt> => {
+const attemptWithin = async (
+  env: Env,
+  req: PageRequest,
+  elements: ElementStream | undefined,
+  abandon: AbortSignal,
+  token: string,
+  onRateLimited: OnRateLimited,
+): Promise<Attempt> => {
   const endpoint = describeRequest(req)
   let url = `${env.config.apiBase}/${endpoint}`
   const started = env.clock()
@@ -189,6 +200,7 @@ const attemptWithin = async (env: Env, req: PageRequest, elements: ElementStream
       if (hops >= MAX_REDIRECTS) return { retry: false, failure: httpError(endpoint, response.status, `more than ${MAX_REDIRECTS} redirects`) }
       url = target
     }
+    if (response.status === 429) onRateLimited(retryAfterOf(response.headers.get('retry-after'), env.now().getTime()))
     if (!response.ok) text = await response.text()
     else read = elements === undefined ? await readWhole(response) : await readElements(response, elements)
   } catch (error) {
@@ -290,13 +302,23 @@ export const getJson =
   (env) =>
   async () => {
     const { maxRetries, maxRetryWaitMs } = env.config
+    const waits = waitsOf(env)
     for (let n = 1; ; n++) {
       if (env.stop.aborted) return E.left(interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT'))
-      await env.budget.take()
+      await env.budget.take(waits.budget)
+      waits.over()
       if (env.stop.aborted) return E.left(interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT'))
       const token = env.credentials?.accessToken() ?? env.config.accessToken
-      const result = await attempt(env, req, elements, token)
-      if (result.failure === undefined) return E.right(result.body)
+      const startedMs = env.clock()
+      // Every stream holds from the moment a 429 is seen; the jitter is added once the wait is known for sure.
+      const holdAtOnce: OnRateLimited = (asked) => {
+        if (asked !== undefined && asked <= maxRetryWaitMs && n <= maxRetries) env.budget.holdFor(asked)
+      }
+      const result = await attempt(env, req, elements, token, holdAtOnce)
+      if (result.failure === undefined) {
+        env.budget.succeeded(startedMs)
+        return E.right(result.body)
+      }
       // A refused token renewed is no retry: the request goes again at once, with the new token.
       if (result.failure._tag === 'HttpError' && result.failure.status === 401 && (await env.credentials?.renew(token)) === true) {
         n--
@@ -310,10 +332,29 @@ export const getJson =
       if (n > maxRetries) return E.left(withMessage(result.failure, `${messageOf(result.failure)}; gave up after ${maxRetries} ${maxRetries === 1 ? 'retry' : 'retries'}`))
       const wait = asked !== undefined ? asked + Math.random() * RETRY_AFTER_JITTER_MS : backoffMs(n)
       if (asked !== undefined) env.budget.holdFor(wait)
+      if (result.failure._tag === 'HttpError' && result.failure.status === 429) env.budget.rateLimited(startedMs, wait)
       env.log.warn(`${describeRequest(req)}: ${lastWords(result.failure)}; retry ${n} of ${maxRetries} in ${(wait / 1000).toFixed(1)} s`)
+      if (asked !== undefined) waits.budget?.({ reason: 'retry-after', untilMs: env.clock() + wait })
       await env.sleep(wait)
     }
   }
+
+/** The stream's waits, told to whoever shows them (a terminal's progress block): `over` once the request may go. */
+const waitsOf = (env: Env): { readonly budget: ((wait: BudgetWait) => void) | undefined; readonly over: () => void } => {
+  const { waiting, stream } = env
+  if (waiting === undefined || stream === undefined) return { budget: undefined, over: () => undefined }
+  let shown = false
+  return {
+    budget: (wait) => {
+      shown = true
+      waiting(stream, wait)
+    },
+    over: () => {
+      if (shown) waiting(stream, undefined)
+      shown = false
+    },
+  }
+}
 
 const messageOf = (failure: Failure): string => ('message' in failure ? failure.message : failure._tag)
 const withMessage = (failure: Failure, message: string): Failure => ('message' in failure ? { ...failure, message } : failure)

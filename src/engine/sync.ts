@@ -244,7 +244,8 @@ export const sync =
     const worker = async (): Promise<void> => {
       while (failure === undefined && !stop.aborted && next < streams.length) {
         const index = next++
-        const result = await syncStream(run, streams[index]!)(streamEnv)()
+        const sel = streams[index]!
+        const result = await syncStream(run, sel)({ ...streamEnv, stream: sel.def.name })()
         if (E.isRight(result)) summaries[index] = result.right
         else if (failure === undefined) {
           failure = result.left

@@ -69,3 +69,4 @@ export { UNAVAILABLE_STATUSES, checkUnavailable, parseUnavailable, type Unavaila
 export { EXPORT_QUIET_MS, TOO_RECENT } from './routes-export.js'
 export { SANDBOX_CLIENT, SandboxOAuth, type OAuthClient } from './oauth.js'
 export { SANDBOX_START_DATE, sandboxTapConfig } from './tap-config.js'
+export { rateLimitConduct, type RateLimitConduct } from './request-log.js'

@@ -58,6 +58,12 @@ export interface RequestLogEntry {
   readonly status: number
   /** The fault injected into this request, if any. */
   readonly fault?: FaultKind
+  /** When the request reached the router (epoch ms). */
+  readonly at: number
+  /** When its answer was handed to the network whole (epoch ms); absent while it is being sent, or when it never was. */
+  readonly answeredAt?: number
+  /** A 429's Retry-After, in seconds. */
+  readonly retryAfterSeconds?: number
 }
 
 export interface Sandbox {
@@ -97,6 +103,8 @@ export const SANDBOX_DEFAULTS = {
 /** The only address the sandbox binds to. */
 export const SANDBOX_HOST = '127.0.0.1'
 export const API_PREFIX = '/api/v2/chat/'
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
@@ -142,11 +150,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const oauthUrl = URL.canParse(req.url ?? '/', `http://${SANDBOX_HOST}`) ? new URL(req.url ?? '/', `http://${SANDBOX_HOST}`) : undefined
     if (oauthUrl !== undefined && isOAuthPath(oauthUrl.pathname)) {
       // Never faulted: the faults are the API's.
-      void oauth.handle(req, res, oauthUrl).then((entry) => requestLog.push(entry), () => res.destroy())
+      const arrived = Date.now()
+      void oauth.handle(req, res, oauthUrl).then(
+        (entry) => requestLog.push({ ...entry, at: arrived, answeredAt: Date.now() }),
+        () => res.destroy(),
+      )
       return
     }
     req.resume() // bodies are never read; drain them so keep-alive connections stay usable
-    const { fault, vanishWhenAnswered } = faults.decide(Date.now())
+    const at = Date.now()
+    const { fault, vanishWhenAnswered } = faults.decide(at)
     let url: URL | undefined
     let reply: Reply
     try {
@@ -157,13 +170,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     // Every answer says the time by the account's clock, as the real API's do.
     reply = account.dated(reply)
-    requestLog.push({
+    const entry: Mutable<RequestLogEntry> = {
       method: req.method ?? '',
       path: url?.pathname ?? req.url ?? '',
       query: url === undefined ? {} : Object.fromEntries(url.searchParams),
       status: sentStatus(reply, fault),
       ...(fault === undefined ? {} : { fault: fault.kind }),
-    })
+      at,
+      ...(fault !== undefined && 'retryAfterSeconds' in fault ? { retryAfterSeconds: fault.retryAfterSeconds } : {}),
+    }
+    requestLog.push(entry)
+    // 'finish': the whole answer is with the network (a reset or vanished answer never finishes).
+    res.once('finish', () => (entry.answeredAt = Date.now()))
     deliver(res, reply, fault)
     if (fault?.kind === 'vanish') vanish()
     else if (vanishWhenAnswered) res.once('close', vanish)

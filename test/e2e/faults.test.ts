@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { describeRun, expectCleanFailure, tap, useTempDir } from '../support/cli.js'
+import { describeRun, expectCleanFailure, run, TAP, tap, useTempDir } from '../support/cli.js'
 import { recordKeys, sandboxConfig, useSandbox } from '../support/sandbox.js'
 import { completeMessages, lastState, parseMessages } from '../support/singer.js'
 import { startSandbox, type FaultPlan } from '../../src/sandbox/index.js'
@@ -38,7 +38,8 @@ describe('e2e: faults of the API and the network end in a complete extraction', 
       sandbox().setFaults(plan)
       const before = sandbox().faultStats()
       const config = await tmp().write(`config-${kind}.json`, sandboxConfig(sandbox(), settings))
-      const r = await tap('--config', config, '--log-level', 'debug')
+      // After a 429 zchat paces itself: runs that meet many take longer than the default 20 s allows.
+      const r = await run(TAP, ['--config', config, '--log-level', 'debug'], { timeoutMs: 60_000 })
       sandbox().setFaults({})
       expect(r.code, describeRun(r)).to.equal(0)
       expect(recordKeys(parseMessages(r.stdout)).sort()).to.deep.equal(clean)
@@ -57,7 +58,8 @@ describe('e2e: faults of the API and the network end in a complete extraction', 
   it('one stream at a time, no request at all lands inside a Retry-After', async () => {
     sandbox().setFaults({ rateLimitEvery: 4, retryAfterSeconds: 1 })
     const before = sandbox().faultStats()
-    const r = await tap('--config', await tmp().write('config-serial.json', sandboxConfig(sandbox(), { ...settings, max_parallel_streams: 1 })))
+    const config = await tmp().write('config-serial.json', sandboxConfig(sandbox(), { ...settings, max_parallel_streams: 1 }))
+    const r = await run(TAP, ['--config', config], { timeoutMs: 60_000 })
     sandbox().setFaults({})
     expect(r.code, describeRun(r)).to.equal(0)
     expect(recordKeys(parseMessages(r.stdout)).sort()).to.deep.equal(clean)

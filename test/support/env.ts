@@ -46,7 +46,7 @@ export const testEnv = (settings: Record<string, unknown> = {}, options: { accep
     clock: () => clockMs,
     sleep,
     stop: options.stop ?? new AbortController().signal,
-    budget: requestBudget(config.maxRequestsPerMinute, { clock: () => clockMs, sleep }),
+    budget: requestBudget(config.maxRequestsPerMinute, { clock: () => clockMs, sleep, notice: log('INFO') }),
     api: apiContact(now),
     write: async (chunk) => {
       if (options.acceptWrites !== undefined && chunks.length >= options.acceptWrites) return false

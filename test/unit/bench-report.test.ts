@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { flatnessReference, mergeDocument, readSections, type Section } from '../../scripts/bench/report.js'
+import { flatnessReference, mergeDocument, readSections, sharedLimitSection, type Section } from '../../scripts/bench/report.js'
+import type { SharedLimitResult } from '../../scripts/bench/scenarios.js'
 
 const HEADER = '# Benchmarks\n\nHow it measures.'
 const section = (key: string, text: string, chats?: number): Section => ({
@@ -25,5 +26,28 @@ describe('bench report: docs/BENCHMARKS.md', () => {
     expect(flatnessReference(1_000_000, known)?.chats).to.equal(200_000)
     expect(flatnessReference(500_000, known)?.chats).to.equal(200_000)
     expect(flatnessReference(200_000, known)).to.equal(undefined)
+  })
+
+  it('the shared-limit section marks each target met or not from the figures', () => {
+    const machine = { date: '2026-12-02 00:00 UTC', cpu: 'cpu', cores: 2, ramGb: 8, node: 'v20', os: 'Linux', load: 1 }
+    const result = (refused: number, early: number, written: number): SharedLimitResult => ({
+      limit: { requests: 4, windowMs: 5000 },
+      parallel: 4,
+      held: { agents: 60, chats: 3000 },
+      run: { usage: { wallSeconds: 21, userSeconds: 1, systemSeconds: 0.2, peakRssBytes: 1 }, records: 60 + written, bytes: 1, requests: [] },
+      written: { agents: 60, chats: written },
+      conduct: { succeeded: 16, refused, inFlight: 2, early: Array.from({ length: early }, () => ({ method: 'GET', path: '/x', query: {}, status: 200, at: 0 })) },
+      slowdownLines: 1,
+    })
+    const good = sharedLimitSection(result(3, 0, 3000), machine)
+    expect(good.key).to.equal('rate-limit-shared')
+    expect(good.markdown).to.not.contain('not met')
+    const rows = (md: string) => md.split('\n').filter((l) => l.includes('**not met**'))
+    const bad = sharedLimitSection(result(5, 1, 2999), machine).markdown
+    expect(rows(bad).map((r) => r.split(' | ')[0])).to.deep.equal([
+      '| Every record extracted',
+      '| No request sent after a 429 and before its Retry-After passed',
+      '| 429s at most a quarter of the answered requests',
+    ])
   })
 })

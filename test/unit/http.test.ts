@@ -56,6 +56,60 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
     expect(t.sleeps[0]).to.be.within(7000, 7250)
   })
 
+  it('holds every stream from the moment a 429 status is in, before its body has been read', async () => {
+    const t = testEnv({ agents_page_limit: 1, max_parallel_streams: 2 })
+    let page2At: number | undefined
+    nock(API)
+      .get(`${API_PATH}/skills`).delayBody(400).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
+      .get(`${API_PATH}/skills`).reply(200, [])
+      .get(`${API_PATH}/agents`).query({ limit: 1 }).delay(100).reply(200, [agent(1)])
+      .get(`${API_PATH}/agents`).query({ limit: 1, since_id: 2 }).reply(200, () => {
+        page2At = t.env.clock()
+        return []
+      })
+    expect(E.isRight(await run(t, ['skills', 'agents']))).to.equal(true)
+    expect(page2At, 'the next page of another stream waited for the Retry-After').to.be.at.least(7000)
+  })
+
+  it('says in the log when a long wait starts and why: a Retry-After, the budget; and once that zchat lowers its rate', async () => {
+    nock(API)
+      .get(`${API_PATH}/skills`).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
+      .get(`${API_PATH}/skills`).reply(200, [])
+      .get(`${API_PATH}/roles`).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '6' })
+      .get(`${API_PATH}/roles`).reply(200, [])
+    const t = testEnv({ max_parallel_streams: 1 })
+    expect(E.isRight(await run(t, ['skills', 'roles']))).to.equal(true)
+    const info = t.logs.filter((l) => l.startsWith('INFO') && !l.startsWith('INFO stream '))
+    expect(info).to.deep.equal([
+      'INFO every stream waits 7 s: the API answered 429 and asked to wait (Retry-After)',
+      "INFO the API answered 429 although zchat kept within max_requests_per_minute (200): another app may be using the account's rate limit. zchat lowers its own rate to 100 requests a minute for the rest of the run, and raises it slowly while requests succeed",
+      'INFO every stream waits 6 s: the API answered 429 and asked to wait (Retry-After)',
+    ])
+
+    nock(API).get(`${API_PATH}/goals`).reply(200, []).get(`${API_PATH}/roles`).reply(200, [])
+    const budget = testEnv({ max_requests_per_minute: 1 })
+    expect(E.isRight(await run(budget, ['goals', 'roles']))).to.equal(true)
+    expect(budget.logs.filter((l) => l.includes('waiting'))).to.deep.equal([
+      'INFO waiting 61 s for the request budget: 1 request started within the last minute (max_requests_per_minute)',
+    ])
+  })
+
+  it("tells the display which stream waits, for what and until when, and when its request goes", async () => {
+    nock(API)
+      .get(`${API_PATH}/skills`).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
+      .get(`${API_PATH}/skills`).reply(200, [])
+    const t = testEnv()
+    const told: unknown[] = []
+    const env = { ...t.env, waiting: (stream: string, wait: unknown) => told.push([stream, wait]) }
+    expect(E.isRight(await sync(defaultSelection([streamByName('skills')!]), emptyState)(env)())).to.equal(true)
+    expect(told).to.have.length(2)
+    const [[stream, wait], over] = told as [[string, { reason: string; untilMs: number }], unknown]
+    expect(stream).to.equal('skills')
+    expect(wait.reason).to.equal('retry-after')
+    expect(wait.untilMs).to.be.within(7000, 7250)
+    expect(over).to.deep.equal(['skills', undefined])
+  })
+
   it('fails at once, with the setting named, when Retry-After asks for more than max_retry_wait_seconds', async () => {
     nock(API).get(`${API_PATH}/skills`).reply(429, {}, { 'Retry-After': '900' })
     const t = testEnv({ max_retry_wait_seconds: 120 })

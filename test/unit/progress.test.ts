@@ -140,6 +140,43 @@ describe('progress display', () => {
     expect(screenOf(term.written)[0]).to.match(/500 rec\/s/)
   })
 
+  it('marks a waiting stream with what it waits for and the seconds left, in place of a rate that would go stale; the mark goes when its request does', () => {
+    display.update(progress('agents', 0, 0))
+    display.update(progress('chats', 0, 0))
+    nowMs += 2_000
+    display.update(progress('chats', 1_000, 1))
+    display.wait('chats', { reason: 'budget', untilMs: nowMs + 34_000 })
+    display.wait('agents', { reason: 'retry-after', untilMs: nowMs + 5_000 })
+    nowMs += 300
+    display.update(progress('agents', 100, 1))
+    let screen = screenOf(term.written)
+    expect(screen[0]).to.match(/^agents\s+100 records\s+1 pages\s+waiting for Retry-After, 5 s$/)
+    expect(screen[1]).to.match(/^chats\s+1,000 records\s+1 pages\s+waiting for the rate limit, 34 s$/)
+    expect(screen[1]).to.not.match(/rec\/s/)
+    nowMs += 4_000
+    display.wait('agents', undefined)
+    screen = screenOf(term.written)
+    expect(screen[1], 'counting down').to.match(/waiting for the rate limit, 30 s$/)
+    expect(screen[0]).to.not.match(/waiting/)
+    expect(screen[0]).to.match(/rec\/s/)
+  })
+
+  it('a stream that waits before its first page gets its line at once; the countdown redraws on its own, and stops when no stream waits', async () => {
+    display.wait('bans', { reason: 'budget', untilMs: nowMs + 61_000 })
+    expect(screenOf(term.written)).to.deep.equal([screenOf(term.written)[0]])
+    expect(screenOf(term.written)[0]).to.match(/^bans\s+0 records\s+0 pages\s+waiting for the rate limit, 61 s$/)
+    nowMs += 1_000
+    const before = term.chunks.length
+    await delay(1_100)
+    expect(term.chunks.length, 'redrawn without an update').to.be.greaterThan(before)
+    expect(screenOf(term.written)[0]).to.match(/waiting for the rate limit, 60 s$/)
+    display.wait('bans', undefined)
+    await delay(300)
+    const still = term.chunks.length
+    await delay(1_100)
+    expect(term.chunks.length, 'nothing to count down: no redraw').to.equal(still)
+  })
+
   it('keeps each line within the terminal width (120 columns when the terminal reports none)', () => {
     const narrow = new FakeTerminal(40)
     const d = progressDisplay(narrow as unknown as NodeJS.WriteStream, () => nowMs)

@@ -62,9 +62,10 @@ describe('sandbox fault control', () => {
     await status(sandbox)
     const res = await control(sandbox.port, 'requests')
     expect(res.status).to.equal(200)
-    expect(await res.json()).to.deep.equal([
+    const entries = (await res.json()) as Array<Record<string, unknown>>
+    expect(entries.map(({ at, answeredAt, ...entry }) => (typeof at === 'number' && typeof answeredAt === 'number' ? entry : { at, answeredAt }))).to.deep.equal([
       { method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 200 },
-      { method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 429, fault: 'rateLimitEvery' },
+      { method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 429, fault: 'rateLimitEvery', retryAfterSeconds: 1 },
     ])
     expect((await control(sandbox.port, 'requests', { method: 'DELETE' })).status).to.equal(405)
   })
@@ -90,7 +91,8 @@ describe('sandbox fault control', () => {
     sandbox.setFaults({ vanishAfter: 0 })
     const failed = await api(sandbox).then(() => false, () => true)
     expect(failed).to.equal(true)
-    expect(sandbox.requestLog).to.deep.equal([{ method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 0, fault: 'vanish' }])
+    expect(sandbox.requestLog.map(({ at: _at, ...entry }) => entry)).to.deep.equal([{ method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 0, fault: 'vanish' }])
+    expect(sandbox.requestLog[0], 'a vanished answer is never sent').to.not.have.property('answeredAt')
     expect(sandbox.faultStats()).to.deep.include({ vanished: true })
     expect(sandbox.faultStats().injected.vanish).to.equal(1)
   })

@@ -64,7 +64,8 @@ describe('sandbox faults', () => {
   it('counts a request sent right after a 429 as early, and one sent after Retry-After as on time', () =>
     withFaults({ rateLimit: { requests: 1, windowMs: 300 } }, async (sandbox) => {
       expect(await statuses(sandbox, 3)).to.deep.equal([200, 429, 429]) // refused requests take no slot, but the window is full
-      expect(sandbox.requestLog[1]).to.include({ status: 429, fault: 'rateLimit' })
+      expect(sandbox.requestLog[1]).to.include({ status: 429, fault: 'rateLimit', retryAfterSeconds: 1 })
+      expect(sandbox.requestLog[0]).to.not.have.property('retryAfterSeconds')
       expect(sandbox.faultStats().early).to.equal(1)
       await sleep(1000) // Retry-After: at least a whole second, though the window is shorter
       expect(await statuses(sandbox, 1)).to.deep.equal([200])

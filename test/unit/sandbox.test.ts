@@ -236,14 +236,18 @@ describe('sandbox', () => {
       expect(await unreachable('::1', main.port)).to.equal(true)
     })
 
-    it('logs every request with method, path, query and status', async () => {
+    it('logs every request with method, path, query and status, when it arrived and when its answer was sent', async () => {
+      const before = Date.now()
       await get(main, 'agents?since_id=5&limit=2')
-      expect(main.requestLog.at(-1)).to.deep.equal({
+      const { at, answeredAt, ...entry } = main.requestLog.at(-1)!
+      expect(entry).to.deep.equal({
         method: 'GET',
         path: '/api/v2/chat/agents',
         query: { since_id: '5', limit: '2' },
         status: 200,
       })
+      expect(at).to.be.within(before, Date.now())
+      expect(answeredAt).to.be.within(at, Date.now())
     })
 
     it('closes promptly despite open connections, and twice is fine', async () => {
