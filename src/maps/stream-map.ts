@@ -296,8 +296,8 @@ export const compileStreamMap = (
       const [head, ...rest] = ref.steps
       if (out[head!] === undefined) continue
       out[head!] = valueChanged(out[head!], rest, (parent, key) => {
-        if (run === undefined) delete parent[key]
-        else parent[key] = run({ record, self: parent[key] })
+        // undefined is what JSON leaves out; deleting would make the copy a slow dictionary object.
+        parent[key] = run === undefined ? undefined : run({ record, self: parent[key] })
       })
     }
     return flatten === undefined ? out : flatten(out)

@@ -67,7 +67,8 @@ describe('stream maps: plan, SCHEMA and records', () => {
 
   describe('a PII map on chats', () => {
     const [chats] = planOf(PII).get('chats')!
-    const out = chats!.transform!(CHAT)!
+    // As the record is written: JSON leaves out what a map removed.
+    const out = JSON.parse(JSON.stringify(chats!.transform!(CHAT))) as Record<string, unknown>
 
     it('hashes the nested email and phone with the salt, and keeps the rest of the visitor', () => {
       const visitor = out.visitor as Record<string, unknown>
