@@ -110,6 +110,20 @@ describe('e2e: stream maps and flattening', () => {
     })
   })
 
+  it('chats read by search (chats_strategy: search) are mapped the same', async () => {
+    const messages = await syncOk('pii-search.json', { chats_strategy: 'search', stream_maps: { ...PII_MAPS, __else__: null }, stream_map_config: { salt: SALT } })
+    const original = byId(recordsOf(plain, 'chats'))
+    const chats = recordsOf(messages, 'chats')
+    expect(chats.length).to.be.greaterThan(100)
+    for (const chat of chats) {
+      const was = original.get(String(chat.id))?.visitor as Row | null | undefined
+      if (was === undefined || was === null) continue
+      expect((chat.visitor as Row).email).to.equal(was.email ? md5(SALT + String(was.email)) : null)
+      expect(chat).to.not.have.property('message')
+    }
+    expect(expectRecordsMatchSchemas(messages)).to.equal(chats.length)
+  })
+
   describe('flattening_enabled with flattening_max_depth 1', () => {
     let messages: Message[]
     before(async () => {

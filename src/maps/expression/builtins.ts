@@ -206,12 +206,16 @@ const strArg = (method: string, v: unknown, position = 1): string => {
   return v
 }
 
-const WHITESPACE = /^[\s\u001c-\u001f\u0085]+|[\s\u001c-\u001f\u0085]+$/g
+// Python's str.strip() also strips the separators \x1c-\x1f and \x85.
+const SPACE = '[\\s\\u001c-\\u001f\\u0085]+'
+const WHITESPACE = new RegExp(`^${SPACE}|${SPACE}$`, 'g')
+const LEADING = new RegExp(`^${SPACE}`)
+const TRAILING = new RegExp(`${SPACE}$`)
 
 const stripChars = (s: string, chars: unknown, left: boolean, right: boolean, method: string): string => {
   if (chars === undefined || chars === null) {
     if (left && right) return s.replace(WHITESPACE, '')
-    return left ? s.replace(/^[\s\u001c-\u001f\u0085]+/, '') : s.replace(/[\s\u001c-\u001f\u0085]+$/, '')
+    return left ? s.replace(LEADING, '') : s.replace(TRAILING, '')
   }
   const set = new Set(strArg(method, chars))
   const cs = Array.from(s)
