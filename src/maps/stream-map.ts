@@ -72,6 +72,7 @@ const fieldRef = (property: string, fullSchema: JsonSchema): FieldRef => {
   if (!property.includes('.') || Object.hasOwn(propertiesOf(fullSchema), property)) return { property, steps: [property], schemaPath: [property] }
   const steps = property.split('.')
   if (steps.some((s) => s === '')) throw new CheckProblem(`${JSON.stringify(property)} is not a field path (a.b.c)`)
+  if (steps.some((s) => /^__.*__$/.test(s))) throw new CheckProblem(`${JSON.stringify(property)}: names like __x__ are not fields`)
   const schemaPath: string[] = []
   let node: JsonSchema | undefined = fullSchema
   steps.forEach((step, i) => {

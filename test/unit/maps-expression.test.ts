@@ -107,6 +107,8 @@ describe('stream map expressions', () => {
       ["config['n'] * 'ab'", 'ababab'],
       ['[1, 2] + [3] == [1, 2, 3]', true],
       ['1 == 1.0 == True', true],
+      ["json.dumps({'__proto__': 1, 'k': 2})", '{"__proto__": 1, "k": 2}'],
+      ["dict([('__proto__', 1)])['__proto__']", 1],
     ]
     for (const [text, expected] of cases) {
       it(text, () => {
@@ -132,6 +134,7 @@ describe('stream map expressions', () => {
       ["n < 'a'", /TypeError: '<' not supported between instances of 'int' and 'str'/],
       ["'ab' * 100000", /MemoryError/],
       ['9 ** 9999999', /NumberTooHigh/],
+      ["('a' * 1000).replace('a', 'b' * 1000)", /MemoryError/],
     ]
     for (const [text, expected] of cases) {
       it(text, () => {

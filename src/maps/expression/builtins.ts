@@ -115,10 +115,11 @@ const toDict = (args: Args, kwargs: Kwargs): Dict => {
   else if (source !== undefined) {
     for (const pair of iterate(source)) {
       if (!Array.isArray(pair) || pair.length !== 2) throw valueError('dictionary update sequence element has length other than 2')
-      out[dictKey(pair[0])] = pair[1]
+      setKey(out, pair[0], pair[1])
     }
   }
-  return Object.assign(out, kwargs)
+  for (const [k, v] of Object.entries(kwargs)) setKey(out, k, v)
+  return out
 }
 
 /** Records are JSON: a dict's keys are strings, so other keys are written as `str()` would. */
@@ -126,6 +127,13 @@ export const dictKey = (k: unknown): string => {
   if (typeof k === 'string') return k
   if (k === null || typeof k === 'number' || typeof k === 'boolean') return str(k)
   throw typeError(`unhashable type: '${typeName(k)}'`)
+}
+
+/** `d[k] = v` for any key, `__proto__` too: as an own property, never the object's prototype. */
+export const setKey = (d: Dict, k: unknown, v: unknown): void => {
+  const key = dictKey(k)
+  if (key === '__proto__') Object.defineProperty(d, key, { value: v, enumerable: true, writable: true, configurable: true })
+  else d[key] = v
 }
 
 // --- json, as Python's module writes and reads it (json.dumps's default ", " and ": " separators, ASCII only).
@@ -279,8 +287,11 @@ const STR_METHODS = new Map<string, Method>([
     const from = strArg('replace', a[0], 1)
     const to = strArg('replace', a[1], 2)
     const count = a[2] === undefined ? -1 : Number(a[2])
-    if (count < 0) return s.split(from).join(to)
     const parts = s.split(from)
+    if (s.length + (parts.length - 1) * (to.length - from.length) > MAX_STRING_LENGTH) {
+      throw new EvalProblem('MemoryError', `result longer than ${MAX_STRING_LENGTH} (a limit of map expressions)`)
+    }
+    if (count < 0) return parts.join(to)
     return parts.length - 1 <= count ? parts.join(to) : parts.slice(0, count + 1).join(to) + from + parts.slice(count + 1).join(from)
   }),
   m<string>('startswith', 1, 1, (s, a) => affix('startswith', s, a[0], (x, p) => x.startsWith(p))),

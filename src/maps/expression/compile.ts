@@ -8,7 +8,7 @@
  * attributes) are refused here, naming the problem.
  */
 import type { JsonSchema } from '../../core/json-schema.js'
-import { attribute, dictKey, FUNCTIONS, METHOD_NAMES } from './builtins.js'
+import { attribute, FUNCTIONS, METHOD_NAMES, setKey } from './builtins.js'
 import { parse, type Node } from './parse.js'
 import {
   binary,
@@ -235,7 +235,7 @@ class Compiler {
         const entries = node.entries.map(([k, v]) => [this.node(k, locals), this.node(v, locals)] as const)
         return (scope) => {
           const out: Dict = {}
-          for (const [k, v] of entries) out[dictKey(k(scope))] = v(scope)
+          for (const [k, v] of entries) setKey(out, k(scope), v(scope))
           return out
         }
       }
@@ -353,7 +353,7 @@ class Compiler {
         const inner: Scope = { record: scope.record, self: scope.self, locals: bound }
         if (!conditions.every((c) => truthy(c(inner)))) continue
         if (value === undefined) list.push(element(inner))
-        else dict[dictKey(element(inner))] = value(inner)
+        else setKey(dict, element(inner), value(inner))
       }
       return value === undefined ? list : dict
     }
