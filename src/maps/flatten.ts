@@ -45,14 +45,12 @@ export const flattenSchema = (schema: JsonSchema, maxLevel: number): JsonSchema 
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** Python's json (the SDK's serialize_json) writes only ASCII: other characters as \u escapes. */
-const NON_ASCII = /[\u007f-\uffff]/g
-const HAS_NON_ASCII = /[\u007f-\uffff]/
-const escape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
-export const jsonText = (v: unknown): string => {
-  const text = JSON.stringify(v)
-  return HAS_NON_ASCII.test(text) ? text.replace(NON_ASCII, escape) : text
-}
+/**
+ * A nested value as its column's text: compact JSON, as the SDK's serialize_json
+ * writes it, except that characters beyond ASCII are written as themselves
+ * rather than as \u escapes (the same JSON; escaping them doubled the cost).
+ */
+export const jsonText = (v: unknown): string => JSON.stringify(v)
 
 /**
  * The record flattener for a flattened schema: objects are opened into their
@@ -74,8 +72,11 @@ export const recordFlattener = (flat: JsonSchema, maxLevel: number): ((record: R
       else out[key] = typeof v === 'object' && v !== null ? jsonText(v) : v
     }
   }
+  // Every column, undefined (what JSON leaves out): filling in a copy keeps one object shape for all records (see project()).
+  const blank: Record<string, unknown> = {}
+  for (const key in columns) blank[key] = undefined
   return (record) => {
-    const out: Record<string, unknown> = {}
+    const out: Record<string, unknown> = { ...blank }
     walk(record, '', 0, out)
     return out
   }

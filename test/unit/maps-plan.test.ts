@@ -180,6 +180,9 @@ describe('stream maps: plan, SCHEMA and records', () => {
   })
 })
 
+/** A record as its RECORD line carries it: JSON leaves out what is undefined. */
+const asWritten = (record: unknown): unknown => JSON.parse(JSON.stringify(record))
+
 describe('flattening (the SDK rules)', () => {
   const schema = {
     type: 'object',
@@ -202,19 +205,19 @@ describe('flattening (the SDK rules)', () => {
       kind: { enum: ['a', 'b'] },
     })
     expect(flat.required).to.deep.equal(['id'])
-    const record = recordFlattener(flat, 1)({ id: 'x', visitor: { email: 'é@x', geo: { city: 'Oslo' } }, tags: ['a', 'b'], kind: 'a' })
+    const record = asWritten(recordFlattener(flat, 1)({ id: 'x', visitor: { email: 'é@x', geo: { city: 'Oslo' } }, tags: ['a', 'b'], kind: 'a' }))
     expect(record).to.deep.equal({ id: 'x', visitor__email: 'é@x', visitor__geo: '{"city":"Oslo"}', tags: '["a","b"]', kind: 'a' })
   })
 
   it('depth 2 opens the next level; a null object leaves its columns absent', () => {
     const flat = flattenSchema(schema, 2)
     expect(Object.keys(flat.properties as object)).to.deep.equal(['id', 'visitor__email', 'visitor__geo__city', 'tags', 'kind'])
-    expect(recordFlattener(flat, 2)({ id: 'x', visitor: null, tags: null })).to.deep.equal({ id: 'x', tags: null })
+    expect(asWritten(recordFlattener(flat, 2)({ id: 'x', visitor: null, tags: null }))).to.deep.equal({ id: 'x', tags: null })
   })
 
-  it('JSON text is ASCII, as Python writes it', () => {
+  it('JSON text is compact, characters beyond ASCII as themselves (the same JSON as Python\'s)', () => {
     const flat = flattenSchema(schema, 1)
-    expect(recordFlattener(flat, 1)({ id: 'x', visitor: { geo: { city: 'Zürich' } } }).visitor__geo).to.equal('{"city":"Z\\u00fcrich"}')
+    expect(recordFlattener(flat, 1)({ id: 'x', visitor: { geo: { city: 'Zürich' } } }).visitor__geo).to.equal('{"city":"Zürich"}')
   })
 
   it('refuses a schema where two fields would make one column', () => {
