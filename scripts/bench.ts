@@ -8,6 +8,7 @@
  *   npm run bench                                # 200,000 chats
  *   npm run bench -- --chats 200000,1000000      # both sizes the docs show
  *   npm run bench -- --chats 1000000 --skip rate-limit
+ *   npm run bench -- --skip scale,rate-limit --maps-chats 60000   # stream maps only
  *
  * It runs the built CLI (`npm run bench` builds first).
  */
@@ -47,6 +48,9 @@ How it measures:
   of V8's collector heuristics as it starts (src/cli/heap.ts); the floor holds
   each page whole, parsed, with Node's defaults, which is why its peak RSS is
   the higher of the two.
+- The stream-maps section (\`--maps-chats N\`, default 100,000) runs the chats
+  sync without maps, with the README's PII map, and with that map and
+  flattening; a map's cost is its CPU per record above the run without one.
 - Requests are counted in the sandbox's request log (\`GET /_sandbox/requests\`).
 - The machine may be shared with other work: compare figures of one run with
   each other rather than across runs, and see the load average of each section.
