@@ -228,6 +228,15 @@ describe('e2e: stream maps and flattening', () => {
     expect(lastState(messages).bookmarks?.chats ?? {}).to.not.deep.equal(lastState(plain).bookmarks?.chats)
   })
 
+  it('read by search, a failing expression stops the run the same way, without a STATE past its page', async () => {
+    const r = await syncWith('fails-search.json', { chats_strategy: 'search', stream_maps: { chats: { email_domain: "visitor['email'].split('@')[1]" } } })
+    expect(r.code, describeRun(r)).to.equal(2)
+    expect(r.stderr).to.match(/^error: config: stream_maps\.chats\.email_domain: stream chats, record "[^"]+": .* failed: IndexError: list index out of range$/m)
+    const messages = parseMessages(r.stdout)
+    expect(recordsOf(messages, 'chats').every((c) => String((c.visitor as Row | null)?.email ?? '').includes('@'))).to.equal(true)
+    expect(r.stderr).to.not.match(/\n\s+at /)
+  })
+
   describe('an expression cannot reach beyond its record', () => {
     const marker = () => tmp().file('escaped')
     const NAMES = ['__import__', 'open()', '__class__', 'attributes of a dict', 'JavaScript globals', 'eval', 'the prototype of a record']
