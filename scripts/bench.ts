@@ -9,6 +9,7 @@
  *   npm run bench -- --chats 200000,1000000      # both sizes the docs show
  *   npm run bench -- --chats 1000000 --skip rate-limit
  *   npm run bench -- --only shared-limit         # a limit shared with another app (half a minute)
+ *   npm run bench -- --only stream-maps --maps-chats 60000     # stream maps only
  *
  * It runs the built CLI (`npm run bench` builds first).
  */
@@ -17,11 +18,11 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ROOT } from './bench/processes.js'
-import { flatnessReference, mergeDocument, rateLimitSection, readSections, scaleSection, sharedLimitSection, type Machine, type Section, type SectionData } from './bench/report.js'
-import { measureRateLimit, measureScale, measureSharedLimit } from './bench/scenarios.js'
+import { flatnessReference, mergeDocument, rateLimitSection, readSections, scaleSection, sharedLimitSection, streamMapsSection, type Machine, type Section, type SectionData } from './bench/report.js'
+import { measureRateLimit, measureScale, measureSharedLimit, measureStreamMaps } from './bench/scenarios.js'
 
 const DOC = join(ROOT, 'docs', 'BENCHMARKS.md')
-const PARTS = ['scale', 'rate-limit', 'shared-limit'] as const
+const PARTS = ['scale', 'rate-limit', 'shared-limit', 'stream-maps'] as const
 
 const HEADER = `# Benchmarks
 
@@ -48,6 +49,9 @@ How it measures:
   of V8's collector heuristics as it starts (src/cli/heap.ts); the floor holds
   each page whole, parsed, with Node's defaults, which is why its peak RSS is
   the higher of the two.
+- The stream-maps section (\`--maps-chats N\`, default 100,000) runs the chats
+  sync without maps, with the README's PII map, and with that map and
+  flattening; a map's cost is its CPU per record above the run without one.
 - Requests are counted in the sandbox's request log (\`GET /_sandbox/requests\`).
 - The machine may be shared with other work: compare figures of one run with
   each other rather than across runs, and see the load average of each section.
@@ -55,7 +59,7 @@ How it measures:
   depends on when the garbage collector runs, which varies from run to run:
   identical runs can differ by 20% or more.`
 
-const USAGE = `npm run bench -- [--chats N[,N...]] [--budget R] [--rate-limited-chats N] [--slow-chats N] [--slow-mb-per-s X] [--page-samples K] [--skip scale,rate-limit,shared-limit] [--only PART[,PART...]] [--no-write]`
+const USAGE = `npm run bench -- [--chats N[,N...]] [--budget R] [--rate-limited-chats N] [--slow-chats N] [--slow-mb-per-s X] [--page-samples K] [--maps-chats N] [--skip scale,rate-limit,shared-limit,stream-maps] [--only PART[,PART...]] [--no-write]`
 
 function options() {
   const { values } = parseArgs({
@@ -66,6 +70,7 @@ function options() {
       'slow-chats': { type: 'string', default: '30000' },
       'slow-mb-per-s': { type: 'string', default: '4' },
       'page-samples': { type: 'string', default: '20' },
+      'maps-chats': { type: 'string', default: '100000' },
       skip: { type: 'string', default: '' },
       only: { type: 'string', default: '' },
       'no-write': { type: 'boolean', default: false },
@@ -95,6 +100,7 @@ function options() {
     slowChats: whole('slow-chats', values['slow-chats']),
     slowBytesPerSecond: rate * 1_000_000,
     pageSamples: whole('page-samples', values['page-samples']),
+    mapsChats: whole('maps-chats', values['maps-chats']),
     skip: new Set(skip),
     write: !values['no-write'],
   }
@@ -142,6 +148,10 @@ async function main(): Promise<void> {
     if (!opts.skip.has('shared-limit')) {
       const at = machine()
       publish(sharedLimitSection(await measureSharedLimit({ workDir, log }), at))
+    }
+    if (!opts.skip.has('stream-maps')) {
+      const at = machine()
+      publish(streamMapsSection(await measureStreamMaps(opts.mapsChats, { workDir, log }), at))
     }
     if (opts.write) log(`wrote ${DOC}`)
   } finally {

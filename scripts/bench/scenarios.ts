@@ -48,6 +48,28 @@ export interface SharedLimitResult {
   readonly slowdownLines: number
 }
 
+/** A chats sync without maps, with the README's PII map, and with that map and flattening. */
+export interface StreamMapsResult {
+  readonly chats: number
+  readonly plain: SyncFigures
+  readonly pii: SyncFigures
+  readonly piiFlat: SyncFigures
+}
+
+/** The README's PII example: hash the visitor's email and phone with a salt, drop the IP and what was typed. */
+export const PII_STREAM_MAPS = {
+  stream_maps: {
+    chats: {
+      'visitor.email': "md5(config['salt'] + self) if self else None",
+      'visitor.phone': "sha256(config['salt'] + self) if self else None",
+      'session.ip': null,
+      message: null,
+      'history.msg': null,
+    },
+  },
+  stream_map_config: { salt: 'bench-salt' },
+}
+
 export interface ScaleOptions {
   readonly workDir: string
   readonly pageSamples: number
@@ -206,6 +228,27 @@ export async function measureSharedLimit(options: Pick<ScaleOptions, 'workDir' |
     const run: SyncFigures = { usage, records, bytes: Buffer.byteLength(text), requests }
     await sandbox.stop()
     return { limit, parallel, held: sizes, run, written, conduct: rateLimitConduct(requests), slowdownLines: stderr.match(/zchat lowers its own rate/g)?.length ?? 0 }
+  } catch (error) {
+    await sandbox.stop().catch(() => undefined)
+    throw error
+  }
+}
+
+export async function measureStreamMaps(chats: number, options: Pick<ScaleOptions, 'workDir' | 'log'>): Promise<StreamMapsResult> {
+  const { log, workDir } = options
+  const sandbox = await startSandboxProcess(['--chats', String(chats)], workDir)
+  try {
+    const space = new Workspace(workDir, sandbox)
+    const catalog = await space.catalog('maps-chats', (s) => s === 'chats')
+    const run = (name: string, extra: Record<string, unknown>): Promise<SyncFigures> => {
+      log(`tap: chats sync of ${chats} chats, ${name}`)
+      return space.toFile(`maps-${name.replace(/\W+/g, '-')}`, ZCHAT, ['sync', '--config', space.config(`maps-${name.replace(/\W+/g, '-')}`, { ...UNLIMITED, ...extra }), '--catalog', catalog])
+    }
+    const plain = await run('no maps', {})
+    const pii = await run('PII map', PII_STREAM_MAPS)
+    const piiFlat = await run('PII map and flattening', { ...PII_STREAM_MAPS, flattening_enabled: true, flattening_max_depth: 1 })
+    await sandbox.stop()
+    return { chats, plain, pii, piiFlat }
   } catch (error) {
     await sandbox.stop().catch(() => undefined)
     throw error

@@ -6,6 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { annotate, toJsonSchema } from '../core/json-schema.js'
+import type { MapSettings } from '../maps/plan.js'
 
 export const AGENTS_MAX_PAGE_SIZE = 100
 export const BANS_MAX_PAGE_SIZE = 1000
@@ -18,6 +19,8 @@ export const DEFAULT_PARALLEL_STREAMS = 4
 const NonEmptyString = t.refinement(t.string, (s) => s.trim().length > 0, 'a non-empty string')
 const PositiveInt = t.refinement(t.Int, (n) => n >= 1, 'a positive integer')
 const NonNegativeInt = t.refinement(t.Int, (n) => n >= 0, 'a non-negative integer')
+/** An object setting; Meltano's `--config ENV` passes one as its JSON text, read by the code that uses it. */
+const ObjectSetting = t.union([t.UnknownRecord, t.string])
 const PositiveNumber = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'a positive number')
 /** A page size from 1 to the API's maximum, which is also the default: fewest requests. */
 const pageSizeSetting = (what: string, max: number) =>
@@ -134,6 +137,27 @@ export const SETTINGS = {
     secret: true,
     writeOnly: true,
   }),
+  stream_maps: annotate(ObjectSetting, {
+    type: 'object',
+    title: 'Stream maps',
+    description:
+      "Inline stream maps, with the Meltano SDK's meaning: per stream, properties computed by an expression, removed (null), or kept alone (__else__: null); __filter__, __alias__, __source__, __key_properties__. Nested fields as visitor.email.",
+  }),
+  stream_map_config: annotate(ObjectSetting, {
+    type: 'object',
+    title: 'Stream map config',
+    description: 'Values stream map expressions read as config, e.g. a hashing salt: config[\'salt\'].',
+  }),
+  flattening_enabled: annotate(t.boolean, {
+    title: 'Flattening',
+    description: 'Nested objects become parent__child columns, up to flattening_max_depth; arrays and deeper objects become JSON text.',
+    default: false,
+  }),
+  flattening_max_depth: annotate(NonNegativeInt, {
+    title: 'Flattening depth',
+    description: 'How many levels of nested objects flattening opens (required when flattening_enabled is true).',
+    minimum: 0,
+  }),
 }
 
 /** The config file as written: only access_token is required by the codec; the rest is checked below. */
@@ -158,6 +182,10 @@ export const RawConfig = t.intersection([
     client_id: SETTINGS.client_id,
     client_secret: SETTINGS.client_secret,
     refresh_token: SETTINGS.refresh_token,
+    stream_maps: SETTINGS.stream_maps,
+    stream_map_config: SETTINGS.stream_map_config,
+    flattening_enabled: SETTINGS.flattening_enabled,
+    flattening_max_depth: SETTINGS.flattening_max_depth,
   }),
 ])
 export type RawConfig = t.TypeOf<typeof RawConfig>
@@ -190,6 +218,8 @@ export interface Config {
    * sources (set by the CLI, which knows the sources).
    */
   readonly storedIn?: string
+  /** stream_maps, stream_map_config and flattening, checked against the catalog before any request (src/maps). */
+  readonly maps?: MapSettings
 }
 
 export interface TokenRefresh {
@@ -365,6 +395,12 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
       chatSearchIntervalDays: c.chat_search_interval_days ?? DEFAULT_SEARCH_INTERVAL_DAYS,
       chatsFullSyncDays: c.chats_full_sync_days,
       ...refreshOf(c, apiBase),
+      maps: {
+        streamMaps: c.stream_maps,
+        streamMapConfig: c.stream_map_config,
+        flatteningEnabled: c.flattening_enabled,
+        flatteningMaxDepth: c.flattening_max_depth,
+      },
     },
     warnings,
   })

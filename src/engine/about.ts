@@ -9,7 +9,7 @@ import { defaultMethodOf, type StreamDef } from '../streams/stream.js'
 export const TAP_NAME = 'tap-zendesk-chat'
 export const TAP_DESCRIPTION =
   'Zendesk Chat extractor for Singer and Meltano: chats, agents, timelines and account settings, incrementally.'
-export const CAPABILITIES = ['catalog', 'discover', 'properties', 'state', 'about', 'activate-version', 'test', 'structured-logging'] as const
+export const CAPABILITIES = ['catalog', 'discover', 'properties', 'state', 'about', 'activate-version', 'test', 'structured-logging', 'stream-maps', 'schema-flattening'] as const
 
 export interface About {
   readonly name: string

@@ -16,6 +16,7 @@ import { recordDecoder } from './decode.js'
 import type { PageSeen } from './paging.js'
 import type { Advance, Row, Run } from './run.js'
 import { BOOKMARKS, bookmarkOf, withBookmark, type BookmarkOps } from './state.js'
+import { mapFailure } from './stream-maps.js'
 
 /** A record's identity: its key and replication value. */
 const identity = (def: StreamDef, record: Row): string =>
@@ -57,6 +58,8 @@ export interface PageContext {
   readonly out: LineBuffer
   /** At most this many lines (a connection test's sample). */
   readonly limit: number
+  /** `line` goes through stream maps: it may drop a record ('') or throw on one (RecordMapFailure). */
+  readonly mapped?: boolean
 }
 
 export class PageFold {
@@ -108,8 +111,17 @@ export class PageFold {
   }
 
   private emit(record: Row): void {
-    const { out, limit, line, toRecord } = this.context
-    if (out.lines < limit) out.push(line(toRecord(record)))
+    const { out, limit, line, toRecord, mapped } = this.context
+    if (out.lines >= limit) return
+    if (mapped !== true) return out.push(line(toRecord(record)))
+    try {
+      const text = line(toRecord(record))
+      if (text !== '') out.push(text)
+    } catch (error) {
+      const failure = mapFailure(error)
+      if (failure === undefined) throw error
+      this.failure = failure
+    }
   }
 
   /** The page, or the first record that did not fit. */

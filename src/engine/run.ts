@@ -5,11 +5,13 @@
  */
 import * as E from 'fp-ts/lib/Either.js'
 import { outputClosed } from '../core/failure.js'
+import type { MapPlan } from '../maps/plan.js'
 import type { SelectedStream } from './catalog.js'
 import type { Env, Program } from './env.js'
 import type { RecordCounter } from './metrics.js'
 import { valueWithout } from './nested-selection.js'
 import { recordLines, stateLine } from './singer.js'
+import { isMapped, mapFailure, recordWriter } from './stream-maps.js'
 import { withCurrentlySyncing, type State } from './state.js'
 
 /** What one run carries from page to page and stream to stream. */
@@ -23,6 +25,8 @@ export interface Run {
    * no STATE, so nothing a pipeline stores can skip records.
    */
   readonly sample?: number
+  /** The streams stream_maps and flattening make of each stream (src/engine/stream-maps.ts); none: records as they are. */
+  readonly maps?: MapPlan
 }
 
 /** How many more records of `stream` the run wants: a connection test's remaining sample, or all. */
@@ -151,12 +155,33 @@ export const emitRecords = (
   advance?: Advance,
 ): Program<void> => {
   const wanted = rows.slice(0, recordsWanted(run, stream))
+  if (isMapped(run.maps, stream)) return emitMappedRecords(run, stream, wanted, toRecord, context, advance)
   const line = recordLines(stream, context.extractedAt, context.version)
   function* lines(): Generator<string> {
     for (const row of wanted) yield line(toRecord(row))
   }
   return commitRecords(run, stream, lines(), wanted.length, advance)
 }
+
+/** emitRecords through the stream's maps: every line is made before any is written, so a map failing on a record writes nothing of the page. */
+const emitMappedRecords =
+  (run: Run, stream: string, rows: readonly Row[], toRecord: (r: Row) => Row, context: RecordContext, advance?: Advance): Program<void> =>
+  (env) =>
+  async () => {
+    const write = recordWriter(run.maps, stream, context.extractedAt, context.version)
+    const lines: string[] = []
+    try {
+      for (const row of rows) {
+        const line = write(toRecord(row))
+        if (line !== '') lines.push(line)
+      }
+    } catch (error) {
+      const failure = mapFailure(error)
+      if (failure === undefined) throw error
+      return E.left(failure)
+    }
+    return commitRecords(run, stream, lines, lines.length, advance)(env)()
+  }
 
 /** What reading a stream came to. */
 export interface Tally {

@@ -10,6 +10,7 @@ import * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
 import { interrupted, type Failure } from '../core/failure.js'
 import { LineBuffer } from '../core/line-buffer.js'
 import { pagingOf, passBookmark, type StreamDef } from '../streams/stream.js'
+import type { MapPlan } from '../maps/plan.js'
 import { propertiesOf, type SelectedStream } from './catalog.js'
 import { rawRecords } from './decode.js'
 import type { Env, Program } from './env.js'
@@ -20,7 +21,8 @@ import { noBoundary, PageFold, type FoldedPage } from './page.js'
 import { commit, commitRecords, emit, PIECE_BYTES, project, recordsWanted, sampled, type Row, type Run, type Tally } from './run.js'
 import { readBySearch } from './search.js'
 import { skipUnavailable } from './unavailable.js'
-import { activateVersionLine, recordLines, schemaLine, stateLine } from './singer.js'
+import { stateLine } from './singer.js'
+import { activateVersionLines, isMapped, recordWriter, schemaLines, streamMapPlan, written, writtenStreams } from './stream-maps.js'
 import { bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, VERSION, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
 
 export interface StreamSummary {
@@ -86,8 +88,8 @@ const readPages =
       // Each try of the request folds its records into a fresh page.
       let fold: PageFold | undefined
       const begin = (): PageFold => {
-        const line = recordLines(def.name, env.now().toISOString(), version)
-        fold = new PageFold({ run, sel, start, previous, toRecord, line, limit: recordsWanted(run, def.name), out })
+        const line = recordWriter(run.maps, def.name, env.now().toISOString(), version)
+        fold = new PageFold({ run, sel, start, previous, toRecord, line, limit: recordsWanted(run, def.name), out, mapped: isMapped(run.maps, def.name) })
         return fold
       }
       // fetch (a streamed body's records are decoded and kept or dropped as they arrive) → the rest of the page → emit.
@@ -180,9 +182,10 @@ const syncStream =
     }
     // A full-table read is one version of the stream; a target that knows ACTIVATE_VERSION replaces the older ones with it.
     const version = !incremental && env.config.activateVersion && run.sample === undefined ? env.now().getTime() : undefined
-    const schema = schemaLine(def.name, sel.schema, def.keyProperties, bookmarkProperties(sel, env))
+    const outputs = writtenStreams(run.maps, sel, bookmarkProperties(sel, env))
+    const schema = schemaLines(outputs)
     // The first versioned read announces its version at once, so the target has the table before the records arrive.
-    const announce = version !== undefined && bookmarkAt(run.state, def.name, VERSION) === undefined ? activateVersionLine(def.name, version) : ''
+    const announce = version !== undefined && bookmarkAt(run.state, def.name, VERSION) === undefined ? activateVersionLines(outputs, version) : ''
     // Page by page, the announcement goes with the first page: a stream the account does not have announces nothing.
     const opened = await emit(paging.kind === 'search' ? schema + announce : schema)(env)()
     if (E.isLeft(opened)) return opened
@@ -194,7 +197,7 @@ const syncStream =
     if (full) run.state = withBookmark(run.state, def.name, LAST_FULL_SYNC, env.now().toISOString())
     // Only a read that saw the whole stream may retire the older versions: a skipped or held-back stream keeps them.
     if (version !== undefined && skipped !== true && held !== true) {
-      const activated = await commit(run, def.name, activateVersionLine(def.name, version), (state) => withBookmark(state, def.name, VERSION, version))(env)()
+      const activated = await commit(run, def.name, activateVersionLines(outputs, version), (state) => withBookmark(state, def.name, VERSION, version))(env)()
       if (E.isLeft(activated)) return activated
     }
 
@@ -228,11 +231,16 @@ export type TestMode = 'records' | 'schema'
  * in flight may finish) and the run reports the first failure.
  */
 export const sync =
-  (streams: readonly SelectedStream[], state: State, test?: TestMode): Program<SyncResult> =>
+  (selection: readonly SelectedStream[], state: State, test?: TestMode): Program<SyncResult> =>
   (env) =>
   async () => {
-    if (test === 'schema') return schemasOnly(streams, state)(env)()
-    const run: Run = { state, warned: new Set(), counter: new RecordCounter(env.clock, env.log), ...(test === 'records' ? { sample: 1 } : {}) }
+    // Stream maps are checked against the selection before any request; a stream they remove is read as if not selected.
+    const plan = streamMapPlan(selection, env, (sel) => bookmarkProperties(sel, env))
+    if (E.isLeft(plan)) return plan
+    const maps = plan.right.size === 0 ? {} : { maps: plan.right }
+    const streams = selection.filter((sel) => written(plan.right, sel.def.name))
+    if (test === 'schema') return schemasOnly(streams, state, plan.right)(env)()
+    const run: Run = { state, warned: new Set(), counter: new RecordCounter(env.clock, env.log), ...(test === 'records' ? { sample: 1 } : {}), ...maps }
     const halt = new AbortController()
     const stop = AbortSignal.any([env.stop, halt.signal])
     const halted = new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }))
@@ -268,10 +276,10 @@ export const sync =
 
 /** The SCHEMA of each selected stream, as a sync would open it; nothing is requested. */
 const schemasOnly =
-  (streams: readonly SelectedStream[], state: State): Program<SyncResult> =>
+  (streams: readonly SelectedStream[], state: State, plan: MapPlan): Program<SyncResult> =>
   (env) =>
   async () => {
-    const lines = streams.map((sel) => schemaLine(sel.def.name, sel.schema, sel.def.keyProperties, bookmarkProperties(sel, env))).join('')
+    const lines = streams.map((sel) => schemaLines(writtenStreams(plan, sel, bookmarkProperties(sel, env)))).join('')
     const written = await emit(lines)(env)()
     return E.isLeft(written) ? written : E.right({ streams: streams.map((sel) => ({ stream: sel.def.name, records: 0, pages: 0 })), state })
   }
