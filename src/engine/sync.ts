@@ -19,6 +19,7 @@ import { firstRequest, nextRequest } from './paging.js'
 import { noBoundary, PageFold, type FoldedPage } from './page.js'
 import { commit, commitRecords, emit, PIECE_BYTES, project, recordsWanted, sampled, type Row, type Run, type Tally } from './run.js'
 import { readBySearch } from './search.js'
+import { selectedCodec } from './selected-codec.js'
 import { activateVersionLine, recordLines, schemaLine, stateLine } from './singer.js'
 import { bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, VERSION, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
 
@@ -148,7 +149,7 @@ const syncStream =
     const opened = await emit(schema + announce)(env)()
     if (E.isLeft(opened)) return opened
 
-    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental, version) : readPages(run, sel, start, toRecord, version))(env)()
+    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental, version, selectedCodec(sel)) : readPages(run, sel, start, toRecord, version))(env)()
     if (E.isLeft(read)) return read
     const { pages, skipped } = read.right
     const records = run.counter.total(def.name)

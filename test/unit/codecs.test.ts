@@ -75,7 +75,7 @@ describe('codecs accept every real sample', () => {
       ],
     }) as Chat
     expect(chat.agent_ids).to.deep.equal(['4120927', '4120928'])
-    expect(chat.history?.map((h) => h.msg_id ?? h.department_id)).to.deep.equal(['1493008604612', 1817719521, 1817719522])
+    expect(chat.history?.map((h) => h?.msg_id ?? h?.department_id)).to.deep.equal(['1493008604612', 1817719521, 1817719522])
     expect(chat.history?.[0]?.timestamp).to.equal('2017-04-24T04:36:45.165000Z')
   })
 

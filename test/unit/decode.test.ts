@@ -44,7 +44,10 @@ describe('decodePage', () => {
 
   it('a record that does not fit still fails with the line that says where and why', () => {
     expect(errorFor({ history: [{ msg_id: '1' }, { msg_id: 1.5 }] })).to.equal(
-      'error: stream chats, record "c2": field history[1].msg_id expected (string (or integer) | null), got number 1.5',
+      'error: stream chats, record "c2": field history[1].msg_id expected (string (or integer) | null), got number 1.5' +
+        '; to carry on without it, deselect it in the catalog: `meltano select tap-zendesk-chat --exclude chats history`' +
+        ' (select pattern "!chats.history"), or "selected": false at breadcrumb ["properties","history"] of stream chats;' +
+        ' the last STATE resumes at this page',
     )
     expect(errorFor({ history: [{ msg_id: '1' }, { timestamp: '2024-13-01T10:00:00Z' }] })).to.equal(
       'error: stream chats, record "c2": field history[1].timestamp expected (date-time | null), got string "2024-13-01T10:00:00Z"',
