@@ -138,6 +138,7 @@ const syncStream =
     }
     const paging = pagingOf(def, env.config)
     const start = incremental ? bookmarkOf(run.state, def) : undefined
+    for (const assumed of def.assumptions ?? []) env.log.info(`stream ${def.name}: assumed: ${assumed}`)
     if (paging.kind !== 'search') {
       env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming from ${bookmarkKey(def)} ${String(start)}`}`)
     }

@@ -28,6 +28,7 @@ import * as settings from './data/settings.js'
 import { Timeline, type TimelineEntry } from './data/timeline.js'
 import { triggers, type Trigger } from './data/triggers.js'
 import { visitorPoolSize, Visitors } from './data/visitors.js'
+import { QUIRK_LEVELS, type QuirkLevel } from './data/quirks.js'
 
 export { isoSeconds, REFERENCE_NOW }
 export type { Account, Agent, Ban, BansPage, Chat, ChatPosition, ChatRecord, Department, Flag, IpBan, OfflineMessage }
@@ -45,6 +46,8 @@ export interface SandboxDataOptions {
   readonly bans?: number
   /** agent_timeline entries (default 2000). */
   readonly timeline?: number
+  /** How often the rare shapes of real payloads come (default `rare`, about as often as the real API). */
+  readonly quirks?: QuirkLevel
 }
 
 export const DATA_DEFAULTS = { chats: 3000, bans: 120, timeline: 2000 } as const
@@ -83,6 +86,8 @@ const SKILL_ID_SLOT = 1_000_000
 
 export class SandboxData {
   readonly seed: number
+  /** How often the rare shapes come (data/quirks.ts). */
+  readonly quirks: QuirkLevel
   readonly account: Account
   readonly roles: ReadonlyArray<RoleRef>
   readonly skills: ReadonlyArray<SkillRef>
@@ -116,6 +121,8 @@ export class SandboxData {
     checkCount('bans', bans, 0, 10_000_000)
     checkCount('timeline', timeline, 0, 50_000_000)
     this.seed = options.seed
+    this.quirks = options.quirks ?? 'rare'
+    if (!QUIRK_LEVELS.includes(this.quirks)) throw new RangeError(`sandbox: quirks must be ${QUIRK_LEVELS.join(' or ')}, got ${String(options.quirks)}`)
     this.agentTotal = options.agents
     this.initialAgents = options.agents
 
@@ -443,6 +450,9 @@ export class SandboxData {
       agentsJoinedBy: (t) => Math.min(this.initialAgents, Math.max(1, Math.floor((t - this.accountCreated) / DAY))),
       agent: (i) => this.agent(i),
       departments,
+      goals: settings.goals({ seed: this.seed, site: this.site, roles: [], skills: [], agents: [], departmentIds: [] }),
+      skills: this.skills,
+      quirks: this.quirks,
       site: this.site,
     }
   }

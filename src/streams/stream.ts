@@ -116,6 +116,8 @@ export interface StreamDef {
    * state as `last_full_sync`.
    */
   readonly fullSyncDays?: (config: Config) => number | undefined
+  /** What zchat assumes about this resource where the sources disagree or say nothing: logged once per run. */
+  readonly assumptions?: readonly string[]
 }
 
 /** The paging a run uses for a stream under this config. */

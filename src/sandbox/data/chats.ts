@@ -8,7 +8,7 @@
 import { Rng } from '../random.js'
 import { CHAT_TAGS } from '../vocabulary-chat.js'
 import { checkCount, isoSeconds, type ChangeClock } from './common.js'
-import { tagEntry, type HistoryEntry } from './chat-history.js'
+import { ratingEntry, tagEntry, type HistoryEntry } from './chat-history.js'
 import { ChatLayout, LAG } from './chat-layout.js'
 import { buildChat, chatTiming, type ChatContext, type ChatRecord, type ChatTiming } from './chat-records.js'
 import { Visitors } from './visitors.js'
@@ -16,7 +16,7 @@ import { Visitors } from './visitors.js'
 /** What a chat changed between runs carries over its generated self. */
 interface Patch {
   readonly update: number
-  readonly tags?: ReadonlyArray<string>
+  readonly tags?: ReadonlyArray<string | null>
   readonly rating?: 'good' | 'bad'
   readonly deleted?: true
   readonly history?: ReadonlyArray<HistoryEntry>
@@ -161,12 +161,21 @@ export class ChatStore {
         const tags = fresh.length === 0 ? [...record.tags] : [...record.tags, rng.pick(fresh)].sort()
         patch.tags = tags
         if (record.type === 'chat') {
-          const name = record.agent_names.at(-1) ?? this.ctx.agent(0).display_name
-          const entry = tagEntry(name, Visitors.channel(record.visitor), time * 1000 + rng.int(0, 999), [...record.tags], tags)
+          // The last agent of the chat tags it (a null item, a quirk, is nobody).
+          const k = record.agent_names.findLastIndex((n) => n !== null)
+          const owner = this.ctx.agent(0)
+          const name = k < 0 ? owner.display_name : record.agent_names[k]!
+          const nick = `agent:${k < 0 ? owner.id : record.agent_ids[k]!}`
+          const entry = tagEntry(name, nick, Visitors.channel(record.visitor), time * 1000 + rng.int(0, 999), [...record.tags], tags)
           patch.history = [...(previous?.history ?? []), entry]
         }
       }
-      if (rate && record.type === 'chat') patch.rating = record.rating === 'good' ? 'bad' : 'good'
+      if (rate && record.type === 'chat') {
+        patch.rating = record.rating === 'good' ? 'bad' : 'good'
+        // The visitor's new rating shows in the history too, a moment after the edit's tag (if any).
+        const entry = ratingEntry(record.visitor.name, `visitor:${record.visitor.id}`, Visitors.channel(record.visitor), time * 1000 + 999, record.rating, patch.rating)
+        patch.history = [...(patch.history ?? previous?.history ?? []), entry]
+      }
       return patch
     })
   }
