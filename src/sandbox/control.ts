@@ -7,17 +7,22 @@
  * - `GET /_sandbox/stats`: the fault stats.
  * - `GET /_sandbox/requests`: the request log (every API request answered, oldest
  *   first), for a process that runs the sandbox apart, like `npm run bench`.
+ * - `GET /_sandbox/quirks`: `{"quirks": "rare"}`; `PUT` with `{"quirks": "often"}`
+ *   changes how often the rare shapes of real payloads come (400 when invalid).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { send } from './deliver.js'
 import type { FaultDecider } from './fault-decider.js'
 import { checkFaultPlan } from './fault-plan.js'
+import type { QuirkLevel, SandboxData } from './data.js'
 import { badRequest, error, notFound, ok, type Reply } from './reply.js'
 
 /** What the control endpoints read and change. */
 export interface ControlTarget {
   readonly faults: FaultDecider
   readonly requestLog: ReadonlyArray<unknown>
+  /** What the quirks endpoint reads and changes. */
+  readonly data?: Pick<SandboxData, 'quirks' | 'setQuirks'>
 }
 
 export const CONTROL_PREFIX = '/_sandbox/'
@@ -41,7 +46,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk)
     })
     req.once('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new RangeError(`a fault plan body is at most ${MAX_BODY_BYTES} bytes`))
+      if (size > MAX_BODY_BYTES) reject(new RangeError(`a control body is at most ${MAX_BODY_BYTES} bytes`))
       else resolve(Buffer.concat(chunks).toString('utf8'))
     })
     req.once('error', reject)
@@ -57,8 +62,23 @@ async function replaceFaults(req: IncomingMessage, faults: FaultDecider): Promis
   }
 }
 
-async function controlReply(req: IncomingMessage, { faults, requestLog }: ControlTarget): Promise<Reply> {
+async function replaceQuirks(req: IncomingMessage, data: NonNullable<ControlTarget['data']>): Promise<Reply> {
+  try {
+    const body = JSON.parse(await readBody(req)) as { quirks?: unknown }
+    data.setQuirks(body.quirks as QuirkLevel)
+    return ok({ quirks: data.quirks })
+  } catch (cause) {
+    return badRequest(cause instanceof Error ? cause.message : String(cause))
+  }
+}
+
+async function controlReply(req: IncomingMessage, { faults, requestLog, data }: ControlTarget): Promise<Reply> {
   const path = new URL(req.url ?? '/', 'http://sandbox').pathname
+  if (path === `${CONTROL_PREFIX}quirks` && data !== undefined) {
+    if (req.method === 'GET') return ok({ quirks: data.quirks })
+    if (req.method === 'PUT') return replaceQuirks(req, data)
+    return methodNotAllowed('GET, PUT')
+  }
   if (path === `${CONTROL_PREFIX}stats`) return req.method === 'GET' ? ok(faults.stats()) : methodNotAllowed('GET')
   if (path === `${CONTROL_PREFIX}requests`) return req.method === 'GET' ? ok(requestLog) : methodNotAllowed('GET')
   if (path !== `${CONTROL_PREFIX}faults`) return notFound()

@@ -18,7 +18,7 @@ const CHATS_ARRAY_START = 10
 const NON_NEGATIVE_INTEGER = /^\d+$/
 
 /** start_time: required, a non-negative integer, not after now (`unitsPerMilli` converts now). */
-function startTimeParam(query: URLSearchParams, ctx: RouteContext, unit: string, unitsPerMilli: number): number | Reply {
+export function startTimeParam(query: URLSearchParams, ctx: RouteContext, unit: string, unitsPerMilli: number): number | Reply {
   const raw = query.get('start_time')
   if (raw === null || !NON_NEGATIVE_INTEGER.test(raw) || !Number.isSafeInteger(Number(raw))) {
     return badRequest(`start_time is required: a whole number of ${unit} since the epoch`)

@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { handleControl, isControlRequest } from './control.js'
-import { DATA_DEFAULTS, SandboxData } from './data.js'
+import { DATA_DEFAULTS, SandboxData, type QuirkLevel } from './data.js'
 import { deliver, faultReply, sentStatus } from './deliver.js'
 import { FaultDecider, type FaultStats } from './fault-decider.js'
 import type { FaultKind, FaultPlan } from './fault-plan.js'
@@ -36,6 +36,8 @@ export interface SandboxOptions {
   readonly timeline?: number
   /** Faults to inject from the first request (fault-plan.ts); none by default. */
   readonly faults?: FaultPlan
+  /** How often the rare shapes of real payloads come: `rare` (default, as the real API) or `often` (every quirk on many records). */
+  readonly quirks?: QuirkLevel
 }
 
 export interface RequestLogEntry {
@@ -72,6 +74,7 @@ export const SANDBOX_DEFAULTS = {
   token: 'sandbox-token',
   agents: 250,
   departments: 8,
+  quirks: 'rare',
   ...DATA_DEFAULTS,
 } as const
 
@@ -105,6 +108,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     chats: options.chats ?? SANDBOX_DEFAULTS.chats,
     bans: options.bans ?? SANDBOX_DEFAULTS.bans,
     timeline: options.timeline ?? SANDBOX_DEFAULTS.timeline,
+    quirks: options.quirks ?? SANDBOX_DEFAULTS.quirks,
   })
   const faults = new FaultDecider(options.faults)
   const requestLog: RequestLogEntry[] = []
@@ -112,7 +116,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let ctx: RouteContext = { data, baseUrl: '', nowMillis: () => Date.now() }
 
   const server = createServer((req, res) => {
-    if (isControlRequest(req)) return handleControl(req, res, { faults, requestLog })
+    if (isControlRequest(req)) return handleControl(req, res, { faults, requestLog, data })
     req.resume() // bodies are never read; drain them so keep-alive connections stay usable
     const { fault, vanishWhenAnswered } = faults.decide(Date.now())
     let url: URL | undefined

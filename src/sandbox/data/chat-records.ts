@@ -260,6 +260,7 @@ export function buildChat(ctx: ChatContext, timing: ChatTiming, update: number):
   // What the sandbox added later draws on dice of its own, so the fields above stay as they were.
   const more = Rng.derive(ctx.seed, 'chat-more', timing.index)
   const conversions = more.chance(CONVERSION_RATE) && ctx.goals.length > 0 ? [conversion(more, ctx, timing, department, agents[0])] : []
+  // hasConversion answers the same from the same dice, without building the chat.
   const extra: HistoryEntry[] = []
   const visitorNick = `visitor:${visitor.id}`
   const channel = Visitors.channel(visitor)
@@ -300,6 +301,11 @@ export function buildChat(ctx: ChatContext, timing: ChatTiming, update: number):
     engagements,
   }
   return ctx.quirks === undefined ? chat : quirkChat(chat, ctx.seed, timing.index, QUIRK_RATE[ctx.quirks])
+}
+
+/** Whether the chat converts a goal (as buildChat decides it): the conversions export looks for these. */
+export function hasConversion(ctx: ChatContext, timing: ChatTiming): boolean {
+  return timing.type === 'chat' && ctx.goals.length > 0 && Rng.derive(ctx.seed, 'chat-more', timing.index).chance(CONVERSION_RATE)
 }
 
 function skillNames(ctx: ChatContext, ids: ReadonlyArray<number>): string[] {

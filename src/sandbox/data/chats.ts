@@ -10,7 +10,7 @@ import { CHAT_TAGS } from '../vocabulary-chat.js'
 import { checkCount, isoSeconds, type ChangeClock } from './common.js'
 import { ratingEntry, tagEntry, type HistoryEntry } from './chat-history.js'
 import { ChatLayout, LAG } from './chat-layout.js'
-import { buildChat, chatTiming, type ChatContext, type ChatRecord, type ChatTiming } from './chat-records.js'
+import { buildChat, chatTiming, hasConversion, type ChatContext, type ChatConversion, type ChatRecord, type ChatTiming } from './chat-records.js'
 import { Visitors } from './visitors.js'
 
 /** What a chat changed between runs carries over its generated self. */
@@ -39,6 +39,11 @@ export interface SearchHit {
 }
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+const byTimeThenId = (a: { at: number; conversion: { id: string } }, b: { at: number; conversion: { id: string } }): number =>
+  a.at - b.at || byId(a.conversion, b.conversion)
+
+/** A conversion as the conversions export serves it: the chat's, plus the chat it is attributed to. */
+export type ExportedConversion = ChatConversion & { readonly attribution: ChatConversion['attribution'] & { readonly chat_id: string } }
 const byPosition = (a: ChatPosition, b: ChatPosition): number => a.update - b.update || byId(a, b)
 
 /** Enough timings for a page and the tie group around it (the bulk-update cluster holds 1100). */
@@ -145,6 +150,39 @@ export class ChatStore {
       hits.push({ index: i, id: t.id, key })
     }
     return hits.sort((a, b) => a.key - b.key || byId(a, b))
+  }
+
+  /**
+   * The conversions export: conversions with timestamp > startTime, or equal
+   * and (no startId, or id > startId), ordered by (timestamp, id), at most
+   * `limit`, each naming its chat. A conversion happens during its chat, so
+   * its time lies within LAG before the chat's natural time: the walk starts
+   * at the first chat that can hold one and stops once no later chat can
+   * come before the page's last conversion.
+   */
+  conversionsSince(startTime: number, startId: string | undefined, limit: number): ExportedConversion[] {
+    const after = (at: number, id: string): boolean => at > startTime || (at === startTime && (startId === undefined || id > startId))
+    const layout = this.ctx.layout
+    const found: { at: number; conversion: ExportedConversion }[] = []
+    let bound = Number.POSITIVE_INFINITY
+    for (let i = layout.firstNaturalAtOrAfter(startTime); i < this.count; i++) {
+      if (layout.natural(i) - LAG > bound) break
+      const timing = this.timing(i)
+      if (!hasConversion(this.ctx, timing)) continue
+      const chat = this.record(i)
+      if (chat.type !== 'chat') continue
+      for (const c of chat.conversions) {
+        const at = Date.parse(c.timestamp) / 1000
+        if (after(at, c.id) && at <= bound) found.push({ at, conversion: { ...c, attribution: { ...c.attribution, chat_id: chat.id } } })
+      }
+      if (bound === Number.POSITIVE_INFINITY && found.length >= limit) {
+        found.sort(byTimeThenId)
+        found.length = limit
+        bound = found[limit - 1]!.at
+      }
+    }
+    found.sort(byTimeThenId)
+    return found.slice(0, limit).map((f) => f.conversion)
   }
 
   /** Adds a tag or a rating to `n` chats not deleted; they move past every existing update. */
