@@ -467,6 +467,14 @@ export class SandboxData {
     return out
   }
 
+  /**
+   * From now on chat `id` carries `value` at `path`, a shape no codec knows
+   * (for tests of what a user does then). False when there is no such chat.
+   */
+  surpriseChat(id: string, path: readonly string[], value: unknown): boolean {
+    return this.chatStore.surprise(id, path, value)
+  }
+
   /** Adds a tag or a rating to `n` chats; each moves past every existing update. Returns their ids. */
   editChats(n: number): string[] {
     return this.chatStore.edit(n)

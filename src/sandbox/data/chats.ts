@@ -22,6 +22,14 @@ interface Patch {
   readonly history?: ReadonlyArray<HistoryEntry>
 }
 
+/** A copy of `value` with `replacement` at `path`, objects made along the way. */
+function withValueAt(value: unknown, path: readonly string[], replacement: unknown): unknown {
+  const [name, ...rest] = path
+  if (name === undefined) return replacement
+  const object = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+  return { ...object, [name]: withValueAt(object[name], rest, replacement) }
+}
+
 /** A chat's position in the export order: (update, id), id compared as a string. */
 export interface ChatPosition {
   readonly update: number
@@ -54,6 +62,8 @@ const MAX_EDIT_GAP = 90
 
 export class ChatStore {
   private readonly overlay = new Map<number, Patch>()
+  /** Shapes nobody has seen, put on chats by `surprise`: index → field path and value. */
+  private readonly surprises = new Map<number, { readonly path: readonly string[]; readonly value: unknown }>()
   /**
    * Timings of the chats looked at last: an export page needs each chat's
    * timing twice, to order it and then to build it. A timing never changes
@@ -82,8 +92,25 @@ export class ChatStore {
     return timing
   }
 
-  /** Chat #index as served now (edits merged in). */
+  /** Chat #index as served now (edits merged in, and a surprise if it has one). */
   record(index: number): ChatRecord {
+    const surprise = this.surprises.get(index)
+    return surprise === undefined ? this.edited(index) : (withValueAt(this.edited(index), surprise.path, surprise.value) as ChatRecord)
+  }
+
+  /**
+   * From now on chat `id` carries `value` at `path` (e.g. `["session",
+   * "end_date"]`): a shape the real API might send one day and no codec knows.
+   * Returns false when there is no such chat.
+   */
+  surprise(id: string, path: readonly string[], value: unknown): boolean {
+    const index = this.indexOf(id)
+    if (index === undefined || path.length === 0) return false
+    this.surprises.set(index, { path, value })
+    return true
+  }
+
+  private edited(index: number): ChatRecord {
     const patch = this.overlay.get(index)
     const record = buildChat(this.ctx, this.timing(index), this.ctx.layout.base(index))
     if (patch === undefined) return record

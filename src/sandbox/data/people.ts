@@ -4,7 +4,7 @@
 import { Rng } from '../random.js'
 import { CITIES, FIRST_NAMES, LAST_NAMES, PLANS, type PlanLimit } from '../vocabulary.js'
 import { ALPHANUMERIC, DAY, flag, isoSeconds, REFERENCE_NOW, slug, type Flag } from './common.js'
-import { QUIRK_RATE, quirkDice, withNullItem, type QuirkLevel } from './quirks.js'
+import { quirkDice, quirkOn, withNullItem, type QuirkLevel } from './quirks.js'
 
 export type { PlanLimit }
 
@@ -188,7 +188,7 @@ export function buildDepartment(seed: number, index: number, id: number, name: s
     description: rng.chance(0.2) ? '' : `Chats about ${name.toLowerCase()}`,
     enabled: flag(rng, rng.chance(0.9)),
     // A null item now and then (schema-level in other connectors).
-    members: dice.chance(QUIRK_RATE[quirks]) ? withNullItem(dice, members) : members,
+    members: quirkOn(dice, quirks, index, 0) ? withNullItem(dice, members) : members,
     settings: {
       chat_enabled: rng.chance(0.85),
       solved_ticket_reassignment_strategy: '',

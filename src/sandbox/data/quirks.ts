@@ -20,6 +20,15 @@ export function quirkDice(seed: number, label: string, index: number): Rng {
   return Rng.derive(seed, `quirk-${label}`, index)
 }
 
+/**
+ * Whether a record of a small resource (a handful of triggers or departments)
+ * shows a quirk: by chance, and at `often` always on the record at `slot`,
+ * so a small account still shows every quirk.
+ */
+export function quirkOn(rng: Rng, level: QuirkLevel, index: number, slot: number): boolean {
+  return rng.chance(QUIRK_RATE[level]) || (level === 'often' && index === slot)
+}
+
 /** `list` with a null put in at a random place (a copy). */
 export function withNullItem<T>(rng: Rng, list: ReadonlyArray<T>): Array<T | null> {
   const at = rng.int(0, list.length)

@@ -5,7 +5,7 @@
  */
 import { Rng } from '../random.js'
 import { flag, type Flag } from './common.js'
-import { QUIRK_RATE, quirkDice, type QuirkLevel } from './quirks.js'
+import { quirkDice, quirkOn, type QuirkLevel } from './quirks.js'
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 
@@ -103,15 +103,14 @@ export function triggers(ctx: TriggerContext): Trigger[] {
   return templates(ctx).map((t, i) => {
     const rng = Rng.derive(ctx.seed, 'trigger', i)
     const trigger = { id: base + i * 80 + rng.int(0, 79), name: t.name, description: t.description, enabled: flag(rng, rng.chance(0.85)), definition: t.definition }
-    return quirkTrigger(trigger, quirkDice(ctx.seed, 'trigger', i), QUIRK_RATE[ctx.quirks])
+    const dice = quirkDice(ctx.seed, 'trigger', i)
+    return quirkTrigger(trigger, quirkOn(dice, ctx.quirks, i, 0), quirkOn(dice, ctx.quirks, i, 1))
   })
 }
 
 /** The shapes other connectors' schemas allow: condition and actions as strings, event as an array. */
-function quirkTrigger(trigger: Trigger, rng: Rng, rate: number): Trigger {
+function quirkTrigger(trigger: Trigger, eventAsList: boolean, asStrings: boolean): Trigger {
   const { definition } = trigger
-  const eventAsList = rng.chance(rate)
-  const asStrings = rng.chance(rate)
   if (!eventAsList && !asStrings) return trigger
   return {
     ...trigger,
