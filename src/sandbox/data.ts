@@ -158,11 +158,12 @@ export class SandboxData {
     )
 
     const { seed, accountCreated, owner, roles, skills, departmentIds } = this
-    const data = this
+    // A getter: the level can change while serving (setQuirks).
+    const level = (): QuirkLevel => this.quirkLevel
     this.agentContext = {
       seed, accountCreated, owner, roles, skills, departmentIds, agentId: (i) => this.agentId(i),
       get quirks() {
-        return data.quirks
+        return level()
       },
     }
 
@@ -516,7 +517,7 @@ export class SandboxData {
   }
 
   private chatContext(visitors: Visitors, visitorPool: number): ChatContext {
-    const data = this
+    const level = (): QuirkLevel => this.quirkLevel
     const departments = this.departmentIds.map((id, i) => ({ id, name: this.departmentName(i) }))
     return {
       seed: this.seed,
@@ -530,7 +531,7 @@ export class SandboxData {
       goals: settings.goals({ seed: this.seed, site: this.site, roles: [], skills: [], agents: [], departmentIds: [] }),
       skills: this.skills,
       get quirks() {
-        return data.quirks
+        return level()
       },
       site: this.site,
     }
