@@ -8,7 +8,7 @@
  * `previous_value` are a string, a boolean or an object by field.
  */
 import { Rng } from '../random.js'
-import { DAY, isoSeconds, REFERENCE_NOW } from './common.js'
+import { DAY, HISTORY_START, isoSeconds, REFERENCE_NOW } from './common.js'
 import type { Department } from './people.js'
 
 export type DepartmentEventValue = string | boolean | Department['settings']
@@ -51,7 +51,8 @@ export function departmentEvents(seed: number, accountCreated: number, departmen
       enabled: department.enabled === true || department.enabled === 1,
       settings: department.settings,
     }
-    const from = accountCreated + DAY
+    // Within the three years the chats span, like every other dated record.
+    const from = Math.max(accountCreated, HISTORY_START) + DAY
     const to = REFERENCE_NOW - DAY
     if (to <= from) return
     const times = Array.from({ length: rng.int(1, 6) }, () => rng.int(from, to)).sort((a, b) => b - a)
