@@ -47,6 +47,7 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
   let messages: Message[]
   let second: Message[]
   let third: Message[]
+  let stderr: string
   /** Every record the sandbox holds, per stream, as it serves it. */
   let held: Record<string, Row[]>
 
@@ -59,6 +60,7 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
     const run = await tap('--config', config, '--catalog', catalog)
     expect(run.code, describeRun(run)).to.equal(0)
     messages = parseMessages(run.stdout)
+    stderr = run.stderr
     // An incremental run right after, then a third a second later: both fine, nothing new lost.
     const state1 = await tmp().write('state-1.json', lastState(messages))
     const run2 = await tap('--config', config, '--catalog', catalog, '--state', state1)
@@ -97,6 +99,13 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
     const history = flat(chats, 'history').filter(isObject)
     expect(history.some((h) => typeof h.prev_department_id === 'string'), 'prev_department_id as a string').to.equal(true)
     expect(history.some((h) => typeof h.msg_id === 'number'), 'msg_id as an integer').to.equal(true)
+  })
+
+  it('says once what it assumes of the two new exports: start_time in seconds', () => {
+    for (const stream of ['conversions', 'department_events']) {
+      const said = stderr.split('\n').filter((l) => l.includes(`stream ${stream}: assumed: start_time is sent in epoch seconds`))
+      expect(said, stream).to.have.length(1)
+    }
   })
 
   it('loses no record: every stream holds exactly the sandbox records, by key', () => {
