@@ -101,6 +101,10 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
     expect(history.some((h) => typeof h.msg_id === 'number'), 'msg_id as an integer').to.equal(true)
   })
 
+  it('knows every field the sandbox sends: no "new to zchat ... not extracted" warning (conversions and engagements had one)', () => {
+    expect(stderr.split('\n').filter((l) => l.includes('is new to zchat'))).to.deep.equal([])
+  })
+
   it('says once what it assumes of the two new exports: start_time in seconds', () => {
     for (const stream of ['conversions', 'department_events']) {
       const said = stderr.split('\n').filter((l) => l.includes(`stream ${stream}: assumed: start_time is sent in epoch seconds`))
