@@ -18,6 +18,8 @@ export const Agent = record(
     create_date: Timestamp,
     last_login: Timestamp,
     login_count: t.Int,
+    // Added to the singer-io schema on request (API.md); what it holds is not documented.
+    scope: t.string,
   },
 )
 export type Agent = t.TypeOf<typeof Agent>

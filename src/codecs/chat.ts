@@ -2,11 +2,15 @@
  * `GET incremental/chats` (and `chats?ids=`): one chat or offline message.
  * Offline messages (`type: "offline_msg"`) have `message` but no
  * `end_timestamp` and no `history`. Quirks: `unread` as 0/1, `agent_ids` as
- * strings, history `msg_id` string or integer, history `department_id`
- * integer or string, session dates written `...+00:00Z`.
+ * strings, history `msg_id` string or integer, history `department_id` and
+ * `prev_department_id` integer or string, session dates written `...+00:00Z`,
+ * a `webpath` entry as a list (of strings, integers, nulls) instead of an
+ * object, and null items in `webpath`, `history`, `tags`, `agent_ids` and
+ * `agent_names` (kept: a target must accept what the API sends).
  */
 import * as t from 'io-ts'
-import { BoolOrInt, IdString, IntOrNumericString, optionalFields, record, Timestamp } from './quirks.js'
+import { Conversion } from './conversion.js'
+import { arrayOfNullable, BoolOrInt, IdString, IntOrNumericString, ListScalar, optionalFields, record, Timestamp } from './quirks.js'
 
 const Visitor = optionalFields({ id: t.string, name: t.string, email: t.string, phone: t.string, notes: t.string })
 
@@ -35,14 +39,44 @@ const HistoryEntry = optionalFields({
   options: t.string,
   department_id: IntOrNumericString,
   department_name: t.string,
-  tags: t.array(t.string),
-  new_tags: t.array(t.string),
+  tags: arrayOfNullable(t.string),
+  new_tags: arrayOfNullable(t.string),
   comment: t.string,
   new_comment: t.string,
   rating: t.string,
   new_rating: t.string,
   reason: t.string,
+  nick: t.string,
+  skills_name: arrayOfNullable(t.string),
+  prev_department_id: IntOrNumericString,
+  conversion: Conversion,
 })
+
+/** One agent's engagement in a chat (documented; added to Airbyte because users needed it). */
+const Engagement = optionalFields({
+  id: t.string,
+  agent_id: IdString,
+  agent_name: t.string,
+  agent_full_name: t.string,
+  department_id: IntOrNumericString,
+  timestamp: Timestamp,
+  duration: t.number,
+  accepted: BoolOrInt,
+  assigned: BoolOrInt,
+  started_by: t.string,
+  rating: t.string,
+  comment: t.string,
+  count: optionalFields({ total: t.Int, agent: t.Int, visitor: t.Int }),
+  response_time: optionalFields({ first: t.number, avg: t.number, max: t.number }),
+  skills_requested: arrayOfNullable(IntOrNumericString),
+  skills_fulfilled: BoolOrInt,
+})
+
+/** A page the visitor saw: an object, or (met in production by the singer-io tap) a list of scalars. */
+const WebpathEntry = t.union([
+  optionalFields({ from: t.string, to: t.string, title: t.string, timestamp: Timestamp }),
+  t.array(ListScalar),
+])
 
 export const Chat = record(
   { id: t.string, type: t.keyof({ chat: null, offline_msg: null }) },
@@ -60,9 +94,9 @@ export const Chat = record(
     message: t.string,
     comment: t.string,
     rating: t.string,
-    tags: t.array(t.string),
-    agent_ids: t.array(IdString),
-    agent_names: t.array(t.string),
+    tags: arrayOfNullable(t.string),
+    agent_ids: arrayOfNullable(IdString),
+    agent_names: arrayOfNullable(t.string),
     department_id: t.Int,
     department_name: t.string,
     zendesk_ticket_id: t.Int,
@@ -70,10 +104,12 @@ export const Chat = record(
     referrer_search_terms: t.string,
     visitor: Visitor,
     session: Session,
-    webpath: t.array(optionalFields({ from: t.string, to: t.string, title: t.string, timestamp: Timestamp })),
+    webpath: arrayOfNullable(WebpathEntry),
     count: optionalFields({ total: t.Int, agent: t.Int, visitor: t.Int }),
     response_time: optionalFields({ first: t.number, avg: t.number, max: t.number }),
-    history: t.array(HistoryEntry),
+    history: arrayOfNullable(HistoryEntry),
+    conversions: arrayOfNullable(Conversion),
+    engagements: arrayOfNullable(Engagement),
   },
 )
 export type Chat = t.TypeOf<typeof Chat>

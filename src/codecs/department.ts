@@ -1,6 +1,6 @@
 /** `GET departments`: one element of the array. Fields from the 2017 and 2024 samples. */
 import * as t from 'io-ts'
-import { BoolOrInt, optionalFields, record } from './quirks.js'
+import { arrayOfNullable, BoolOrInt, optionalFields, record } from './quirks.js'
 
 export const Department = record(
   { id: t.Int },
@@ -8,7 +8,7 @@ export const Department = record(
     name: t.string,
     description: t.string,
     enabled: BoolOrInt,
-    members: t.array(t.Int),
+    members: arrayOfNullable(t.Int),
     settings: optionalFields({
       chat_enabled: t.boolean,
       solved_ticket_reassignment_strategy: t.string,

@@ -124,3 +124,15 @@ export const IntOrNumericString = withSchema(
 
 /** JSON kept as JSON (nested lists of trigger definitions): any array. */
 export const JsonArray = t.array(t.unknown)
+
+/** Any JSON value at all (a department event's `value`: its type is not documented). */
+export const AnyJson = t.unknown
+
+/**
+ * An array whose items may be null (schema-level in other connectors: `webpath`,
+ * `history`, `tags`, `members`...). The nulls are kept: their places count.
+ */
+export const arrayOfNullable = <C extends t.Mixed>(item: C) => t.array(nullable(item))
+
+/** One scalar of a list the API sends where an object was expected (a `webpath` entry as a list). */
+export const ListScalar = t.union([t.string, t.number, t.null])

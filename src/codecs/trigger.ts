@@ -1,6 +1,8 @@
 /**
  * `GET triggers`: one element of the array. `condition` and `actions` are
  * nested lists (a small expression language): kept as JSON arrays, as sent.
+ * Other connectors' schemas also allow them as strings and `event` as an
+ * array (schema-level): accepted as sent, too.
  * Payloads from 2017 have no `id` (triggers were addressed by name then).
  */
 import * as t from 'io-ts'
@@ -13,9 +15,9 @@ export const Trigger = record(
     description: t.string,
     enabled: BoolOrInt,
     definition: optionalFields({
-      event: t.string,
-      condition: JsonArray,
-      actions: JsonArray,
+      event: t.union([t.string, JsonArray]),
+      condition: t.union([JsonArray, t.string]),
+      actions: t.union([JsonArray, t.string]),
       version: t.number,
       editor: t.string,
     }),

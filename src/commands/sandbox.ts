@@ -10,6 +10,7 @@ import {
   sandboxTapConfig,
   startSandbox,
   type FaultPlan,
+  type QuirkLevel,
 } from '../sandbox/index.js'
 
 export default class Sandbox extends Command {
@@ -41,6 +42,11 @@ export default class Sandbox extends Command {
     chats: Flags.integer({ default: 3000, min: 0, description: 'Number of chats and offline messages, over three years.' }),
     bans: Flags.integer({ default: 120, min: 0, description: 'Number of IP and visitor bans.' }),
     timeline: Flags.integer({ default: 2000, min: 0, description: 'Number of agent timeline entries.' }),
+    quirks: Flags.string({
+      options: ['rare', 'often'],
+      default: 'rare',
+      description: 'How often the rare shapes of real payloads come (webpath entries as lists, null items, numeric strings, bans without type...): rare, as the real API, or often, every quirk on many records. Change it while serving with PUT /_sandbox/quirks {"quirks":"often"}.',
+    }),
     faults: Flags.custom<FaultPlan>({
       helpValue: 'SPEC',
       // The parser's RangeError is already one line naming the bad setting.
@@ -52,7 +58,7 @@ export default class Sandbox extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Sandbox)
     const { 'clock-offset': clockOffsetMs, ...rest } = flags
-    const sandbox = await startSandbox({ ...rest, clockOffsetMs })
+    const sandbox = await startSandbox({ ...rest, clockOffsetMs, quirks: flags.quirks as QuirkLevel })
     const config = sandboxTapConfig(sandbox)
     process.stdout.write(`${sandbox.baseUrl}\n`)
     process.stderr.write(`Zendesk Chat sandbox serving on ${sandbox.baseUrl}\nconfig: ${JSON.stringify(config)}\n`)

@@ -50,6 +50,12 @@ export interface DecodeError {
   readonly path: string
   readonly expected: string
   readonly actual: string
+  /**
+   * The field to deselect to carry on without it, as catalog property names
+   * (`["session", "end_date"]`); empty when the field cannot be deselected (a
+   * key, or the record as a whole). Absent for a response that is not records.
+   */
+  readonly deselect?: readonly string[]
 }
 
 /** The process was asked to stop (SIGTERM, SIGINT) and did, after its last complete page. */
@@ -115,6 +121,24 @@ export const exitCode = (failure: Failure): number => {
   }
 }
 
+/** The tap's name in a Meltano project (meltano.yml). */
+const MELTANO_EXTRACTOR = 'tap-zendesk-chat'
+
+/** How a user carries on past a record of a shape zchat does not know: deselect the field. */
+const carryOn = (failure: DecodeError): string => {
+  const fields = failure.deselect
+  if (fields === undefined) return ''
+  const resume = 'the last STATE resumes at this page'
+  if (fields.length === 0) return `; this field cannot be deselected (a key or the whole record): please report this shape; ${resume}`
+  const dotted = fields.join('.')
+  const breadcrumb = JSON.stringify(fields.flatMap((f) => ['properties', f]))
+  return (
+    `; to carry on without it, deselect it in the catalog: \`meltano select ${MELTANO_EXTRACTOR} --exclude ${failure.stream} ${dotted}\`` +
+    ` (select pattern "!${failure.stream}.${dotted}"), or "selected": false at breadcrumb ${breadcrumb}` +
+    ` of stream ${failure.stream}; ${resume}`
+  )
+}
+
 /** The lines the edge prints for a failure; one line unless several input problems were found at once. */
 export const render = (failure: Failure): readonly string[] => {
   switch (failure._tag) {
@@ -131,7 +155,7 @@ export const render = (failure: Failure): readonly string[] => {
       return [`error: GET ${failure.endpoint} failed: ${failure.message}`]
     case 'DecodeError':
       return [
-        `error: stream ${failure.stream}, record ${failure.record}: field ${failure.path} expected ${failure.expected}, got ${failure.actual}`,
+        `error: stream ${failure.stream}, record ${failure.record}: field ${failure.path} expected ${failure.expected}, got ${failure.actual}${carryOn(failure)}`,
       ]
     case 'OutputClosed':
       return ['error: stdout was closed by its reader (did the target stop?); the run ended early']

@@ -62,6 +62,12 @@ const typesOf = (s: JsonSchema): string[] => {
  */
 const unionSchema = (members: readonly JsonSchema[]): JsonSchema => {
   const isNull = (s: JsonSchema) => typesOf(s).length === 1 && typesOf(s)[0] === 'null'
+  // A member that accepts anything makes the union accept anything.
+  if (members.some((m) => Object.keys(m).length === 0)) return {}
+  // A union of unions is one union: its members' alternatives side by side.
+  if (members.some((m) => m.anyOf !== undefined && Object.keys(m).length === 1)) {
+    return unionSchema(members.flatMap((m) => (m.anyOf !== undefined && Object.keys(m).length === 1 ? (m.anyOf as JsonSchema[]) : [m])))
+  }
   if (members.every((m) => m.enum !== undefined && m.type === undefined)) {
     return { enum: members.flatMap((m) => m.enum as unknown[]) }
   }

@@ -49,6 +49,19 @@ const recordId = (stream: StreamDef, raw: unknown, index: number): string => {
   return `#${index + 1} of the page`
 }
 
+/**
+ * The catalog field to deselect for a failure at `path` (`session.end_date`,
+ * `history[3].msg_id` → `history`: catalogs select fields of objects, not of
+ * array items); none for the record itself or a field the stream needs.
+ */
+const deselectable = (stream: StreamDef, path: string): readonly string[] => {
+  if (path === '(record)') return []
+  const bracket = path.indexOf('[')
+  const fields = (bracket < 0 ? path : path.slice(0, bracket)).split('.')
+  const automatic = [...stream.keyProperties, ...(stream.replication.method === 'INCREMENTAL' ? [stream.replication.key] : [])]
+  return fields[0] === '' || automatic.includes(fields[0]!) ? [] : fields
+}
+
 const decodeFailure = (stream: StreamDef, raw: unknown, index: number, errors: t.Errors): DecodeError => {
   // Of a union's alternatives, the one that got deepest says most about what is wrong.
   const deepest = [...errors].sort((a, b) => b.context.length - a.context.length)[0]!
@@ -60,6 +73,7 @@ const decodeFailure = (stream: StreamDef, raw: unknown, index: number, errors: t
     path,
     expected,
     actual: jsonTypeOf(deepest.value),
+    deselect: deselectable(stream, path),
   }
 }
 
@@ -108,7 +122,8 @@ export const rawRecords = (stream: StreamDef, at: RecordsAt, body: unknown): E.E
         const group = fieldOf(body, field) ?? []
         if (!Array.isArray(group)) return E.left(shapeFailure(stream, `an object with arrays ${fields.join(', ')}`, body))
         for (const r of group) {
-          records.push(typeof r === 'object' && r !== null && !(tagField in r) ? { ...r, [tagField]: field } : r)
+          // Absent or null: the array says which kind the record is.
+          records.push(typeof r === 'object' && r !== null && (r as Record<string, unknown>)[tagField] == null ? { ...r, [tagField]: field } : r)
         }
       }
       return E.right(records)
@@ -120,13 +135,16 @@ export const rawRecords = (stream: StreamDef, at: RecordsAt, body: unknown): E.E
  * A record decoder for `stream`: the record, or a failure that names it by
  * its key or by `index`, its place in the page.
  */
-export const recordDecoder = (stream: StreamDef): ((raw: unknown, index: number) => E.Either<Failure, Record<string, unknown>>) => {
-  const quick = quickDecoder(stream.codec)
+export const recordDecoder = (
+  stream: StreamDef,
+  codec: t.Mixed = stream.codec,
+): ((raw: unknown, index: number) => E.Either<Failure, Record<string, unknown>>) => {
+  const quick = quickDecoder(codec)
   return (raw, index) => {
     const record = quick(raw)
     if (record !== INVALID) return E.right(record as Record<string, unknown>)
     // The quick decoder only says no: the codec's own decode says where and why.
-    const result = stream.codec.decode(raw)
+    const result = codec.decode(raw)
     return E.isLeft(result) ? E.left(decodeFailure(stream, raw, index, result.left)) : E.right(result.right as Record<string, unknown>)
   }
 }
@@ -137,10 +155,10 @@ export const recordDecoder = (stream: StreamDef): ((raw: unknown, index: number)
  * response is not the stream's usual one (a bulk fetch).
  */
 export const decodePage =
-  (stream: StreamDef, at: RecordsAt = stream.records) =>
+  (stream: StreamDef, at: RecordsAt = stream.records, codec: t.Mixed = stream.codec) =>
   (body: unknown): E.Either<Failure, readonly Record<string, unknown>[]> =>
     E.chain((raws: readonly unknown[]): E.Either<Failure, readonly Record<string, unknown>[]> => {
-      const decode = recordDecoder(stream)
+      const decode = recordDecoder(stream, codec)
       const records: Record<string, unknown>[] = new Array(raws.length)
       for (let i = 0; i < raws.length; i++) {
         const record = decode(raws[i], i)
@@ -154,4 +172,7 @@ export const decodePage =
 export const decodeResponse =
   <A>(stream: StreamDef, codec: t.Decoder<unknown, A>) =>
   (body: unknown): E.Either<Failure, A> =>
-    E.mapLeft((errors: t.Errors): Failure => ({ ...decodeFailure(stream, body, 0, errors), record: '(response)' }))(codec.decode(body))
+    E.mapLeft((errors: t.Errors): Failure => {
+      const { deselect: _none, ...failure } = decodeFailure(stream, body, 0, errors)
+      return { ...failure, record: '(response)' }
+    })(codec.decode(body))

@@ -14,6 +14,7 @@ import type { StreamDef } from '../streams/stream.js'
 import type { SelectedStream } from './catalog.js'
 import { recordDecoder } from './decode.js'
 import type { PageSeen } from './paging.js'
+import { selectedCodec } from './selected-codec.js'
 import type { Advance, Row, Run } from './run.js'
 import { BOOKMARKS, bookmarkOf, withBookmark, type BookmarkOps } from './state.js'
 import { mapFailure } from './stream-maps.js'
@@ -77,7 +78,7 @@ export class PageFold {
 
   constructor(private readonly context: PageContext) {
     const { def, method } = context.sel
-    this.decode = recordDecoder(def)
+    this.decode = recordDecoder(def, selectedCodec(context.sel))
     this.key = def.replication.method === 'INCREMENTAL' ? def.replication.key : undefined
     this.ops = def.replication.method === 'INCREMENTAL' ? BOOKMARKS[def.replication.bookmark] : undefined
     this.filtersByBookmark = method === 'INCREMENTAL' && this.key !== undefined

@@ -13,6 +13,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
 import { SearchPage } from '../codecs/chat-search.js'
+import type * as t from 'io-ts'
 import { httpError, type Failure } from '../core/failure.js'
 import { toMicros } from '../core/time.js'
 import { passBookmark, type SearchPass, type SearchPaging, type StreamDef } from '../streams/stream.js'
@@ -64,6 +65,8 @@ interface Reader {
    * emit them again; emptied once the split window is read.
    */
   readonly emitted: Set<string>
+  /** What a record is validated with: the stream's codec without the fields the catalog deselects. */
+  readonly codec: t.Mixed
 }
 
 /** Fetch the hits of one search page in bulk and emit them with the current STATE. */
@@ -72,7 +75,7 @@ const fetchAndEmit = (reader: Reader, ids: readonly string[]): Program<void> => 
   if (fresh.length === 0) return RTE.right(undefined)
   return pipe(
     getJson({ path: reader.paging.fetchPath, query: { ids: fresh.join(',') } }),
-    RTE.chainEitherK(decodePage(reader.def, reader.paging.fetched)),
+    RTE.chainEitherK(decodePage(reader.def, reader.paging.fetched, reader.codec)),
     RTE.chainFirst((rows) => (env: Env) => {
       const context = { extractedAt: env.now().toISOString(), ...(reader.version === undefined ? {} : { version: reader.version }) }
       return emitRecords(reader.run, reader.def.name, rows, reader.toRecord, context)(env)
@@ -173,10 +176,10 @@ const readPass =
 
 /** Read a stream by search, pass after pass. */
 export const readBySearch =
-  (run: Run, def: StreamDef, paging: SearchPaging, toRecord: (r: Row) => Row, incremental: boolean, version?: number): Program<Tally> =>
+  (run: Run, def: StreamDef, paging: SearchPaging, toRecord: (r: Row) => Row, incremental: boolean, version?: number, codec: t.Mixed = def.codec): Program<Tally> =>
   (env) =>
   async () => {
-    const reader: Reader = { run, def, paging, toRecord, incremental, version, emitted: new Set() }
+    const reader: Reader = { run, def, paging, toRecord, incremental, version, emitted: new Set(), codec }
     let pages = 0
     for (const pass of paging.passes) {
       if (sampled(run, def.name)) break

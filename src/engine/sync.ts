@@ -23,6 +23,7 @@ import { readBySearch } from './search.js'
 import { skipUnavailable } from './unavailable.js'
 import { stateLine } from './singer.js'
 import { activateVersionLines, isMapped, recordWriter, schemaLines, streamMapPlan, written, writtenStreams } from './stream-maps.js'
+import { selectedCodec } from './selected-codec.js'
 import { bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, VERSION, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
 
 export interface StreamSummary {
@@ -177,6 +178,7 @@ const syncStream =
     if (unused !== undefined) {
       env.log.info(`stream ${def.name}: read in full (FULL_TABLE); the state's bookmark ${bookmarkKey(def)} ${String(unused)} is kept but not used (select INCREMENTAL in the catalog to read only records after it)`)
     }
+    for (const assumed of def.assumptions ?? []) env.log.info(`stream ${def.name}: assumed: ${assumed}`)
     if (paging.kind !== 'search') {
       env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming from ${bookmarkKey(def)} ${String(start)}`}`)
     }
@@ -190,7 +192,7 @@ const syncStream =
     const opened = await emit(paging.kind === 'search' ? schema + announce : schema)(env)()
     if (E.isLeft(opened)) return opened
 
-    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental, version) : readPages(run, sel, start, toRecord, version, announce))(env)()
+    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental, version, selectedCodec(sel)) : readPages(run, sel, start, toRecord, version, announce))(env)()
     if (E.isLeft(read)) return read
     const { pages, skipped, held } = read.right
     const records = run.counter.total(def.name)

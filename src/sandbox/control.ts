@@ -11,12 +11,15 @@
  *   sandbox's clock N ms ahead of the machine's (negative: behind).
  * - `GET /_sandbox/unavailable`: the resources the account lacks; `PUT` a map
  *   such as `{"skills": 404, "goals": 403}` replaces them (`{}`: all present).
+ * - `GET /_sandbox/quirks`: `{"quirks": "rare"}`; `PUT` with `{"quirks": "often"}`
+ *   changes how often the rare shapes of real payloads come (400 when invalid).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { checkClockOffset, type AccountSettings } from './account-settings.js'
 import { send } from './deliver.js'
 import type { FaultDecider } from './fault-decider.js'
 import { checkFaultPlan } from './fault-plan.js'
+import type { QuirkLevel, SandboxData } from './data.js'
 import { badRequest, error, notFound, ok, type Reply } from './reply.js'
 
 /** What the control endpoints read and change. */
@@ -24,6 +27,8 @@ export interface ControlTarget {
   readonly faults: FaultDecider
   readonly requestLog: ReadonlyArray<unknown>
   readonly account: AccountSettings
+  /** What the quirks endpoint reads and changes. */
+  readonly data?: Pick<SandboxData, 'quirks' | 'setQuirks'>
 }
 
 export const CONTROL_PREFIX = '/_sandbox/'
@@ -47,7 +52,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk)
     })
     req.once('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new RangeError(`a fault plan body is at most ${MAX_BODY_BYTES} bytes`))
+      if (size > MAX_BODY_BYTES) reject(new RangeError(`a control body is at most ${MAX_BODY_BYTES} bytes`))
       else resolve(Buffer.concat(chunks).toString('utf8'))
     })
     req.once('error', reject)
@@ -77,7 +82,7 @@ async function setting(req: IncomingMessage, current: () => unknown, change: (bo
 
 const clockOf = (account: AccountSettings) => () => ({ offsetMs: account.clockOffsetMs, now: new Date(account.nowMillis()).toISOString() })
 
-async function controlReply(req: IncomingMessage, { faults, requestLog, account }: ControlTarget): Promise<Reply> {
+async function controlReply(req: IncomingMessage, { faults, requestLog, account, data }: ControlTarget): Promise<Reply> {
   const path = new URL(req.url ?? '/', 'http://sandbox').pathname
   if (path === `${CONTROL_PREFIX}clock`) {
     return setting(req, clockOf(account), (body) => {
@@ -87,6 +92,11 @@ async function controlReply(req: IncomingMessage, { faults, requestLog, account 
   if (path === `${CONTROL_PREFIX}unavailable`) {
     return setting(req, () => account.unavailable, (body) => {
       account.unavailable = body as Record<string, 403 | 404>
+    })
+  }
+  if (path === `${CONTROL_PREFIX}quirks` && data !== undefined) {
+    return setting(req, () => ({ quirks: data.quirks }), (body) => {
+      data.setQuirks((body as { quirks?: unknown } | null)?.quirks as QuirkLevel)
     })
   }
   if (path === `${CONTROL_PREFIX}stats`) return req.method === 'GET' ? ok(faults.stats()) : methodNotAllowed('GET')

@@ -18,7 +18,8 @@ import { Bans, type Ban, type BansPage, type IpBan, type VisitorBan } from './da
 import { ChatIds } from './data/chat-ids.js'
 import { ChatLayout } from './data/chat-layout.js'
 import { preview, type Chat, type ChatContext, type ChatRecord, type OfflineMessage } from './data/chat-records.js'
-import { ChatStore, type ChatPosition, type SearchField, type SearchHit } from './data/chats.js'
+import { ChatStore, type ChatPosition, type ExportedConversion, type SearchField, type SearchHit } from './data/chats.js'
+import { departmentEvents, type DepartmentEvent } from './data/department-events.js'
 import { ChangeClock, checkCount, DAY, deepFreeze, pageFrom, isoSeconds, REFERENCE_NOW, slug, type Flag } from './data/common.js'
 import {
   buildAccount, buildAgent, buildDepartment,
@@ -28,10 +29,13 @@ import * as settings from './data/settings.js'
 import { Timeline, type TimelineEntry } from './data/timeline.js'
 import { triggers, type Trigger } from './data/triggers.js'
 import { visitorPoolSize, Visitors } from './data/visitors.js'
+import { QUIRK_LEVELS, QUIRK_RATE, quirkDice, type QuirkLevel } from './data/quirks.js'
 
 export { isoSeconds, REFERENCE_NOW }
 export type { Account, Agent, Ban, BansPage, Chat, ChatPosition, ChatRecord, Department, Flag, IpBan, OfflineMessage }
 export type { PlanLimit, RoleRef, SearchField, SearchHit, SkillRef, TimelineEntry, Trigger, VisitorBan }
+export type { DepartmentEvent, ExportedConversion }
+export type { QuirkLevel } from './data/quirks.js'
 export type { Goal, Role, RoutingSettings, Shortcut, Skill } from './data/settings.js'
 export type { HistoryEntry, Session, Visitor, WebpathEntry } from './data/chat-records.js'
 
@@ -47,6 +51,8 @@ export interface SandboxDataOptions {
   readonly timeline?: number
   /** The account's clock in epoch ms (default: the machine's): no data change is stamped after it. */
   readonly now?: () => number
+  /** How often the rare shapes of real payloads come (default `rare`, about as often as the real API). */
+  readonly quirks?: QuirkLevel
 }
 
 export const DATA_DEFAULTS = { chats: 3000, bans: 120, timeline: 2000 } as const
@@ -74,6 +80,11 @@ export interface SearchResult {
   readonly preview: string
 }
 
+function checkQuirks(level: unknown): QuirkLevel {
+  if (!QUIRK_LEVELS.includes(level as QuirkLevel)) throw new RangeError(`sandbox: quirks must be ${QUIRK_LEVELS.join(' or ')}, got ${JSON.stringify(level)}`)
+  return level as QuirkLevel
+}
+
 /** Agent ids look like the real ones (12 digits, near 360000000000). */
 const AGENT_ID_BASE = 360_000_000_000
 /** One slot per agent; the id lands at a random offset inside it, so gaps vary and are never < 2. */
@@ -85,6 +96,7 @@ const SKILL_ID_SLOT = 1_000_000
 
 export class SandboxData {
   readonly seed: number
+  private quirkLevel: QuirkLevel
   readonly account: Account
   readonly roles: ReadonlyArray<RoleRef>
   readonly skills: ReadonlyArray<SkillRef>
@@ -126,6 +138,7 @@ export class SandboxData {
     this.seed = options.seed
     const now = options.now ?? Date.now
     this.clock = new ChangeClock(REFERENCE_NOW, () => Math.floor(now() / 1000))
+    this.quirkLevel = checkQuirks(options.quirks ?? 'rare')
     this.agentTotal = options.agents
     this.initialAgents = options.agents
 
@@ -155,7 +168,14 @@ export class SandboxData {
     )
 
     const { seed, accountCreated, owner, roles, skills, departmentIds } = this
-    this.agentContext = { seed, accountCreated, owner, roles, skills, departmentIds, agentId: (i) => this.agentId(i) }
+    // A getter: the level can change while serving (setQuirks).
+    const level = (): QuirkLevel => this.quirkLevel
+    this.agentContext = {
+      seed, accountCreated, owner, roles, skills, departmentIds, agentId: (i) => this.agentId(i),
+      get quirks() {
+        return level()
+      },
+    }
 
     const visitors = new Visitors(this.seed)
     const visitorPool = visitorPoolSize(chats)
@@ -163,6 +183,19 @@ export class SandboxData {
     this.chatStore = new ChatStore(this.chatContext(visitors, visitorPool), this.clock)
     this.banStore = new Bans(this.seed, bans, visitors, visitorPool, this.accountCreated)
     this.timeline = new Timeline(this.seed, timeline, this.initialAgents, (i) => this.agentId(i))
+  }
+
+  /** How often the rare shapes of real payloads come (data/quirks.ts). */
+  get quirks(): QuirkLevel {
+    return this.quirkLevel
+  }
+
+  /** Changes how often the rare shapes come: records built from now on follow the new level. */
+  setQuirks(level: QuirkLevel): void {
+    this.quirkLevel = checkQuirks(level)
+    this.agentCache.length = 0
+    this.departmentCache = undefined
+    this.skillCache = undefined
   }
 
   /** Number of agents now (grows with `addAgents`). */
@@ -269,7 +302,7 @@ export class SandboxData {
         }
       }
       this.departmentCache = deepFreeze(
-        this.departmentIds.map((id, i) => buildDepartment(this.seed, i, id, this.departmentName(i), members.get(id) ?? [])),
+        this.departmentIds.map((id, i) => buildDepartment(this.seed, i, id, this.departmentName(i), members.get(id) ?? [], this.quirks)),
       )
     }
     return this.departmentCache
@@ -300,7 +333,7 @@ export class SandboxData {
 
   /** `GET triggers`. */
   triggers(): Trigger[] {
-    return triggers({ seed: this.seed, departmentIds: this.departmentIds, skillIds: this.skills.map((s) => s.id), site: this.site })
+    return triggers({ seed: this.seed, departmentIds: this.departmentIds, skillIds: this.skills.map((s) => s.id), site: this.site, quirks: this.quirks })
   }
 
   /** `GET routing_settings/account` (the object inside `data`). */
@@ -320,12 +353,20 @@ export class SandboxData {
     return this.banStore.maxId()
   }
 
-  /** `GET bans?since_id=&limit=`: the first `limit` bans with id >= sinceId over both kinds, split by kind. */
+  /**
+   * `GET bans?since_id=&limit=`: the first `limit` bans with id >= sinceId over
+   * both kinds, split by kind. Now and then a ban says no `type` (its array
+   * does), or an IP ban says the short `ip`.
+   */
   bansSince(sinceId: number, limit: number): BansPage {
     const page: { ip_address: IpBan[]; visitor: VisitorBan[] } = { ip_address: [], visitor: [] }
+    const rate = QUIRK_RATE[this.quirks]
     for (const ban of this.listedBans(sinceId, limit)) {
-      if (ban.type === 'ip_address') page.ip_address.push(ban)
-      else page.visitor.push(ban)
+      const dice = quirkDice(this.seed, 'ban', ban.id)
+      const { type, ...untyped } = ban
+      const served = dice.chance(rate) ? untyped : type === 'ip_address' && dice.chance(rate) ? { ...ban, type: 'ip' } : ban
+      if (ban.type === 'ip_address') page.ip_address.push(served as IpBan)
+      else page.visitor.push(served as VisitorBan)
     }
     return page
   }
@@ -460,6 +501,49 @@ export class SandboxData {
     })
   }
 
+  // --- conversions and department events ------------------------------------
+
+  /**
+   * `GET incremental/conversions`: conversions from timestamp >= startTime
+   * (epoch seconds); with startId, those at exactly startTime only when their
+   * id > startId; ordered by (timestamp, id). Each is one of a chat's
+   * `conversions`, naming the chat in `attribution.chat_id`.
+   */
+  exportConversions(startTime: number, startId: string | undefined, limit: number): ExportedConversion[] {
+    return this.chatStore.conversionsSince(startTime, startId, limit)
+  }
+
+  /** Every conversion in export order (walks every chat: meant for tests). */
+  allConversions(): ExportedConversion[] {
+    return this.chatStore.conversionsSince(Number.NEGATIVE_INFINITY, undefined, Number.POSITIVE_INFINITY)
+  }
+
+  /** Every department event in export order: (timestamp, id). */
+  allDepartmentEvents(): ReadonlyArray<DepartmentEvent> {
+    this.departmentEventCache ??= deepFreeze(departmentEvents(this.seed, this.accountCreated, this.departments()))
+    return this.departmentEventCache
+  }
+  private departmentEventCache: ReadonlyArray<DepartmentEvent> | undefined
+
+  /** `GET incremental/department_events`: as exportConversions, over department events. */
+  exportDepartmentEvents(startTime: number, startId: string | undefined, limit: number): DepartmentEvent[] {
+    const out: DepartmentEvent[] = []
+    for (const e of this.allDepartmentEvents()) {
+      if (out.length >= limit) break
+      const at = Date.parse(e.timestamp) / 1000
+      if (at > startTime || (at === startTime && (startId === undefined || e.id > startId))) out.push(e)
+    }
+    return out
+  }
+
+  /**
+   * From now on chat `id` carries `value` at `path`, a shape no codec knows
+   * (for tests of what a user does then). False when there is no such chat.
+   */
+  surpriseChat(id: string, path: readonly string[], value: unknown): boolean {
+    return this.chatStore.surprise(id, path, value)
+  }
+
   /** Adds a tag or a rating to `n` chats; each moves past every existing update. Returns their ids. */
   editChats(n: number): string[] {
     return this.chatStore.edit(n)
@@ -511,6 +595,7 @@ export class SandboxData {
   }
 
   private chatContext(visitors: Visitors, visitorPool: number): ChatContext {
+    const level = (): QuirkLevel => this.quirkLevel
     const departments = this.departmentIds.map((id, i) => ({ id, name: this.departmentName(i) }))
     return {
       seed: this.seed,
@@ -521,6 +606,11 @@ export class SandboxData {
       agentsJoinedBy: (t) => Math.min(this.initialAgents, Math.max(1, Math.floor((t - this.accountCreated) / DAY))),
       agent: (i) => this.agent(i),
       departments,
+      goals: settings.goals({ seed: this.seed, site: this.site, roles: [], skills: [], agents: [], departmentIds: [] }),
+      skills: this.skills,
+      get quirks() {
+        return level()
+      },
       site: this.site,
     }
   }

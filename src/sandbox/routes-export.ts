@@ -31,7 +31,7 @@ export const TOO_RECENT = 'Too recent start_time. Use a start_time older than 5 
  * the account's clock (`unitsPerMilli` converts it). Every request is judged,
  * the first and each next_page alike.
  */
-function startTimeParam(query: URLSearchParams, ctx: RouteContext, unit: string, unitsPerMilli: number): number | Reply {
+export function startTimeParam(query: URLSearchParams, ctx: RouteContext, unit: string, unitsPerMilli: number): number | Reply {
   const raw = query.get('start_time')
   if (raw === null || !NON_NEGATIVE_INTEGER.test(raw) || !Number.isSafeInteger(Number(raw))) {
     return badRequest(`start_time is required: a whole number of ${unit} since the epoch`)

@@ -4,6 +4,7 @@
 import { badRequest, integerParam, limitParam, ok, type Handler, type Reply, type RouteContext } from './reply.js'
 import { agentTimelineExport, chatsExport } from './routes-export.js'
 import { chatById, chatsByIds, chatsSearch } from './routes-search.js'
+import { conversionsExport, departmentEventsExport } from './routes-export-events.js'
 
 /** `since_id` paging: the agents endpoint caps `limit` at 100 (API.md). */
 export const AGENTS_MAX_LIMIT = 100
@@ -41,6 +42,8 @@ const ROUTES: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['bans', bans],
   ['incremental/chats', chatsExport],
   ['incremental/agent_timeline', agentTimelineExport],
+  ['incremental/conversions', conversionsExport],
+  ['incremental/department_events', departmentEventsExport],
   ['chats/search', chatsSearch],
   ['chats', chatsByIds],
 ])

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AccountSettings, type Unavailable } from './account-settings.js'
 import { handleControl, isControlRequest } from './control.js'
-import { DATA_DEFAULTS, SandboxData } from './data.js'
+import { DATA_DEFAULTS, SandboxData, type QuirkLevel } from './data.js'
 import { deliver, faultReply, sentStatus } from './deliver.js'
 import { FaultDecider, type FaultStats } from './fault-decider.js'
 import type { FaultKind, FaultPlan } from './fault-plan.js'
@@ -47,6 +47,8 @@ export interface SandboxOptions {
   readonly unavailable?: Unavailable
   /** OAuth clients registered besides SANDBOX_CLIENT (oauth.ts). */
   readonly oauthClients?: readonly OAuthClient[]
+  /** How often the rare shapes of real payloads come: `rare` (default, as the real API) or `often` (every quirk on many records). */
+  readonly quirks?: QuirkLevel
 }
 
 export interface RequestLogEntry {
@@ -97,6 +99,7 @@ export const SANDBOX_DEFAULTS = {
   token: 'sandbox-token',
   agents: 250,
   departments: 8,
+  quirks: 'rare',
   ...DATA_DEFAULTS,
 } as const
 
@@ -137,6 +140,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     chats: options.chats ?? SANDBOX_DEFAULTS.chats,
     bans: options.bans ?? SANDBOX_DEFAULTS.bans,
     timeline: options.timeline ?? SANDBOX_DEFAULTS.timeline,
+    quirks: options.quirks ?? SANDBOX_DEFAULTS.quirks,
   })
   const faults = new FaultDecider(options.faults)
   const requestLog: RequestLogEntry[] = []
@@ -146,7 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let ctx: RouteContext = { data, baseUrl: '', nowMillis: account.nowMillis }
 
   const server = createServer((req, res) => {
-    if (isControlRequest(req)) return handleControl(req, res, { faults, requestLog, account })
+    if (isControlRequest(req)) return handleControl(req, res, { faults, requestLog, account, data })
     const oauthUrl = URL.canParse(req.url ?? '/', `http://${SANDBOX_HOST}`) ? new URL(req.url ?? '/', `http://${SANDBOX_HOST}`) : undefined
     if (oauthUrl !== undefined && isOAuthPath(oauthUrl.pathname)) {
       // Never faulted: the faults are the API's.

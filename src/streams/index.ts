@@ -4,6 +4,8 @@ import { agentTimeline } from './agent-timeline.js'
 import { agents } from './agents.js'
 import { bans } from './bans.js'
 import { chats } from './chats.js'
+import { conversions } from './conversions.js'
+import { departmentEvents } from './department-events.js'
 import { departments } from './departments.js'
 import { goals } from './goals.js'
 import { roles } from './roles.js'
@@ -19,6 +21,8 @@ export const STREAMS: readonly StreamDef[] = [
   agentTimeline,
   bans,
   chats,
+  conversions,
+  departmentEvents,
   departments,
   goals,
   roles,

@@ -125,6 +125,8 @@ export interface StreamDef {
    * state as `last_full_sync`.
    */
   readonly fullSyncDays?: (config: Config) => number | undefined
+  /** What zchat assumes about this resource where the sources disagree or say nothing: logged once per run. */
+  readonly assumptions?: readonly string[]
 }
 
 /** How a run reads the stream when the catalog does not choose. */

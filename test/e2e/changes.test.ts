@@ -16,6 +16,8 @@ const sandboxKeys = (sandbox: Sandbox): Record<string, string[]> => {
     agents: keys('agents', d.agents()),
     bans: keys('bans', d.allBans()),
     chats: keys('chats', d.allChats()),
+    conversions: keys('conversions', d.allConversions()),
+    department_events: keys('department_events', d.allDepartmentEvents()),
     departments: keys('departments', d.departments()),
     goals: keys('goals', d.goals()),
     roles: keys('roles', d.roleRecords()),

@@ -9,7 +9,8 @@ import { SANDBOX_START_DATE } from '../../src/sandbox/index.js'
 
 const SECRET = 'zt-fit-8c1e5a42d7-secret'
 /** No departments and no bans: streams a test run finds empty. */
-const EMPTY_STREAMS = ['bans', 'departments']
+// No departments: no department events either.
+const EMPTY_STREAMS = ['bans', 'department_events', 'departments']
 
 const requestsSince = (sandbox: Sandbox, start: number) => sandbox.requestLog.slice(start)
 

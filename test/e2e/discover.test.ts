@@ -13,6 +13,8 @@ const EXPECTED = {
   agent_timeline: { key: ['agent_id', 'start_time', 'status'], method: 'INCREMENTAL', replicationKey: 'start_time' },
   bans: { key: ['id'], method: 'FULL_TABLE', replicationKey: undefined, offers: 'id' },
   chats: { key: ['id'], method: 'INCREMENTAL', replicationKey: 'update_timestamp' },
+  conversions: { key: ['id'], method: 'INCREMENTAL', replicationKey: 'timestamp' },
+  department_events: { key: ['id'], method: 'INCREMENTAL', replicationKey: 'timestamp' },
   departments: full(['id']),
   goals: full(['id']),
   roles: full(['id']),

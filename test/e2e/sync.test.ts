@@ -81,7 +81,8 @@ describe('e2e: sync without a catalog', () => {
     const d = sandbox().data
     const held =
       2 + d.agentCount + d.departments().length + d.allChats().length + d.allBans().length + d.allTimeline().length +
-      d.goals().length + d.roleRecords().length + d.skillRecords().length + d.shortcuts().length + d.triggers().length
+      d.goals().length + d.roleRecords().length + d.skillRecords().length + d.shortcuts().length + d.triggers().length +
+      d.allConversions().length + d.allDepartmentEvents().length
     expect(checked).to.equal(held)
   })
 

@@ -28,6 +28,8 @@ describe('discovered catalog', () => {
       'agent_timeline',
       'bans',
       'chats',
+      'conversions',
+      'department_events',
       'departments',
       'goals',
       'roles',

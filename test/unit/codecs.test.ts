@@ -5,6 +5,9 @@ import { Account } from '../../src/codecs/account.js'
 import { Agent } from '../../src/codecs/agent.js'
 import { Ban } from '../../src/codecs/ban.js'
 import { Chat } from '../../src/codecs/chat.js'
+import { ConversionRecord } from '../../src/codecs/conversion.js'
+import { Department } from '../../src/codecs/department.js'
+import { DepartmentEvent } from '../../src/codecs/department-event.js'
 import { BoolOrInt, IdString, IntOrNumericString, Limit, Timestamp } from '../../src/codecs/quirks.js'
 import { Shortcut } from '../../src/codecs/shortcut.js'
 import { Trigger } from '../../src/codecs/trigger.js'
@@ -32,6 +35,7 @@ describe('codecs accept every real sample', () => {
   // The only changes decoding may make: the quirks it exists to even out.
   const normalised: Record<string, string[]> = {
     chats: ['session.start_date', 'session.end_date'], // "+00:00Z" → "+00:00"
+    department_events: ['department_id'], // "7282640316815" → 7282640316815
     shortcuts: ['id'], // 2017 shortcuts have no id: it is the name
   }
   for (const stream of STREAMS) {
@@ -75,7 +79,7 @@ describe('codecs accept every real sample', () => {
       ],
     }) as Chat
     expect(chat.agent_ids).to.deep.equal(['4120927', '4120928'])
-    expect(chat.history?.map((h) => h.msg_id ?? h.department_id)).to.deep.equal(['1493008604612', 1817719521, 1817719522])
+    expect(chat.history?.map((h) => h?.msg_id ?? h?.department_id)).to.deep.equal(['1493008604612', 1817719521, 1817719522])
     expect(chat.history?.[0]?.timestamp).to.equal('2017-04-24T04:36:45.165000Z')
   })
 
@@ -88,6 +92,73 @@ describe('codecs accept every real sample', () => {
     const trigger = decoded(Trigger, zenpySample('2017-trigger')) as { definition: { condition: unknown[] } }
     expect(trigger.definition.condition[0]).to.equal('and')
     expect(trigger.definition.condition[1]).to.deep.equal(['not', ['firedBefore']])
+  })
+})
+
+describe('every shape API.md lists, each kept whole', () => {
+  const chat = (extra: Record<string, unknown>): Record<string, unknown> => decoded(Chat, { id: 'c1', type: 'chat', ...extra }) as Record<string, unknown>
+
+  it('a webpath entry as a list of strings, integers and nulls, beside objects and nulls', () => {
+    const webpath = [{ from: 'a', to: 'b', title: 'B', timestamp: '2021-04-26T13:54:02Z' }, ['https://x.example/', 1619445242, null], null]
+    expect(chat({ webpath }).webpath).to.deep.equal(webpath)
+    expect(E.isLeft(Chat.decode({ id: 'c1', type: 'chat', webpath: [[{}]] }))).to.equal(true)
+    expect(E.isLeft(Chat.decode({ id: 'c1', type: 'chat', webpath: ['x'] }))).to.equal(true)
+  })
+
+  it('null items in history, tags, agent_ids and agent_names, kept in place', () => {
+    const decodedChat = chat({ history: [null, { type: 'chat.msg', tags: ['a', null] }], tags: [null, 'x'], agent_ids: [7, null], agent_names: ['A', null] })
+    expect(decodedChat.history).to.deep.equal([null, { type: 'chat.msg', tags: ['a', null] }])
+    expect(decodedChat.tags).to.deep.equal([null, 'x'])
+    expect(decodedChat.agent_ids).to.deep.equal(['7', null])
+    expect(decodedChat.agent_names).to.deep.equal(['A', null])
+  })
+
+  it('history nick, skills_name, prev_department_id (integer or string), rating, new_rating and conversion', () => {
+    const conversion = { id: 'cv1', goal_id: '265', goal_name: 'Goal 3', timestamp: '2021-04-26T13:54:02Z', attribution: { agent_id: '4123471', department_id: 1817719521, chat_timestamp: '2021-04-26T13:50:11Z' } }
+    const history = [
+      { type: 'chat.memberjoin', nick: 'agent:4123471', skills_name: ['english', null], prev_department_id: '1817719521' },
+      { type: 'chat.rating', rating: null, new_rating: 'good' },
+      { type: 'chat.conversion', conversion },
+    ]
+    const entries = chat({ history }).history as Record<string, unknown>[]
+    expect(entries[0]).to.deep.equal({ ...history[0], prev_department_id: 1817719521 })
+    expect(entries[1]).to.deep.equal(history[1])
+    expect(entries[2]!.conversion).to.deep.equal({ ...conversion, goal_id: 265, attribution: { ...conversion.attribution, agent_id: 4123471 } })
+  })
+
+  it('chat conversions and engagements, as documented', () => {
+    const engagement = {
+      id: 'e1', agent_id: '4123471', agent_name: 'Test', agent_full_name: 'Test User', department_id: 1817719521,
+      timestamp: '2021-04-26T13:50:11Z', duration: 120.5, accepted: true, assigned: 1, started_by: 'visitor', rating: 'good', comment: null,
+      count: { total: 5, agent: 2, visitor: 3 }, response_time: { first: 3, avg: 4.5, max: 6 }, skills_requested: [1300601], skills_fulfilled: false,
+    }
+    const decodedChat = chat({ engagements: [engagement, null], conversions: [{ id: 'cv1', goal_id: 265, goal_name: 'Goal 3' }] })
+    expect(decodedChat.engagements).to.deep.equal([{ ...engagement, assigned: true }, null])
+    expect(decodedChat.conversions).to.deep.equal([{ id: 'cv1', goal_id: 265, goal_name: 'Goal 3' }])
+  })
+
+  it('trigger condition and actions as strings, event as an array', () => {
+    const definition = { event: ['chat_requested'], condition: '["eq","@account_status","offline"]', actions: '[["setTriggered",true]]' }
+    expect((decoded(Trigger, { name: 't', definition }) as { definition: unknown }).definition).to.deep.equal(definition)
+    expect(E.isLeft(Trigger.decode({ name: 't', definition: { event: 5 } }))).to.equal(true)
+  })
+
+  it('ban type: the short "ip" reads as ip_address; anything else does not decode', () => {
+    expect(decoded(Ban, { id: 1, type: 'ip', ip_address: '10.0.0.1' })).to.deep.equal({ id: 1, type: 'ip_address', ip_address: '10.0.0.1' })
+    expect(E.isLeft(Ban.decode({ id: 1, type: 'email' }))).to.equal(true)
+  })
+
+  it('department members with null items; agents with scope', () => {
+    expect((decoded(Department, { id: 1, members: [5, null] }) as { members: unknown }).members).to.deep.equal([5, null])
+    expect((decoded(Agent, { id: 1, scope: 'all' }) as { scope: unknown }).scope).to.equal('all')
+  })
+
+  it('the conversions export: every documented field optional but the id; department events keep value and previous_value as any JSON', () => {
+    expect(decoded(ConversionRecord, { id: 'cv1' })).to.deep.equal({ id: 'cv1' })
+    expect(E.isLeft(ConversionRecord.decode({ goal_id: 1 }))).to.equal(true)
+    for (const value of ['x', 5, true, null, [1, 'a'], { chat_enabled: true }]) {
+      expect(decoded(DepartmentEvent, { id: 'd1', value, previous_value: value })).to.deep.equal({ id: 'd1', value, previous_value: value })
+    }
   })
 })
 

@@ -23,6 +23,18 @@ describe('JSON Schema derived from codecs', () => {
     expect(toJsonSchema(t.UnknownArray)).to.deep.equal({ type: 'array' })
   })
 
+  it('a union with an accept-anything member accepts anything; a union of unions is one anyOf', () => {
+    expect(toJsonSchema(nullable(t.unknown))).to.deep.equal({})
+    const entry = t.union([t.type({ a: t.string }), t.array(t.union([t.string, t.number, t.null]))])
+    expect(toJsonSchema(nullable(entry))).to.deep.equal({
+      anyOf: [
+        { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
+        { type: 'array', items: { type: ['string', 'number', 'null'] } },
+        { type: 'null' },
+      ],
+    })
+  })
+
   it('a number-or-"unlimited" limit is a number or a string', () => {
     expect(toJsonSchema(Limit)).to.deep.equal({ type: ['number', 'string'] })
   })

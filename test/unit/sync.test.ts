@@ -73,7 +73,10 @@ describe('sync engine', () => {
     expect(E.isLeft(result)).to.equal(true)
     const failure = (result as E.Left<Failure>).left
     expect(render(failure)).to.deep.equal([
-      'error: stream agents, record 4: field login_count expected (Int | null), got string "many"',
+      'error: stream agents, record 4: field login_count expected (Int | null), got string "many"' +
+        '; to carry on without it, deselect it in the catalog: `meltano select tap-zendesk-chat --exclude agents login_count`' +
+        ' (select pattern "!agents.login_count"), or "selected": false at breadcrumb ["properties","login_count"] of stream agents;' +
+        ' the last STATE resumes at this page',
     ])
     const ids = t.messages().filter((m) => m.type === 'RECORD').map((m) => m.record!.id)
     expect(ids).to.deep.equal([1, 2])
@@ -85,7 +88,10 @@ describe('sync engine', () => {
     const t = testEnv()
     const result = await run(t, ['departments'])
     expect(render((result as E.Left<Failure>).left)[0]).to.equal(
-      'error: stream departments, record 1: field members[1] expected Int, got string "two"',
+      'error: stream departments, record 1: field members[1] expected (Int | null), got string "two"' +
+        '; to carry on without it, deselect it in the catalog: `meltano select tap-zendesk-chat --exclude departments members`' +
+        ' (select pattern "!departments.members"), or "selected": false at breadcrumb ["properties","members"] of stream departments;' +
+        ' the last STATE resumes at this page',
     )
   })
 

@@ -10,15 +10,39 @@ import { isoMillisAsMicros } from './common.js'
 
 interface EntryBase {
   readonly name: string
+  /** Who it was: `visitor:<visitor id>`, `agent:<agent id>`, `agent:trigger`. */
+  readonly nick: string
   readonly timestamp: string
   readonly channel: string
 }
+/** A conversion as a chat (and its history) carries it (the export adds `attribution.chat_id`). */
+export interface ChatConversion {
+  readonly id: string
+  readonly goal_id: number
+  readonly goal_name: string
+  readonly timestamp: string
+  readonly attribution: {
+    readonly agent_id: number | null
+    readonly agent_name: string | null
+    readonly department_id: number | null
+    readonly department_name: string | null
+    readonly chat_timestamp: string
+  }
+}
 export type HistoryEntry =
-  | (EntryBase & { readonly type: 'chat.memberjoin'; readonly department_id?: number | string | null; readonly department_name?: string | null })
+  | (EntryBase & {
+      readonly type: 'chat.memberjoin'
+      readonly department_id?: number | string | null
+      readonly department_name?: string | null
+      readonly prev_department_id?: number | string
+      readonly skills_name?: ReadonlyArray<string>
+    })
   | (EntryBase & { readonly type: 'chat.msg'; readonly msg: string; readonly options: string; readonly msg_id?: string | number })
   | (EntryBase & { readonly type: 'chat.memberleave' })
-  | (EntryBase & { readonly type: 'chat.tag'; readonly tags: string[]; readonly new_tags: string[] })
+  | (EntryBase & { readonly type: 'chat.tag'; readonly tags: Array<string | null>; readonly new_tags: Array<string | null> })
   | (EntryBase & { readonly type: 'chat.comment'; readonly comment: string | null; readonly new_comment: string })
+  | (EntryBase & { readonly type: 'chat.rating'; readonly rating: string | null; readonly new_rating: string })
+  | (EntryBase & { readonly type: 'chat.conversion'; readonly conversion: ChatConversion })
 
 export interface ResponseTime {
   readonly first: number | null
@@ -29,12 +53,25 @@ export interface ResponseTime {
 export interface Participant {
   readonly id: number
   readonly name: string
+  /** Names of the agent's skills, as an agent's join entry lists them. */
+  readonly skillNames: ReadonlyArray<string>
+}
+
+/** What one agent did in a chat: the facts its engagement is made of (times in ms). */
+export interface EngagementFacts {
+  readonly joinMs: number
+  readonly leaveMs: number
+  readonly agentMsgs: number
+  readonly visitorMsgs: number
+  /** Seconds from a visitor's message to this agent's answer. */
+  readonly responses: ReadonlyArray<number>
 }
 
 export interface ConversationInput {
   readonly startMs: number
   readonly endMs: number
   readonly visitorName: string
+  readonly visitorNick: string
   readonly channel: string
   readonly department: { readonly id: number; readonly name: string } | undefined
   readonly agents: ReadonlyArray<Participant>
@@ -49,6 +86,8 @@ export interface Conversation {
   readonly comment: string | null
   /** Whether a trigger answered the visitor (the chat's `triggered_response`). */
   readonly triggeredResponse: boolean
+  /** One per agent of the chat, in the order of `agents`. */
+  readonly engagements: EngagementFacts[]
 }
 
 type Step =
@@ -131,40 +170,55 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
   let comment: string | null = null
   let triggeredResponse = false
   const nameOf = (who: 'visitor' | number): string => (who === 'visitor' ? input.visitorName : input.agents[who]!.name)
+  const nickOf = (who: 'visitor' | number): string => (who === 'visitor' ? input.visitorNick : `agent:${input.agents[who]!.id}`)
+  const engaged = input.agents.map(() => ({ joinMs: input.startMs, leaveMs: input.endMs, agentMsgs: 0, visitorMsgs: 0, responses: [] as number[] }))
+  let serving: number | undefined
 
   steps.forEach((step, k) => {
     const ms = at[k]!
     const timestamp = isoMillisAsMicros(ms)
     if (step.kind === 'join' && step.who === 'visitor') {
       const departmentId = dept === undefined ? null : departmentIdAsString ? String(dept.id) : dept.id
-      history.push({ name: input.visitorName, timestamp, department_name: dept?.name ?? null, type: 'chat.memberjoin', channel, department_id: departmentId })
-    } else if (step.kind === 'join' || step.kind === 'leave') {
-      history.push({ timestamp, type: step.kind === 'join' ? 'chat.memberjoin' : 'chat.memberleave', name: nameOf(step.who), channel })
+      history.push({ name: input.visitorName, nick: input.visitorNick, timestamp, department_name: dept?.name ?? null, type: 'chat.memberjoin', channel, department_id: departmentId })
+    } else if (step.kind === 'join') {
+      const who = step.who as number
+      engaged[who]!.joinMs = ms
+      serving = who
+      history.push({ timestamp, type: 'chat.memberjoin', name: nameOf(who), nick: nickOf(who), channel, skills_name: input.agents[who]!.skillNames })
+    } else if (step.kind === 'leave') {
+      if (step.who !== 'visitor') engaged[step.who]!.leaveMs = ms
+      history.push({ timestamp, type: 'chat.memberleave', name: nameOf(step.who), nick: nickOf(step.who), channel })
     } else if (step.kind === 'msg' && step.who === 'visitor') {
       visitorCount++
+      if (serving !== undefined) engaged[serving]!.visitorMsgs++
       waitingSince ??= ms
       const msg = visitorCount === 1 ? rng.pick(VISITOR_OPENERS) : rng.pick(VISITOR_LINES)
       const clientMs = ms - rng.int(100, 900)
-      history.push({ name: input.visitorName, timestamp, msg_id: msgIdAsInteger ? clientMs : String(clientMs), msg, type: 'chat.msg', options: '', channel })
+      history.push({ name: input.visitorName, nick: input.visitorNick, timestamp, msg_id: msgIdAsInteger ? clientMs : String(clientMs), msg, type: 'chat.msg', options: '', channel })
     } else if (step.kind === 'msg') {
       agentCount++
-      const who = step.who
+      const who = step.who as 'trigger' | number
       const opening = who !== 'trigger' && !history.some((h) => h.type === 'chat.msg' && h.name === nameOf(who))
       const msg = who === 'trigger' ? rng.pick(TRIGGER_MESSAGES) : opening ? rng.pick(AGENT_GREETINGS) : rng.pick(AGENT_LINES)
       if (who === 'trigger') triggeredResponse = true
-      else if (waitingSince !== undefined) {
-        responses.push((ms - waitingSince) / 1000)
-        waitingSince = undefined
+      else {
+        engaged[who]!.agentMsgs++
+        if (waitingSince !== undefined) {
+          responses.push((ms - waitingSince) / 1000)
+          engaged[who]!.responses.push((ms - waitingSince) / 1000)
+          waitingSince = undefined
+        }
       }
-      history.push({ name: who === 'trigger' ? rng.pick(TRIGGER_SENDERS) : nameOf(who), timestamp, msg, type: 'chat.msg', options: '', channel })
+      const nick = who === 'trigger' ? 'agent:trigger' : nickOf(who)
+      history.push({ name: who === 'trigger' ? rng.pick(TRIGGER_SENDERS) : nameOf(who), nick, timestamp, msg, type: 'chat.msg', options: '', channel })
     } else if (step.kind === 'tag') {
       const fresh = CHAT_TAGS.filter((t) => !tags.includes(t))
       const next = [...tags, rng.pick(fresh)].sort()
-      history.push({ name: nameOf(step.who), tags, timestamp, new_tags: next, type: 'chat.tag', channel })
+      history.push({ name: nameOf(step.who), nick: nickOf(step.who), tags, timestamp, new_tags: next, type: 'chat.tag', channel })
       tags = next
     } else {
       comment = rng.pick(COMMENTS)
-      history.push({ comment: null, name: input.visitorName, timestamp, new_comment: comment, type: 'chat.comment', channel })
+      history.push({ comment: null, name: input.visitorName, nick: input.visitorNick, timestamp, new_comment: comment, type: 'chat.comment', channel })
     }
   })
 
@@ -182,10 +236,16 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
     tags,
     comment,
     triggeredResponse,
+    engagements: engaged,
   }
 }
 
 /** The `chat.tag` entry an edit appends. */
-export function tagEntry(name: string, channel: string, ms: number, before: string[], after: string[]): HistoryEntry {
-  return { name, tags: before, timestamp: isoMillisAsMicros(ms), new_tags: after, type: 'chat.tag', channel }
+export function tagEntry(name: string, nick: string, channel: string, ms: number, before: Array<string | null>, after: Array<string | null>): HistoryEntry {
+  return { name, nick, tags: before, timestamp: isoMillisAsMicros(ms), new_tags: after, type: 'chat.tag', channel }
+}
+
+/** The `chat.rating` entry of a visitor rating the chat (or changing the rating). */
+export function ratingEntry(name: string, nick: string, channel: string, ms: number, before: string | null, after: string): HistoryEntry {
+  return { name, nick, rating: before, timestamp: isoMillisAsMicros(ms), new_rating: after, type: 'chat.rating', channel }
 }

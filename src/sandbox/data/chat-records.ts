@@ -6,14 +6,15 @@
  */
 import { Rng } from '../random.js'
 import { BROWSERS, PAGES, PLACES, OFFLINE_MESSAGES, REFERRERS } from '../vocabulary-chat.js'
-import { flag, isoSeconds, ALPHANUMERIC, type Flag } from './common.js'
-import { converse, type HistoryEntry, type ResponseTime } from './chat-history.js'
+import { flag, isoMillisAsMicros, isoSeconds, ALPHANUMERIC, type Flag } from './common.js'
+import { converse, ratingEntry, type ChatConversion, type EngagementFacts, type HistoryEntry, type Participant, type ResponseTime } from './chat-history.js'
+import { QUIRK_RATE, quirkDice, withNullItem, type QuirkLevel } from './quirks.js'
 import type { ChatIds } from './chat-ids.js'
 import { MAX_DURATION, MAX_UPDATE_DELAY, type ChatLayout } from './chat-layout.js'
 import { randomIp } from './bans.js'
 import { Visitors, type Visitor } from './visitors.js'
 
-export type { HistoryEntry, ResponseTime, Visitor }
+export type { ChatConversion, HistoryEntry, ResponseTime, Visitor }
 
 export interface Session {
   readonly id: string
@@ -36,6 +37,29 @@ export interface WebpathEntry {
   readonly to: string
 }
 
+/** A webpath entry as a list instead of an object (met in production by the singer-io tap): from, to, title, epoch seconds. */
+export type WebpathList = ReadonlyArray<string | number | null>
+
+/** One agent's engagement in a chat (documented; Airbyte added it for its users). */
+export interface Engagement {
+  readonly id: string
+  readonly agent_id: string
+  readonly agent_name: string
+  readonly agent_full_name: string
+  readonly department_id: number | null
+  readonly timestamp: string
+  readonly duration: number
+  readonly accepted: boolean
+  readonly assigned: boolean
+  readonly started_by: string
+  readonly rating: string | null
+  readonly comment: string | null
+  readonly count: { readonly total: number; readonly agent: number; readonly visitor: number }
+  readonly response_time: ResponseTime
+  readonly skills_requested: ReadonlyArray<number>
+  readonly skills_fulfilled: boolean
+}
+
 interface RecordCommon {
   readonly id: string
   readonly timestamp: string
@@ -46,8 +70,8 @@ interface RecordCommon {
   readonly department_name: string | null
   readonly unread: Flag
   readonly deleted: boolean
-  readonly tags: ReadonlyArray<string>
-  readonly webpath: ReadonlyArray<WebpathEntry>
+  readonly tags: ReadonlyArray<string | null>
+  readonly webpath: ReadonlyArray<WebpathEntry | WebpathList | null>
   readonly zendesk_ticket_id: number | null
 }
 
@@ -60,15 +84,18 @@ export interface Chat extends RecordCommon {
   /** Documented as a boolean; the real sample says null when no trigger answered. */
   readonly triggered_response: boolean | null
   readonly started_by: 'visitor' | 'agent' | 'trigger'
-  readonly agent_ids: ReadonlyArray<string>
-  readonly agent_names: ReadonlyArray<string>
+  readonly agent_ids: ReadonlyArray<string | null>
+  readonly agent_names: ReadonlyArray<string | null>
   readonly count: { readonly total: number; readonly agent: number; readonly visitor: number }
   readonly response_time: ResponseTime
   readonly rating: 'good' | 'bad' | null
   readonly comment: string | null
   readonly referrer_search_engine: string
   readonly referrer_search_terms: string
-  readonly history: ReadonlyArray<HistoryEntry>
+  readonly history: ReadonlyArray<HistoryEntry | null>
+  /** Goal conversions attributed to the chat (the export adds `attribution.chat_id`). */
+  readonly conversions: ReadonlyArray<ChatConversion>
+  readonly engagements: ReadonlyArray<Engagement>
 }
 
 export interface OfflineMessage extends RecordCommon {
@@ -87,8 +114,20 @@ export interface ChatContext {
   readonly visitorPool: number
   /** Agents #0..n-1 that had joined the account by `epochSeconds` (at least 1). */
   agentsJoinedBy(epochSeconds: number): number
-  agent(index: number): { readonly id: number; readonly display_name: string }
+  agent(index: number): {
+    readonly id: number
+    readonly display_name: string
+    readonly first_name: string
+    readonly last_name: string
+    readonly skills: ReadonlyArray<number>
+  }
   readonly departments: ReadonlyArray<{ readonly id: number; readonly name: string }>
+  /** The account's goals: what a conversion can be of. */
+  readonly goals: ReadonlyArray<{ readonly id: number; readonly name: string }>
+  /** The account's skills by id (names for history, ids for engagements). */
+  readonly skills: ReadonlyArray<{ readonly id: number; readonly name: string }>
+  /** How often the rare shapes come (quirks.ts). */
+  readonly quirks: QuirkLevel
   /** The account's website, e.g. `https://www.northwind-traders.example/`. */
   readonly site: string
 }
@@ -106,6 +145,8 @@ export interface ChatTiming {
 }
 
 const OFFLINE_RATE = 0.15
+/** Chats that convert a goal while they run. */
+const CONVERSION_RATE = 0.12
 const DELETED_RATE = 0.01
 /** Sessions before this were sometimes written `2017-04-24T12:45:32+00:00Z`. */
 const OLD_DATE_FORMAT_BEFORE = Date.UTC(2022, 0, 1) / 1000
@@ -201,11 +242,13 @@ export function buildChat(ctx: ChatContext, timing: ChatTiming, update: number):
   const firstAgent = rng.int(0, joined - 1)
   const transferred = joined > 1 && rng.chance(0.12)
   const agentIndexes = missed ? [] : transferred ? [firstAgent, (firstAgent + rng.int(1, joined - 1)) % joined] : [firstAgent]
-  const agents = agentIndexes.map((k) => ctx.agent(k)).map((a) => ({ id: a.id, name: a.display_name }))
+  const agentRecords = agentIndexes.map((k) => ctx.agent(k))
+  const agents: Participant[] = agentRecords.map((a) => ({ id: a.id, name: a.display_name, skillNames: skillNames(ctx, a.skills) }))
   const talk = converse(rng, {
     startMs: timing.timestamp * 1000 + rng.int(0, 999),
     endMs: timing.end * 1000 + rng.int(0, 999),
     visitorName: visitor.name,
+    visitorNick: `visitor:${visitor.id}`,
     channel: Visitors.channel(visitor),
     department,
     agents,
@@ -213,7 +256,26 @@ export function buildChat(ctx: ChatContext, timing: ChatTiming, update: number):
   })
   const rated = !missed && rng.chance(0.3)
   const searched = rng.chance(0.1)
-  return {
+  const rating = rated ? (rng.chance(0.75) ? 'good' : 'bad') : null
+  // What the sandbox added later draws on dice of its own, so the fields above stay as they were.
+  const more = Rng.derive(ctx.seed, 'chat-more', timing.index)
+  const conversions = more.chance(CONVERSION_RATE) && ctx.goals.length > 0 ? [conversion(more, ctx, timing, department, agents[0])] : []
+  // hasConversion answers the same from the same dice, without building the chat.
+  const extra: HistoryEntry[] = []
+  const visitorNick = `visitor:${visitor.id}`
+  const channel = Visitors.channel(visitor)
+  if (rating !== null) extra.push(ratingEntry(visitor.name, visitorNick, channel, timing.end * 1000 - more.int(1000, 9000), null, rating))
+  for (const c of conversions) {
+    extra.push({ name: visitor.name, nick: visitorNick, timestamp: isoMillisAsMicros(Date.parse(c.timestamp)), type: 'chat.conversion', channel, conversion: c })
+  }
+  const requested = ctx.skills.length > 0 && more.chance(0.3) ? [more.pick(ctx.skills).id] : []
+  const engagements = talk.engagements.map((facts, k) =>
+    engagement(more, facts, agentRecords[k]!, k, {
+      chatId: timing.id, department, startedBy, requested, last: k === talk.engagements.length - 1, rating, comment: talk.comment,
+    }),
+  )
+  const transfer = transferFrom(ctx, more, department, agents.length)
+  const chat: Chat = {
     id: timing.id,
     type: 'chat',
     ...common,
@@ -229,18 +291,159 @@ export function buildChat(ctx: ChatContext, timing: ChatTiming, update: number):
     agent_names: agents.map((a) => a.name),
     count: talk.count,
     response_time: talk.response_time,
-    rating: rated ? (rng.chance(0.75) ? 'good' : 'bad') : null,
+    rating,
     comment: talk.comment,
     zendesk_ticket_id: rng.chance(0.25) ? rng.int(1000, 999_999) : null,
     referrer_search_engine: searched ? 'google' : '',
     referrer_search_terms: searched ? 'chat support' : '',
-    history: talk.history,
+    history: withEntries(talk.history, extra, transfer),
+    conversions,
+    engagements,
+  }
+  return ctx.quirks === undefined ? chat : quirkChat(chat, ctx.seed, timing.index, QUIRK_RATE[ctx.quirks])
+}
+
+/** Whether the chat converts a goal (as buildChat decides it): the conversions export looks for these. */
+export function hasConversion(ctx: ChatContext, timing: ChatTiming): boolean {
+  return timing.type === 'chat' && ctx.goals.length > 0 && Rng.derive(ctx.seed, 'chat-more', timing.index).chance(CONVERSION_RATE)
+}
+
+function skillNames(ctx: ChatContext, ids: ReadonlyArray<number>): string[] {
+  return ids.flatMap((id) => ctx.skills.find((s) => s.id === id)?.name ?? [])
+}
+
+/** A conversion of one of the account's goals, during the chat, credited to its first agent. */
+function conversion(
+  rng: Rng,
+  ctx: ChatContext,
+  timing: ChatTiming,
+  department: { readonly id: number; readonly name: string } | undefined,
+  agent: Participant | undefined,
+): ChatConversion {
+  const goal = rng.pick(ctx.goals)
+  const at = timing.timestamp + rng.int(0, (timing.end ?? timing.timestamp) - timing.timestamp)
+  return {
+    id: rng.string(20, ALPHANUMERIC),
+    goal_id: goal.id,
+    goal_name: goal.name,
+    timestamp: isoSeconds(at),
+    attribution: {
+      agent_id: agent?.id ?? null,
+      agent_name: agent?.name ?? null,
+      department_id: department?.id ?? null,
+      department_name: department?.name ?? null,
+      chat_timestamp: isoSeconds(timing.timestamp),
+    },
+  }
+}
+
+interface EngagementContext {
+  readonly chatId: string
+  readonly department: { readonly id: number } | undefined
+  readonly startedBy: string
+  readonly requested: ReadonlyArray<number>
+  readonly last: boolean
+  readonly rating: string | null
+  readonly comment: string | null
+}
+
+function engagement(
+  rng: Rng,
+  facts: EngagementFacts,
+  agent: ReturnType<ChatContext['agent']>,
+  k: number,
+  c: EngagementContext,
+): Engagement {
+  const responses = facts.responses
+  return {
+    id: `${c.chatId}-${k + 1}`,
+    agent_id: String(agent.id),
+    agent_name: agent.display_name,
+    agent_full_name: `${agent.first_name} ${agent.last_name}`.trim(),
+    department_id: c.department?.id ?? null,
+    timestamp: isoSeconds(Math.floor(facts.joinMs / 1000)),
+    duration: Math.max(0, Math.round((facts.leaveMs - facts.joinMs) / 1000)),
+    accepted: rng.chance(0.95),
+    assigned: rng.chance(0.5),
+    started_by: k === 0 ? c.startedBy : 'transfer',
+    rating: c.last ? c.rating : null,
+    comment: c.last ? c.comment : null,
+    count: { total: facts.agentMsgs + facts.visitorMsgs, agent: facts.agentMsgs, visitor: facts.visitorMsgs },
+    response_time:
+      responses.length === 0
+        ? { first: null, avg: null, max: null }
+        : { first: Math.round(responses[0]!), avg: responses.reduce((a, b) => a + b, 0) / responses.length, max: Math.round(Math.max(...responses)) },
+    skills_requested: c.requested,
+    skills_fulfilled: c.requested.every((id) => agent.skills.includes(id)),
+  }
+}
+
+/** A transferred chat now and then came from another department: the department it left. */
+function transferFrom(ctx: ChatContext, rng: Rng, department: { readonly id: number } | undefined, agents: number): number | undefined {
+  if (agents < 2 || department === undefined || ctx.departments.length < 2 || !rng.chance(0.5)) return undefined
+  const others = ctx.departments.filter((d) => d.id !== department.id)
+  return rng.pick(others).id
+}
+
+/**
+ * The history with `extra` entries before the visitor's leaving (the last
+ * entry), and, for a chat transferred from another department, that
+ * department on the second agent's join.
+ */
+function withEntries(history: HistoryEntry[], extra: HistoryEntry[], previousDepartment: number | undefined): HistoryEntry[] {
+  let out = history
+  if (previousDepartment !== undefined) {
+    const joins = history.flatMap((h, i) => (h.type === 'chat.memberjoin' && h.nick.startsWith('agent:') ? [i] : []))
+    const at = joins[1]
+    if (at !== undefined) {
+      out = history.slice()
+      out[at] = { ...(history[at] as HistoryEntry & { type: 'chat.memberjoin' }), prev_department_id: previousDepartment }
+    }
+  }
+  if (extra.length === 0) return out
+  extra.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0))
+  return [...out.slice(0, -1), ...extra, ...out.slice(-1)]
+}
+
+/**
+ * The rare shapes, each on a few chats: a webpath entry as a list, null
+ * items in webpath, history, tags, agent_ids and agent_names, and a history
+ * `prev_department_id` as a numeric string.
+ */
+function quirkChat(chat: Chat, seed: number, index: number, rate: number): Chat {
+  const rng = quirkDice(seed, 'chat', index)
+  const listEntry = chat.webpath.length > 0 && rng.chance(rate)
+  const nullWebpath = rng.chance(rate)
+  const nullHistory = rng.chance(rate)
+  const nullTag = rng.chance(rate)
+  const nullAgent = chat.agent_ids.length > 0 && rng.chance(rate)
+  const prevAsString = rng.chance(rate * 3)
+  if (!(listEntry || nullWebpath || nullHistory || nullTag || nullAgent || prevAsString)) return chat
+  let webpath: Chat['webpath'] = chat.webpath
+  if (listEntry) {
+    const k = rng.int(0, webpath.length - 1)
+    const e = webpath[k] as WebpathEntry
+    webpath = webpath.map((w, i) => (i === k ? [e.from === '' ? null : e.from, e.to, e.title, Math.floor(Date.parse(e.timestamp) / 1000)] : w))
+  }
+  if (nullWebpath) webpath = withNullItem(rng, webpath)
+  let history: Chat['history'] = chat.history
+  if (prevAsString) {
+    history = history.map((h) => (h !== null && h.type === 'chat.memberjoin' && typeof h.prev_department_id === 'number' ? { ...h, prev_department_id: String(h.prev_department_id) } : h))
+  }
+  if (nullHistory) history = withNullItem(rng, history)
+  return {
+    ...chat,
+    webpath,
+    history,
+    tags: nullTag ? withNullItem(rng, chat.tags) : chat.tags,
+    // The two lists stay side by side: the null is at the same place in both.
+    ...(nullAgent ? { agent_ids: [...chat.agent_ids, null], agent_names: [...chat.agent_names, null] } : {}),
   }
 }
 
 /** The search result's `preview`: the first thing the visitor wrote. */
 export function preview(record: ChatRecord): string {
   if (record.type === 'offline_msg') return record.message
-  for (const entry of record.history) if (entry.type === 'chat.msg' && entry.msg_id !== undefined) return entry.msg
+  for (const entry of record.history) if (entry !== null && entry.type === 'chat.msg' && entry.msg_id !== undefined) return entry.msg
   return ''
 }

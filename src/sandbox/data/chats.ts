@@ -8,18 +8,26 @@
 import { Rng } from '../random.js'
 import { CHAT_TAGS } from '../vocabulary-chat.js'
 import { checkCount, isoSeconds, type ChangeClock } from './common.js'
-import { tagEntry, type HistoryEntry } from './chat-history.js'
+import { ratingEntry, tagEntry, type HistoryEntry } from './chat-history.js'
 import { ChatLayout, LAG } from './chat-layout.js'
-import { buildChat, chatTiming, type ChatContext, type ChatRecord, type ChatTiming } from './chat-records.js'
+import { buildChat, chatTiming, hasConversion, type ChatContext, type ChatConversion, type ChatRecord, type ChatTiming } from './chat-records.js'
 import { Visitors } from './visitors.js'
 
 /** What a chat changed between runs carries over its generated self. */
 interface Patch {
   readonly update: number
-  readonly tags?: ReadonlyArray<string>
+  readonly tags?: ReadonlyArray<string | null>
   readonly rating?: 'good' | 'bad'
   readonly deleted?: true
   readonly history?: ReadonlyArray<HistoryEntry>
+}
+
+/** A copy of `value` with `replacement` at `path`, objects made along the way. */
+function withValueAt(value: unknown, path: readonly string[], replacement: unknown): unknown {
+  const [name, ...rest] = path
+  if (name === undefined) return replacement
+  const object = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
+  return { ...object, [name]: withValueAt(object[name], rest, replacement) }
 }
 
 /** A chat's position in the export order: (update, id), id compared as a string. */
@@ -39,6 +47,11 @@ export interface SearchHit {
 }
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+const byTimeThenId = (a: { at: number; conversion: { id: string } }, b: { at: number; conversion: { id: string } }): number =>
+  a.at - b.at || byId(a.conversion, b.conversion)
+
+/** A conversion as the conversions export serves it: the chat's, plus the chat it is attributed to. */
+export type ExportedConversion = ChatConversion & { readonly attribution: ChatConversion['attribution'] & { readonly chat_id: string } }
 const byPosition = (a: ChatPosition, b: ChatPosition): number => a.update - b.update || byId(a, b)
 
 /** Enough timings for a page and the tie group around it (the bulk-update cluster holds 1100). */
@@ -49,6 +62,8 @@ const MAX_EDIT_GAP = 90
 
 export class ChatStore {
   private readonly overlay = new Map<number, Patch>()
+  /** Shapes nobody has seen, put on chats by `surprise`: index → field path and value. */
+  private readonly surprises = new Map<number, { readonly path: readonly string[]; readonly value: unknown }>()
   /**
    * Timings of the chats looked at last: an export page needs each chat's
    * timing twice, to order it and then to build it. A timing never changes
@@ -77,8 +92,25 @@ export class ChatStore {
     return timing
   }
 
-  /** Chat #index as served now (edits merged in). */
+  /** Chat #index as served now (edits merged in, and a surprise if it has one). */
   record(index: number): ChatRecord {
+    const surprise = this.surprises.get(index)
+    return surprise === undefined ? this.edited(index) : (withValueAt(this.edited(index), surprise.path, surprise.value) as ChatRecord)
+  }
+
+  /**
+   * From now on chat `id` carries `value` at `path` (e.g. `["session",
+   * "end_date"]`): a shape the real API might send one day and no codec knows.
+   * Returns false when there is no such chat.
+   */
+  surprise(id: string, path: readonly string[], value: unknown): boolean {
+    const index = this.indexOf(id)
+    if (index === undefined || path.length === 0) return false
+    this.surprises.set(index, { path, value })
+    return true
+  }
+
+  private edited(index: number): ChatRecord {
     const patch = this.overlay.get(index)
     const record = buildChat(this.ctx, this.timing(index), this.ctx.layout.base(index))
     if (patch === undefined) return record
@@ -147,6 +179,39 @@ export class ChatStore {
     return hits.sort((a, b) => a.key - b.key || byId(a, b))
   }
 
+  /**
+   * The conversions export: conversions with timestamp > startTime, or equal
+   * and (no startId, or id > startId), ordered by (timestamp, id), at most
+   * `limit`, each naming its chat. A conversion happens during its chat, so
+   * its time lies within LAG before the chat's natural time: the walk starts
+   * at the first chat that can hold one and stops once no later chat can
+   * come before the page's last conversion.
+   */
+  conversionsSince(startTime: number, startId: string | undefined, limit: number): ExportedConversion[] {
+    const after = (at: number, id: string): boolean => at > startTime || (at === startTime && (startId === undefined || id > startId))
+    const layout = this.ctx.layout
+    const found: { at: number; conversion: ExportedConversion }[] = []
+    let bound = Number.POSITIVE_INFINITY
+    for (let i = layout.firstNaturalAtOrAfter(startTime); i < this.count; i++) {
+      if (layout.natural(i) - LAG > bound) break
+      const timing = this.timing(i)
+      if (!hasConversion(this.ctx, timing)) continue
+      const chat = this.record(i)
+      if (chat.type !== 'chat') continue
+      for (const c of chat.conversions) {
+        const at = Date.parse(c.timestamp) / 1000
+        if (after(at, c.id) && at <= bound) found.push({ at, conversion: { ...c, attribution: { ...c.attribution, chat_id: chat.id } } })
+      }
+      if (bound === Number.POSITIVE_INFINITY && found.length >= limit) {
+        found.sort(byTimeThenId)
+        found.length = limit
+        bound = found[limit - 1]!.at
+      }
+    }
+    found.sort(byTimeThenId)
+    return found.slice(0, limit).map((f) => f.conversion)
+  }
+
   /** Adds a tag or a rating to `n` chats not deleted; they move past every existing update. */
   edit(n: number): string[] {
     return this.change(n, 'edit', (index, time, rng) => {
@@ -161,12 +226,21 @@ export class ChatStore {
         const tags = fresh.length === 0 ? [...record.tags] : [...record.tags, rng.pick(fresh)].sort()
         patch.tags = tags
         if (record.type === 'chat') {
-          const name = record.agent_names.at(-1) ?? this.ctx.agent(0).display_name
-          const entry = tagEntry(name, Visitors.channel(record.visitor), time * 1000 + rng.int(0, 999), [...record.tags], tags)
+          // The last agent of the chat tags it (a null item, a quirk, is nobody).
+          const k = record.agent_names.findLastIndex((n) => n !== null)
+          const owner = this.ctx.agent(0)
+          const name = k < 0 ? owner.display_name : record.agent_names[k]!
+          const nick = `agent:${k < 0 ? owner.id : record.agent_ids[k]!}`
+          const entry = tagEntry(name, nick, Visitors.channel(record.visitor), time * 1000 + rng.int(0, 999), [...record.tags], tags)
           patch.history = [...(previous?.history ?? []), entry]
         }
       }
-      if (rate && record.type === 'chat') patch.rating = record.rating === 'good' ? 'bad' : 'good'
+      if (rate && record.type === 'chat') {
+        patch.rating = record.rating === 'good' ? 'bad' : 'good'
+        // The visitor's new rating shows in the history too, a moment after the edit's tag (if any).
+        const entry = ratingEntry(record.visitor.name, `visitor:${record.visitor.id}`, Visitors.channel(record.visitor), time * 1000 + 999, record.rating, patch.rating)
+        patch.history = [...(patch.history ?? previous?.history ?? []), entry]
+      }
       return patch
     })
   }

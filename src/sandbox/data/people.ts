@@ -4,6 +4,7 @@
 import { Rng } from '../random.js'
 import { CITIES, FIRST_NAMES, LAST_NAMES, PLANS, type PlanLimit } from '../vocabulary.js'
 import { ALPHANUMERIC, DAY, flag, isoSeconds, REFERENCE_NOW, slug, type Flag } from './common.js'
+import { quirkDice, quirkOn, withNullItem, type QuirkLevel } from './quirks.js'
 
 export type { PlanLimit }
 
@@ -20,7 +21,7 @@ export interface Department {
   readonly name: string
   readonly description: string
   readonly enabled: Flag
-  readonly members: ReadonlyArray<number>
+  readonly members: ReadonlyArray<number | null>
   readonly settings: {
     readonly chat_enabled: boolean
     readonly solved_ticket_reassignment_strategy: string
@@ -43,6 +44,8 @@ export interface Agent {
   readonly create_date: string
   readonly last_login: string | null
   readonly login_count: number
+  /** Some agents carry it (added to the singer-io schema on request); its values are assumed. */
+  readonly scope?: 'all' | 'department'
 }
 
 /** A role an agent's `role_id` points to (the roles resource will serve these). */
@@ -130,6 +133,7 @@ export interface AgentContext {
   readonly roles: ReadonlyArray<RoleRef>
   readonly skills: ReadonlyArray<SkillRef>
   readonly departmentIds: ReadonlyArray<number>
+  readonly quirks: QuirkLevel
   agentId(index: number): number
 }
 
@@ -164,17 +168,27 @@ export function buildAgent(ctx: AgentContext, index: number): Agent {
     create_date: isoSeconds(created),
     last_login: neverLoggedIn ? null : isoSeconds(lastLogin),
     login_count: neverLoggedIn ? 0 : rng.int(1, 1500),
+    ...scopeOf(ctx, index, departments.length),
   }
 }
 
-export function buildDepartment(seed: number, index: number, id: number, name: string, members: ReadonlyArray<number>): Department {
+/** Dice of their own, so the fields above stay as they were: about a third of the agents say a scope. */
+function scopeOf(ctx: AgentContext, index: number, departments: number): { scope?: 'all' | 'department' } {
+  const rng = Rng.derive(ctx.seed, 'agent-scope', index)
+  if (!rng.chance(0.3)) return {}
+  return { scope: departments > 0 && rng.chance(0.4) ? 'department' : 'all' }
+}
+
+export function buildDepartment(seed: number, index: number, id: number, name: string, members: ReadonlyArray<number>, quirks: QuirkLevel): Department {
   const rng = Rng.derive(seed, 'department', index)
+  const dice = quirkDice(seed, 'department', index)
   return {
     id,
     name,
     description: rng.chance(0.2) ? '' : `Chats about ${name.toLowerCase()}`,
     enabled: flag(rng, rng.chance(0.9)),
-    members,
+    // A null item now and then (schema-level in other connectors).
+    members: quirkOn(dice, quirks, index, 0) ? withNullItem(dice, members) : members,
     settings: {
       chat_enabled: rng.chance(0.85),
       solved_ticket_reassignment_strategy: '',

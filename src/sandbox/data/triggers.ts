@@ -5,13 +5,16 @@
  */
 import { Rng } from '../random.js'
 import { flag, type Flag } from './common.js'
+import { quirkDice, quirkOn, type QuirkLevel } from './quirks.js'
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 
 export interface TriggerDefinition {
-  readonly event: string
-  readonly condition: Json[]
-  readonly actions: Json[][]
+  /** A string; now and then (a quirk other connectors' schemas allow) a list of them. */
+  readonly event: string | string[]
+  /** Nested lists; now and then (a quirk) the same lists written as a JSON string. */
+  readonly condition: Json[] | string
+  readonly actions: Json[][] | string
   readonly version?: number
   readonly editor?: 'simple' | 'advanced'
 }
@@ -29,6 +32,7 @@ export interface TriggerContext {
   readonly departmentIds: ReadonlyArray<number>
   readonly skillIds: ReadonlyArray<number>
   readonly site: string
+  readonly quirks: QuirkLevel
 }
 
 type Template = Omit<Trigger, 'id' | 'enabled'>
@@ -98,6 +102,22 @@ export function triggers(ctx: TriggerContext): Trigger[] {
   const base = 66_000_000 + Rng.derive(ctx.seed, 'trigger-base').int(0, 900_000)
   return templates(ctx).map((t, i) => {
     const rng = Rng.derive(ctx.seed, 'trigger', i)
-    return { id: base + i * 80 + rng.int(0, 79), name: t.name, description: t.description, enabled: flag(rng, rng.chance(0.85)), definition: t.definition }
+    const trigger = { id: base + i * 80 + rng.int(0, 79), name: t.name, description: t.description, enabled: flag(rng, rng.chance(0.85)), definition: t.definition }
+    const dice = quirkDice(ctx.seed, 'trigger', i)
+    return quirkTrigger(trigger, quirkOn(dice, ctx.quirks, i, 0), quirkOn(dice, ctx.quirks, i, 1))
   })
+}
+
+/** The shapes other connectors' schemas allow: condition and actions as strings, event as an array. */
+function quirkTrigger(trigger: Trigger, eventAsList: boolean, asStrings: boolean): Trigger {
+  const { definition } = trigger
+  if (!eventAsList && !asStrings) return trigger
+  return {
+    ...trigger,
+    definition: {
+      ...definition,
+      ...(eventAsList ? { event: typeof definition.event === 'string' ? [definition.event] : definition.event } : {}),
+      ...(asStrings ? { condition: JSON.stringify(definition.condition), actions: JSON.stringify(definition.actions) } : {}),
+    },
+  }
 }
