@@ -6,7 +6,7 @@ import type { Config } from '../codecs/config.js'
 import { requestBudget } from '../engine/budget.js'
 import type { Env, LogLevel } from '../engine/env.js'
 import { streamWriter } from '../engine/singer.js'
-import { stderrLogger, type LogFormat } from './logger.js'
+import { metricsShown, stderrLogger, type LogFormat } from './logger.js'
 import { progressDisplay } from './progress.js'
 
 const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 } as const
@@ -47,12 +47,30 @@ export const stderrLine: (line: string) => void = oneOutput()
   ? (line) => process.stdout.write(line)
   : (line) => process.stderr.write(line)
 
-/** The process's Env, and `finish` to leave the terminal's progress block drawn in its final state. */
-export const realEnv = (config: Config, version: string, logLevel: LogLevel, logFormat: LogFormat = 'text'): Env & { readonly finish: () => void } => {
+/**
+ * The process's Env, `finish` to leave the terminal's progress block drawn in
+ * its final state, and `requests`: how many HTTP requests the run has made.
+ */
+export const realEnv = (
+  config: Config,
+  version: string,
+  logLevel: LogLevel,
+  logFormat: LogFormat = 'text',
+): Env & { readonly finish: () => void; readonly requests: () => number } => {
   const stop = stopOnSignals()
   const clock = () => performance.now()
   // A person watching a terminal gets the live block; JSON logs and piped stderr are for machines.
-  const display = logFormat === 'text' && process.stderr.isTTY ? progressDisplay(process.stderr, clock) : undefined
+  // With stdout on the terminal too, records would scroll through the block: no block then (the sync warns instead).
+  const display = logFormat === 'text' && process.stderr.isTTY && !process.stdout.isTTY ? progressDisplay(process.stderr, clock) : undefined
+  const logger = stderrLogger(logLevel, [config.accessToken], display?.write ?? stderrLine, logFormat, undefined, metricsShown(config.metricsLogLevel, logFormat, process.stderr.isTTY === true))
+  let requests = 0
+  const log = {
+    ...logger,
+    metric: (point: Parameters<typeof logger.metric>[0]) => {
+      if (point.metric === 'http_request_duration') requests++
+      logger.metric(point)
+    },
+  }
   const sleep = (ms: number) => delay(ms, undefined, { signal: stop }).catch(() => undefined)
   return {
     config,
@@ -65,8 +83,9 @@ export const realEnv = (config: Config, version: string, logLevel: LogLevel, log
     stop,
     budget: requestBudget(config.maxRequestsPerMinute, { clock, sleep, stopped: () => stop.aborted }),
     write: streamWriter(process.stdout),
-    log: stderrLogger(logLevel, [config.accessToken], display?.write ?? stderrLine, logFormat),
+    log,
     ...(display === undefined ? {} : { progress: display.update }),
     finish: () => display?.close(),
+    requests: () => requests,
   }
 }

@@ -15,6 +15,15 @@ export const DEFAULT_MAX_RETRIES = 8
 export const DEFAULT_MAX_RETRY_WAIT_SECONDS = 300
 export const DEFAULT_PARALLEL_STREAMS = 4
 
+export type MetricsLogLevel = 'debug' | 'info' | 'warning' | 'error' | 'none'
+
+/** metrics_log_level's words, in any case; WARN as Python's logging also reads it. */
+const metricsLogLevelOf = (text: string): MetricsLogLevel | undefined => {
+  const word = text.trim().toLowerCase()
+  if (word === 'warn') return 'warning'
+  return word === 'debug' || word === 'info' || word === 'warning' || word === 'error' || word === 'none' ? word : undefined
+}
+
 const NonEmptyString = t.refinement(t.string, (s) => s.trim().length > 0, 'a non-empty string')
 const PositiveInt = t.refinement(t.Int, (n) => n >= 1, 'a positive integer')
 const NonNegativeInt = t.refinement(t.Int, (n) => n >= 0, 'a non-negative integer')
@@ -100,6 +109,7 @@ export const SETTINGS = {
   bans_page_limit: pageSizeSetting('Bans', BANS_MAX_PAGE_SIZE),
   chats_strategy: annotate(t.keyof({ export: null, search: null }), {
     title: 'Chats strategy',
+    type: 'string',
     description:
       'How chats are read. export (default): the incremental export by update_timestamp, which also catches chats edited or deleted after they ended. search: chats/search windows by end_timestamp (offline messages by timestamp) and a bulk fetch, the singer-io tap\'s method; it cannot see later edits or deletions, so pair it with chats_full_sync_days.',
     default: 'export',
@@ -117,6 +127,16 @@ export const SETTINGS = {
       'Re-read all chats from start_date when the last full read is older than this many days (kept in state). Unset: never.',
     minimum: 1,
   }),
+  metrics_log_level: annotate(
+    t.refinement(t.string, (s) => metricsLogLevelOf(s) !== undefined, 'one of DEBUG, INFO, WARNING, ERROR or NONE'),
+    {
+      title: 'Metrics log level',
+      description:
+        "Level of the METRIC log lines (record_count, http_request_duration), as in Meltano SDK taps: they are logged at INFO, so DEBUG or INFO shows them and WARNING, ERROR or NONE hides them. Unset: shown in piped and JSON logs, hidden on a terminal.",
+      type: 'string',
+      enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'NONE'],
+    },
+  ),
 }
 
 /** The config file as written: only access_token is required by the codec; the rest is checked below. */
@@ -138,6 +158,7 @@ export const RawConfig = t.intersection([
     chats_strategy: SETTINGS.chats_strategy,
     chat_search_interval_days: SETTINGS.chat_search_interval_days,
     chats_full_sync_days: SETTINGS.chats_full_sync_days,
+    metrics_log_level: SETTINGS.metrics_log_level,
   }),
 ])
 export type RawConfig = t.TypeOf<typeof RawConfig>
@@ -162,6 +183,8 @@ export interface Config {
   readonly chatSearchIntervalDays: number
   /** Undefined: chats are never re-read in full. */
   readonly chatsFullSyncDays: number | undefined
+  /** Unset: METRIC lines are shown unless stderr is a terminal (src/cli/logger.ts, metricsShown). */
+  readonly metricsLogLevel?: MetricsLogLevel
 }
 
 export interface ParsedConfig {
@@ -296,6 +319,7 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
       chatsStrategy: c.chats_strategy ?? 'export',
       chatSearchIntervalDays: c.chat_search_interval_days ?? DEFAULT_SEARCH_INTERVAL_DAYS,
       chatsFullSyncDays: c.chats_full_sync_days,
+      ...(c.metrics_log_level === undefined ? {} : { metricsLogLevel: metricsLogLevelOf(c.metrics_log_level) }),
     },
     warnings,
   })

@@ -6,6 +6,8 @@ import { configFlag, logFormatFlag, logLevelFlag } from '../cli/flags.js'
 import { loadConfig, loadSelection, loadState } from '../cli/inputs.js'
 import { edgeLines } from '../cli/logger.js'
 import { realEnv, stderrLine } from '../cli/real-env.js'
+import { commandLine, stdoutTarget, summaryLine, terminalStdoutWarning } from '../cli/run-report.js'
+import { performance } from 'node:perf_hooks'
 import { defaultSelection } from '../engine/catalog.js'
 import { sync } from '../engine/sync.js'
 import { STREAMS } from '../streams/index.js'
@@ -42,10 +44,13 @@ export default class Sync extends Command {
       TE.bind('state', () => loadState(flags.state, STREAMS)),
       TE.chain(({ parsed, streams, state }) => {
         const env = realEnv(parsed.config, this.config.version, flags['log-level'], flags['log-format'])
+        if (process.stdout.isTTY) env.log.warn(terminalStdoutWarning(commandLine()))
         for (const warning of parsed.warnings) env.log.warn(warning)
         for (const note of state.notes) env.log.info(note)
         return async () => {
           const result = await sync(streams, state.state, flags.test)(env)()
+          // Before the block's last drawing, so the block stays the last thing on a terminal.
+          if (result._tag === 'Right') env.log.info(summaryLine(result.right, env.requests(), performance.now(), flags.test, stdoutTarget()))
           env.finish()
           return result
         }
