@@ -29,7 +29,8 @@ export const readJsonFile = (what: What, file: string): TE.TaskEither<Failure, u
     ),
     TE.chainEitherK((text) =>
       E.tryCatch(
-        () => JSON.parse(text) as unknown,
+        // A byte-order mark (Windows editors write one) is not part of the JSON.
+        () => JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as unknown,
         (error) => inputError(what, file, `not valid JSON (${(error as Error).message})`),
       ),
     ),
@@ -45,7 +46,7 @@ export const loadConfig = (sources: readonly string[], now: Date, env: NodeJS.Pr
 /** The state to resume from (none without a file), with notes on what was converted from another connector's state. */
 export const loadState = (file: string | undefined, streams: readonly StreamDef[]): TE.TaskEither<Failure, ReadState> =>
   file === undefined
-    ? TE.right({ state: emptyState, notes: [] })
+    ? TE.right({ state: emptyState, notes: [], warnings: [] })
     : pipe(
         readJsonFile('state', file),
         TE.chainEitherK((json) => pipe(readState(json, streams), E.mapLeft((problems) => invalidInput('state', problems)))),

@@ -55,7 +55,8 @@ export const SETTINGS = {
   }),
   start_date: annotate(t.string, {
     title: 'Start date',
-    description: 'Earliest date to extract time-based data from (YYYY-MM-DD or RFC 3339). Default: two years before the run.',
+    description:
+      'Earliest date to extract time-based data from (YYYY-MM-DD or RFC 3339; a date-time without an offset, e.g. 2024-01-01T00:00:00, is read as UTC), from 1970 on. Default: two years before the run.',
     format: 'date-time',
   }),
   base_url: annotate(t.string, {
@@ -194,14 +195,16 @@ export interface ParsedConfig {
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i
+/** A date-time without an offset, read as UTC (as most taps read it). */
+const NO_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/
 const SUBDOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i
 
-/** `YYYY-MM-DD` (midnight UTC) or RFC 3339 with any offset; undefined when neither. */
+/** `YYYY-MM-DD` (midnight UTC), RFC 3339 with any offset, or a date-time without one (UTC); undefined when none of these. */
 export const parseDate = (text: string): Date | undefined => {
   const trimmed = text.trim()
   if (!DATE_ONLY.test(trimmed) && !DATE_TIME.test(trimmed)) return undefined
-  const date = new Date(DATE_ONLY.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed)
+  const date = new Date(DATE_ONLY.test(trimmed) ? `${trimmed}T00:00:00Z` : NO_OFFSET.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed)
   return Number.isNaN(date.getTime()) ? undefined : date
 }
 
@@ -291,8 +294,10 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
   const startText = usable('start_date')
   if (startText !== undefined) {
     const parsed = parseDate(startText)
-    if (parsed === undefined) problems.push(`start_date: ${JSON.stringify(startText)} is not a date (YYYY-MM-DD or RFC 3339)`)
+    if (parsed === undefined) problems.push(`start_date: ${JSON.stringify(startText)} is not a date (YYYY-MM-DD, or RFC 3339 such as 2024-01-01T00:00:00Z)`)
     else if (parsed.getTime() > now.getTime()) problems.push(`start_date: ${startText} is in the future`)
+    // The API's times are seconds since 1970; before that it answers 400 about a start_time the user never set.
+    else if (parsed.getTime() < 0) problems.push(`start_date: ${startText} is before 1970-01-01, earlier than the API can read from`)
     else startDate = parsed
   }
 

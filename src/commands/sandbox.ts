@@ -9,6 +9,9 @@ import {
   type FaultPlan,
 } from '../sandbox/index.js'
 
+/** The port of the README's example config. */
+const DEFAULT_PORT = 8080
+
 export default class Sandbox extends Command {
   static override summary = 'Serve a simulated Zendesk Chat account on 127.0.0.1.'
   static override description =
@@ -18,7 +21,11 @@ export default class Sandbox extends Command {
     '<%= config.bin %> sandbox --faults rate-limit=200/60000,server-errors=50x2,reset-every=37',
   ]
   static override flags = {
-    port: Flags.integer({ default: 0, min: 0, max: 65535, description: 'Port on 127.0.0.1 (0: any free port).' }),
+    port: Flags.integer({
+      min: 0,
+      max: 65535,
+      description: `Port on 127.0.0.1 (0: any free port). Default ${DEFAULT_PORT}, the README's example config, or any free port when ${DEFAULT_PORT} is taken.`,
+    }),
     seed: Flags.integer({ default: 1, description: 'Seed of the generated account: the same seed serves the same data.' }),
     token: Flags.string({ default: 'sandbox-token', description: 'Access token the sandbox accepts.' }),
     agents: Flags.integer({ default: 250, min: 0, description: 'Number of agents.' }),
@@ -36,7 +43,19 @@ export default class Sandbox extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Sandbox)
-    const sandbox = await startSandbox(flags)
+    let sandbox: Awaited<ReturnType<typeof startSandbox>>
+    try {
+      sandbox = await startSandbox({ ...flags, port: flags.port ?? DEFAULT_PORT })
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EADDRINUSE') throw error
+      if (flags.port !== undefined) {
+        process.stderr.write(`error: port ${flags.port} on ${SANDBOX_HOST} is in use (another sandbox?): choose another with --port, or --port 0 for any free port\n`)
+        process.exitCode = 2
+        return
+      }
+      sandbox = await startSandbox({ ...flags, port: 0 })
+      process.stderr.write(`Port ${DEFAULT_PORT} is in use: serving on port ${sandbox.port} instead (set it with --port).\n`)
+    }
     const config = sandboxTapConfig(sandbox)
     process.stdout.write(`${sandbox.baseUrl}\n`)
     process.stderr.write(`Zendesk Chat sandbox serving on ${sandbox.baseUrl}\nconfig: ${JSON.stringify(config)}\n`)

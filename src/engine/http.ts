@@ -193,6 +193,10 @@ const attemptWithin = async (env: Env, req: PageRequest, elements: ElementStream
   } catch (error) {
     if (abandon.aborted) return { retry: false, failure: interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT') }
     requestTimer(env, req, started, undefined)
+    if (!timeout.signal.aborted && speaksNoTls(error)) {
+      // Asking again will not change what the server speaks.
+      return { retry: false, failure: networkError(endpoint, `the server at ${new URL(url).host} does not speak TLS: base_url is https:// but the server answers plain http:// (use http:// for a local server)`) }
+    }
     const message = timeout.signal.aborted ? `no response within ${env.config.requestTimeoutMs / 1000} s` : describeError(error)
     return { retry: true, failure: networkError(endpoint, message) }
   } finally {
@@ -222,6 +226,12 @@ const requestTimer = (env: Env, req: PageRequest, started: number, status: numbe
     value: Math.round(env.clock() - started) / 1000,
     tags: { endpoint: req.path, ...(status === undefined ? {} : { http_status_code: status }), status: status !== undefined && status < 400 ? 'succeeded' : 'failed' },
   })
+
+/** Whether a fetch failed because the server answered a TLS handshake with something else (OpenSSL's "wrong version number"). */
+const speaksNoTls = (error: unknown): boolean => {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
+  return cause?.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (typeof cause?.message === 'string' && /wrong version number|packet length too long/.test(cause.message))
+}
 
 /** What went wrong below HTTP, in a few words: fetch's `TypeError: fetch failed` says little, its cause says more. */
 const describeError = (error: unknown): string => {

@@ -1,0 +1,49 @@
+/**
+ * The tap executable's `--about` and `--discover`, parsed with node's own
+ * parseArgs: what Meltano runs before every sync, answered without loading
+ * oclif or the sync's modules. The flags are those of the `about` and
+ * `discover` commands, so either way of asking accepts the same ones.
+ */
+import { parseArgs } from 'node:util'
+import { LOG_LEVELS, type LogLevel } from '../engine/env.js'
+import { LOG_FORMATS, type LogFormat } from './logger.js'
+import { ABOUT_FORMATS, runAbout, runDiscover, type AboutFormat } from './modes.js'
+
+const OPTIONS = {
+  about: { type: 'boolean' },
+  discover: { type: 'boolean' },
+  config: { type: 'string', multiple: true },
+  // What Singer tools pass along and these modes do not read.
+  state: { type: 'string', multiple: true },
+  catalog: { type: 'string', multiple: true },
+  properties: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
+} as const
+
+const oneOf = <A extends string>(flag: string, value: string | undefined, choices: readonly A[], fallback: A): A => {
+  if (value === undefined || value === '') return fallback
+  if ((choices as readonly string[]).includes(value)) return value as A
+  throw new Error(`Expected --${flag}=${value} to be one of: ${choices.join(', ')}`)
+}
+
+/** Answers `--about`/`--discover` and resolves to the exit status. */
+export const runSingerFast = async (argv: readonly string[], version: string): Promise<number> => {
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true; allowPositionals: false }>>['values']
+  let logLevel: LogLevel
+  let logFormat: LogFormat
+  let format: AboutFormat
+  try {
+    values = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }).values
+    logLevel = oneOf('log-level', values['log-level'] ?? process.env.ZCHAT_LOG_LEVEL, LOG_LEVELS, 'info')
+    logFormat = oneOf('log-format', values['log-format'] ?? process.env.ZCHAT_LOG_FORMAT, LOG_FORMATS, 'text')
+    format = oneOf('format', values.format, ABOUT_FORMATS, 'text')
+  } catch (error) {
+    const message = (error as Error).message.replace(/^Unknown option '([^']+)'.*$/s, 'Nonexistent flag: $1')
+    process.stderr.write(`error: ${message.split('\n')[0]} (see --help)\n`)
+    return 2
+  }
+  if (values.about === true) return runAbout(version, format)
+  return runDiscover(values.config, logLevel, logFormat)
+}
