@@ -16,11 +16,12 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ROOT } from './bench/processes.js'
-import { flatnessReference, mergeDocument, rateLimitSection, readSections, scaleSection, type Machine, type Section, type SectionData } from './bench/report.js'
+import { flatnessReference, mergeDocument, rateLimitSection, readSections, scaleSection, startupSection, type Machine, type Section, type SectionData } from './bench/report.js'
 import { measureRateLimit, measureScale } from './bench/scenarios.js'
+import { measureStartup } from './bench/startup.js'
 
 const DOC = join(ROOT, 'docs', 'BENCHMARKS.md')
-const PARTS = ['scale', 'rate-limit'] as const
+const PARTS = ['scale', 'rate-limit', 'startup'] as const
 
 const HEADER = `# Benchmarks
 
@@ -54,7 +55,7 @@ How it measures:
   depends on when the garbage collector runs, which varies from run to run:
   identical runs can differ by 20% or more.`
 
-const USAGE = `npm run bench -- [--chats N[,N...]] [--budget R] [--rate-limited-chats N] [--slow-chats N] [--slow-mb-per-s X] [--page-samples K] [--skip scale,rate-limit] [--no-write]`
+const USAGE = `npm run bench -- [--chats N[,N...]] [--budget R] [--rate-limited-chats N] [--slow-chats N] [--slow-mb-per-s X] [--page-samples K] [--startup-runs N] [--skip scale,rate-limit,startup] [--no-write]`
 
 function options() {
   const { values } = parseArgs({
@@ -65,6 +66,7 @@ function options() {
       'slow-chats': { type: 'string', default: '30000' },
       'slow-mb-per-s': { type: 'string', default: '4' },
       'page-samples': { type: 'string', default: '20' },
+      'startup-runs': { type: 'string', default: '20' },
       skip: { type: 'string', default: '' },
       'no-write': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -90,6 +92,7 @@ function options() {
     slowChats: whole('slow-chats', values['slow-chats']),
     slowBytesPerSecond: rate * 1_000_000,
     pageSamples: whole('page-samples', values['page-samples']),
+    startupRuns: whole('startup-runs', values['startup-runs']),
     skip: new Set(skip),
     write: !values['no-write'],
   }
@@ -133,6 +136,11 @@ async function main(): Promise<void> {
     if (!opts.skip.has('rate-limit')) {
       const at = machine()
       publish(rateLimitSection(await measureRateLimit(opts.rateLimitedChats, opts.budget, { workDir, log }), at))
+    }
+    if (!opts.skip.has('startup')) {
+      const at = machine()
+      log(`start-up: ${opts.startupRuns} runs of each command`)
+      publish(startupSection(measureStartup(ROOT, opts.startupRuns), at))
     }
     if (opts.write) log(`wrote ${DOC}`)
   } finally {

@@ -7,7 +7,6 @@
 import { parseArgs } from 'node:util'
 import { LOG_LEVELS, type LogLevel } from '../engine/env.js'
 import { LOG_FORMATS, type LogFormat } from './logger.js'
-import { ABOUT_FORMATS, runAbout, runDiscover, type AboutFormat } from './modes.js'
 
 const OPTIONS = {
   about: { type: 'boolean' },
@@ -21,6 +20,10 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
 } as const
+
+/** The choices of --format, here so that parsing loads nothing about needs. */
+type AboutFormat = 'json' | 'markdown' | 'text'
+const ABOUT_FORMATS: readonly AboutFormat[] = ['json', 'markdown', 'text']
 
 const oneOf = <A extends string>(flag: string, value: string | undefined, choices: readonly A[], fallback: A): A => {
   if (value === undefined || value === '') return fallback
@@ -44,6 +47,7 @@ export const runSingerFast = async (argv: readonly string[], version: string): P
     process.stderr.write(`error: ${message.split('\n')[0]} (see --help)\n`)
     return 2
   }
-  if (values.about === true) return runAbout(version, format)
-  return runDiscover(values.config, logLevel, logFormat)
+  // Each mode loads only its own modules.
+  if (values.about === true) return (await import('./about-mode.js')).runAbout(version, format)
+  return (await import('./discover-mode.js')).runDiscover(values.config, logLevel, logFormat)
 }

@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core'
 import { ignoredFileFlag, logFormatFlag, logLevelFlag } from '../cli/flags.js'
-import { ABOUT_FORMATS, runAbout } from '../cli/modes.js'
+import { ABOUT_FORMATS, runAbout } from '../cli/about-mode.js'
 
 export default class About extends Command {
   static override summary = 'Describe the tap: capabilities, settings and streams.'

@@ -1,6 +1,6 @@
 import { Command } from '@oclif/core'
 import { configFlag, ignoredFileFlag, logFormatFlag, logLevelFlag } from '../cli/flags.js'
-import { runDiscover } from '../cli/modes.js'
+import { runDiscover } from '../cli/discover-mode.js'
 
 export default class Discover extends Command {
   static override summary = 'Print the Singer catalog of every stream.'
