@@ -48,6 +48,10 @@ How it measures:
   of V8's collector heuristics as it starts (src/cli/heap.ts); the floor holds
   each page whole, parsed, with Node's defaults, which is why its peak RSS is
   the higher of the two.
+- Start-up: \`node -e 0\` and the tap's \`--version\`, \`--about\` and
+  \`--discover\`, in rounds (each command once per round), median wall time;
+  the Python singer-io tap's figure is issue 14's measurement (not installed
+  here).
 - Requests are counted in the sandbox's request log (\`GET /_sandbox/requests\`).
 - The machine may be shared with other work: compare figures of one run with
   each other rather than across runs, and see the load average of each section.

@@ -18,8 +18,9 @@ Singer tap for Zendesk Chat. Called by Meltano and other Singer tools with flags
   --catalog FILE         sync the streams and fields this catalog selects
   --properties FILE      same as --catalog (older Singer tools)
   --state FILE           resume from this state
-  --test [schema]        connection test: a SCHEMA and one RECORD per selected
-                         stream, no STATE; =schema: SCHEMA messages only, no request
+  --test[=schema]        connection test: a SCHEMA and one RECORD per selected
+                         stream, no STATE; =schema (or --test schema): SCHEMA
+                         messages only, no request
   --about                describe the tap; --format json|markdown|text
   --log-level LEVEL      debug, info (default), warn or error
   --log-format FORMAT    text (default) or json: one JSON object per log line
