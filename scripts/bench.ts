@@ -18,11 +18,12 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ROOT } from './bench/processes.js'
-import { flatnessReference, mergeDocument, rateLimitSection, readSections, scaleSection, sharedLimitSection, streamMapsSection, type Machine, type Section, type SectionData } from './bench/report.js'
+import { flatnessReference, mergeDocument, rateLimitSection, readSections, scaleSection, sharedLimitSection, startupSection, streamMapsSection, type Machine, type Section, type SectionData } from './bench/report.js'
 import { measureRateLimit, measureScale, measureSharedLimit, measureStreamMaps } from './bench/scenarios.js'
+import { measureStartup } from './bench/startup.js'
 
 const DOC = join(ROOT, 'docs', 'BENCHMARKS.md')
-const PARTS = ['scale', 'rate-limit', 'shared-limit', 'stream-maps'] as const
+const PARTS = ['scale', 'rate-limit', 'shared-limit', 'stream-maps', 'startup'] as const
 
 const HEADER = `# Benchmarks
 
@@ -52,6 +53,10 @@ How it measures:
 - The stream-maps section (\`--maps-chats N\`, default 100,000) runs the chats
   sync without maps, with the README's PII map, and with that map and
   flattening; a map's cost is its CPU per record above the run without one.
+- Start-up: \`node -e 0\` and the tap's \`--version\`, \`--about\` and
+  \`--discover\`, in rounds (each command once per round), median wall time;
+  the Python singer-io tap's figure is issue 14's measurement (not installed
+  here).
 - Requests are counted in the sandbox's request log (\`GET /_sandbox/requests\`).
 - The machine may be shared with other work: compare figures of one run with
   each other rather than across runs, and see the load average of each section.
@@ -59,7 +64,7 @@ How it measures:
   depends on when the garbage collector runs, which varies from run to run:
   identical runs can differ by 20% or more.`
 
-const USAGE = `npm run bench -- [--chats N[,N...]] [--budget R] [--rate-limited-chats N] [--slow-chats N] [--slow-mb-per-s X] [--page-samples K] [--maps-chats N] [--skip scale,rate-limit,shared-limit,stream-maps] [--only PART[,PART...]] [--no-write]`
+const USAGE = `npm run bench -- [--chats N[,N...]] [--budget R] [--rate-limited-chats N] [--slow-chats N] [--slow-mb-per-s X] [--page-samples K] [--maps-chats N] [--startup-runs N] [--skip scale,rate-limit,shared-limit,stream-maps,startup] [--only PART[,PART...]] [--no-write]`
 
 function options() {
   const { values } = parseArgs({
@@ -71,6 +76,7 @@ function options() {
       'slow-mb-per-s': { type: 'string', default: '4' },
       'page-samples': { type: 'string', default: '20' },
       'maps-chats': { type: 'string', default: '100000' },
+      'startup-runs': { type: 'string', default: '20' },
       skip: { type: 'string', default: '' },
       only: { type: 'string', default: '' },
       'no-write': { type: 'boolean', default: false },
@@ -101,6 +107,7 @@ function options() {
     slowBytesPerSecond: rate * 1_000_000,
     pageSamples: whole('page-samples', values['page-samples']),
     mapsChats: whole('maps-chats', values['maps-chats']),
+    startupRuns: whole('startup-runs', values['startup-runs']),
     skip: new Set(skip),
     write: !values['no-write'],
   }
@@ -152,6 +159,11 @@ async function main(): Promise<void> {
     if (!opts.skip.has('stream-maps')) {
       const at = machine()
       publish(streamMapsSection(await measureStreamMaps(opts.mapsChats, { workDir, log }), at))
+    }
+    if (!opts.skip.has('startup')) {
+      const at = machine()
+      log(`start-up: ${opts.startupRuns} runs of each command`)
+      publish(startupSection(measureStartup(ROOT, opts.startupRuns), at))
     }
     if (opts.write) log(`wrote ${DOC}`)
   } finally {

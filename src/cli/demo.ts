@@ -32,19 +32,43 @@ export const summarise = (singer: string): RunSummary => {
   return { records, state }
 }
 
-const runTap = (args: readonly string[], outFile: string): Promise<number> =>
+/** Run the tap with its Singer output and its log each in a file, as a scheduler would. */
+const runTap = (args: readonly string[], outFile: string, logFile: string): Promise<number> =>
   new Promise((done, fail) => {
     const out = createWriteStream(outFile)
-    const child = spawn(process.execPath, [TAP, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const log = createWriteStream(logFile)
+    const child = spawn(process.execPath, [TAP, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     child.stdout.pipe(out)
+    child.stderr.pipe(log)
     child.on('error', fail)
-    child.on('close', (code) => out.end(() => done(code ?? 1)))
+    child.on('close', (code) => out.end(() => log.end(() => done(code ?? 1))))
   })
 
-const bookmarkText = (summary: RunSummary, stream: string): string => {
+/** The columns the demo's table may use: a terminal's 80. */
+export const DEMO_WIDTH = 80
+
+/** A time as a person reads it: `2024-05-30 08:45:00` (UTC). */
+const readable = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
+
+/**
+ * A stream's bookmarks after a run, in words: a full-table read's version is
+ * the time of that read, a timestamp loses its T and Z, an id stays an id.
+ */
+export const bookmarkText = (summary: RunSummary, stream: string): string => {
   const bookmark = summary.state?.bookmarks?.[stream]
-  return bookmark === undefined ? '-' : Object.entries(bookmark).map(([k, v]) => `${k}=${String(v)}`).join(' ')
+  if (bookmark === undefined) return '-'
+  return Object.entries(bookmark)
+    .map(([key, value]) => {
+      if (key === 'version' && typeof value === 'number') return `read at ${readable(value)}`
+      if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value))) return `${key} ${readable(Date.parse(value))}`
+      return `${key} ${String(value)}`
+    })
+    .join(', ')
 }
+
+/** The tap's last log line, its summary, without level and time. */
+const lastLogLine = (log: string): string =>
+  (log.trimEnd().split('\n').at(-1) ?? '').replace(/^[A-Z]+ \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} /, '')
 
 export const runDemo = async (outDir: string, print: (line: string) => void): Promise<number> => {
   await mkdir(outDir, { recursive: true })
@@ -60,6 +84,7 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
       print(`login failed with exit status ${loggedIn}`)
       return loggedIn
     }
+    print(`files: ${relative('.', outDir) || '.'}/ (config, Singer output, logs and state of each run)`)
 
     const runs: { file: string; summary: RunSummary }[] = []
     for (const [n, stateFile] of [[1, undefined], [2, join(outDir, 'state-1.json')]] as const) {
@@ -70,13 +95,19 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
         sandbox.data.liftBans(1)
         print('sandbox: since the first run 3 agents joined, 2 were edited (same ids) and a ban was lifted')
       }
-      const file = join(outDir, `run-${n}.singer.jsonl`)
-      print(`run ${n}: tap-zendesk-chat --config ${relative('.', config)}${stateFile === undefined ? '' : ` --state ${relative('.', stateFile)}`}`)
-      const code = await runTap(['--config', config, ...(stateFile === undefined ? [] : ['--state', stateFile])], file)
+      const file = join(outDir, `run-${n}.jsonl`)
+      const logFile = join(outDir, `run-${n}.log`)
+      // Paths inside the output folder, so the line fits the terminal wherever the folder is.
+      const inside = (path: string) => relative(outDir, path)
+      print(`run ${n}: tap-zendesk-chat --config ${inside(config)}${stateFile === undefined ? '' : ` --state ${inside(stateFile)}`} > ${inside(file)}`)
+      const code = await runTap(['--config', config, ...(stateFile === undefined ? [] : ['--state', stateFile])], file, logFile)
+      const log = await readFile(logFile, 'utf8')
       if (code !== 0) {
-        print(`run ${n} failed with exit status ${code}`)
+        print(`run ${n} failed with exit status ${code}; its log, ${relative('.', logFile)}, ends:`)
+        for (const line of log.trimEnd().split('\n').slice(-5)) print(`  ${line}`)
         return code
       }
+      print(`  ${lastLogLine(log).replace(/^sync done: /, '').replace(/; state: .*$/, '')}; state: state-${n}.json`)
       const summary = summarise(await readFile(file, 'utf8'))
       await writeFile(join(outDir, `state-${n}.json`), JSON.stringify(summary.state, null, 2))
       runs.push({ file, summary })
@@ -84,21 +115,20 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
 
     const streams = [...new Set(runs.flatMap((r) => [...r.summary.records.keys()]))]
     const rows = [
-      ['stream', 'run 1 records', 'run 1 bookmark', 'run 2 records', 'run 2 bookmark'],
-      ...streams.map((s) => [
-        s,
-        String(runs[0]!.summary.records.get(s) ?? 0),
-        bookmarkText(runs[0]!.summary, s),
-        String(runs[1]!.summary.records.get(s) ?? 0),
-        bookmarkText(runs[1]!.summary, s),
-      ]),
+      ['stream', 'run 1', 'run 2', 'bookmark after run 2'],
+      ...streams.map((s) => [s, (runs[0]!.summary.records.get(s) ?? 0).toLocaleString('en-US'), (runs[1]!.summary.records.get(s) ?? 0).toLocaleString('en-US'), bookmarkText(runs[1]!.summary, s)]),
     ]
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
     print('')
-    for (const row of rows) print(row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd())
+    print('records per run:')
+    for (const row of rows) {
+      // Counts right-aligned; the bookmark cut to what is left of the 80 columns.
+      const line = row.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()
+      print(line.length > DEMO_WIDTH ? `${line.slice(0, DEMO_WIDTH - 3)}...` : line)
+    }
     print('')
-    print(`Singer output: ${runs.map((r) => relative('.', r.file)).join(', ')}`)
-    print('Next: a token for a real account with zchat login --subdomain acme --client-id ID (README: OAuth clients).')
+    print(`Singer output: ${relative('.', outDir) || '.'}/run-1.jsonl, run-2.jsonl; logs: run-1.log, run-2.log`)
+    print('Next, a real account: zchat login --subdomain acme --client-id ID (README)')
     return 0
   } finally {
     await sandbox.close()

@@ -26,5 +26,12 @@ export const HEAP_FLAGS: readonly string[] = ['--semi-space-growth-factor=1', '-
  * from caches it keeps, it answers faster with a larger young generation, and
  * its memory is not what anyone measures.
  */
-const command = process.argv[2]
-if (command !== 'sandbox') for (const flag of HEAP_FLAGS) setFlagsFromString(flag)
+/**
+ * Nor are the short modes Meltano starts before every run (about, discover,
+ * version, help): loading their modules is most of their time, and with the
+ * young generation held small it would be collected over and over meanwhile.
+ */
+const args = process.argv.slice(2)
+const SHORT_FLAGS = ['--about', '--discover', '--version', '-v', '--help', '-h']
+const short = ['about', 'discover', 'help'].includes(args[0] ?? '') || args.some((a) => SHORT_FLAGS.includes(a.split('=')[0]!))
+if (args[0] !== 'sandbox' && !short) for (const flag of HEAP_FLAGS) setFlagsFromString(flag)

@@ -2,38 +2,20 @@
  * Reading the files named on the command line, each into a checked value or a
  * Failure that names the file and what is wrong with it.
  */
-import { readFile } from 'node:fs/promises'
 import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import * as t from 'io-ts'
 import { CatalogFile } from '../codecs/catalog.js'
 import { parseConfig, type ParsedConfig } from '../codecs/config.js'
-import { inputError, invalidInput, type Failure } from '../core/failure.js'
+import { invalidInput, type Failure } from '../core/failure.js'
 import { selectStreams, type SelectedStream } from '../engine/catalog.js'
 import { ENV_SOURCE, layeredConfig } from './config-sources.js'
 import { emptyState, readState, type ReadState } from '../engine/state.js'
 import type { StreamDef } from '../streams/stream.js'
 
-type What = 'config' | 'catalog' | 'state'
-
-export const readJsonFile = (what: What, file: string): TE.TaskEither<Failure, unknown> =>
-  pipe(
-    TE.tryCatch(
-      () => readFile(file, 'utf8'),
-      (error) => {
-        const code = (error as { code?: string }).code
-        const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not readable (permission denied)' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message)
-        return inputError(what, file, reason)
-      },
-    ),
-    TE.chainEitherK((text) =>
-      E.tryCatch(
-        () => JSON.parse(text) as unknown,
-        (error) => inputError(what, file, `not valid JSON (${(error as Error).message})`),
-      ),
-    ),
-  )
+export { readJsonFile } from './json-file.js'
+import { readJsonFile } from './json-file.js'
 
 /** The settings of every `--config` source (files, or ENV), merged in order and checked. */
 export const loadConfig = (sources: readonly string[], now: Date, env: NodeJS.ProcessEnv = process.env): TE.TaskEither<Failure, ParsedConfig> =>
@@ -47,7 +29,7 @@ export const loadConfig = (sources: readonly string[], now: Date, env: NodeJS.Pr
 /** The state to resume from (none without a file), with notes on what was converted from another connector's state. */
 export const loadState = (file: string | undefined, streams: readonly StreamDef[]): TE.TaskEither<Failure, ReadState> =>
   file === undefined
-    ? TE.right({ state: emptyState, notes: [] })
+    ? TE.right({ state: emptyState, notes: [], warnings: [] })
     : pipe(
         readJsonFile('state', file),
         TE.chainEitherK((json) => pipe(readState(json, streams), E.mapLeft((problems) => invalidInput('state', problems)))),

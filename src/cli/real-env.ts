@@ -8,7 +8,7 @@ import { requestBudget } from '../engine/budget.js'
 import type { Env, LogLevel } from '../engine/env.js'
 import { streamWriter } from '../engine/singer.js'
 import { updateConfigFile } from './config-file.js'
-import { stderrLogger, type LogFormat } from './logger.js'
+import { metricsShown, stderrLogger, type LogFormat } from './logger.js'
 import { progressDisplay } from './progress.js'
 import { refreshingCredentials } from './token-refresh.js'
 
@@ -50,16 +50,33 @@ export const stderrLine: (line: string) => void = oneOutput()
   ? (line) => process.stdout.write(line)
   : (line) => process.stderr.write(line)
 
-/** The process's Env, and `finish` to leave the terminal's progress block drawn in its final state. */
-export const realEnv = (config: Config, version: string, logLevel: LogLevel, logFormat: LogFormat = 'text'): Env & { readonly finish: () => void } => {
+/**
+ * The process's Env, `finish` to leave the terminal's progress block drawn in
+ * its final state, and `requests`: how many HTTP requests the run has made.
+ */
+export const realEnv = (
+  config: Config,
+  version: string,
+  logLevel: LogLevel,
+  logFormat: LogFormat = 'text',
+): Env & { readonly finish: () => void; readonly requests: () => number } => {
   const stop = stopOnSignals()
   const clock = () => performance.now()
   // A person watching a terminal gets the live block; JSON logs and piped stderr are for machines.
-  const display = logFormat === 'text' && process.stderr.isTTY ? progressDisplay(process.stderr, clock) : undefined
-  const sleep = (ms: number) => delay(ms, undefined, { signal: stop }).catch(() => undefined)
+  // With stdout on the terminal too, records would scroll through the block: no block then (the sync warns instead).
+  const display = logFormat === 'text' && process.stderr.isTTY && !process.stdout.isTTY ? progressDisplay(process.stderr, clock) : undefined
   // Pushed to as tokens are renewed: the logger scrubs every one of them.
   const secrets = [config.accessToken, ...(config.refresh === undefined ? [] : [config.refresh.clientSecret, config.refresh.refreshToken])]
-  const log = stderrLogger(logLevel, secrets, display?.write ?? stderrLine, logFormat)
+  const logger = stderrLogger(logLevel, secrets, display?.write ?? stderrLine, logFormat, undefined, metricsShown(config.metricsLogLevel, logFormat, process.stderr.isTTY === true))
+  let requests = 0
+  const log = {
+    ...logger,
+    metric: (point: Parameters<typeof logger.metric>[0]) => {
+      if (point.metric === 'http_request_duration') requests++
+      logger.metric(point)
+    },
+  }
+  const sleep = (ms: number) => delay(ms, undefined, { signal: stop }).catch(() => undefined)
   const fetch = (url: string, init: RequestInit) => globalThis.fetch(url, init)
   const credentials = refreshingCredentials(config, {
     fetch,
@@ -84,5 +101,6 @@ export const realEnv = (config: Config, version: string, logLevel: LogLevel, log
     ...(display === undefined ? {} : { progress: display.update, waiting: display.wait }),
     ...(credentials === undefined ? {} : { credentials }),
     finish: () => display?.close(),
+    requests: () => requests,
   }
 }

@@ -26,11 +26,27 @@ const without = (args: readonly string[], names: readonly string[]): string[] =>
 export const asksForHelp = (argv: readonly string[]): boolean =>
   argv[0] !== undefined && argv[0].startsWith('-') && argv.some((a) => a === '--help' || a === '-h')
 
-/** The Singer `--test` flag takes an optional value; a bare one means a record per stream. */
-const withTestValue = (args: readonly string[]): string[] => args.map((a) => (a === '--test' ? '--test=records' : a))
+const TEST_VALUES = ['records', 'schema']
+
+/**
+ * The Singer `--test` flag takes an optional value, as `--test=schema` or
+ * `--test schema`; a bare one means a record per stream.
+ */
+const withTestValue = (args: readonly string[]): string[] => {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg !== '--test') out.push(arg)
+    else if (TEST_VALUES.includes(args[i + 1] ?? '')) out.push(`--test=${args[++i]!}`)
+    else out.push('--test=records')
+  }
+  return out
+}
 
 export const toCommandArgv = (argv: readonly string[]): string[] => {
   const first = argv[0]
+  // `zchat help [command]`: oclif's help, as its help plugin gives it.
+  if (first === 'help') return argv.length > 1 ? [...argv.slice(1), '--help'] : ['--help']
   // Anything but a flag first is a command (known or not): oclif handles it.
   if (first === undefined || !first.startsWith('-')) return first === 'sync' ? withTestValue(argv) : [...argv]
   const has = (name: string) => argv.some((a) => isFlag(a, name))

@@ -16,6 +16,15 @@ export const DEFAULT_MAX_RETRIES = 8
 export const DEFAULT_MAX_RETRY_WAIT_SECONDS = 300
 export const DEFAULT_PARALLEL_STREAMS = 4
 
+export type MetricsLogLevel = 'debug' | 'info' | 'warning' | 'error' | 'none'
+
+/** metrics_log_level's words, in any case; WARN as Python's logging also reads it. */
+const metricsLogLevelOf = (text: string): MetricsLogLevel | undefined => {
+  const word = text.trim().toLowerCase()
+  if (word === 'warn') return 'warning'
+  return word === 'debug' || word === 'info' || word === 'warning' || word === 'error' || word === 'none' ? word : undefined
+}
+
 const NonEmptyString = t.refinement(t.string, (s) => s.trim().length > 0, 'a non-empty string')
 const PositiveInt = t.refinement(t.Int, (n) => n >= 1, 'a positive integer')
 const NonNegativeInt = t.refinement(t.Int, (n) => n >= 0, 'a non-negative integer')
@@ -49,7 +58,8 @@ export const SETTINGS = {
   }),
   start_date: annotate(t.string, {
     title: 'Start date',
-    description: 'Earliest date to extract time-based data from (YYYY-MM-DD or RFC 3339). Default: two years before the run.',
+    description:
+      'Earliest date to extract time-based data from (YYYY-MM-DD or RFC 3339; a date-time without an offset, e.g. 2024-01-01T00:00:00, is read as UTC), from 1970 on. Default: two years before the run.',
     format: 'date-time',
   }),
   base_url: annotate(t.string, {
@@ -103,6 +113,7 @@ export const SETTINGS = {
   bans_page_limit: pageSizeSetting('Bans', BANS_MAX_PAGE_SIZE),
   chats_strategy: annotate(t.keyof({ export: null, search: null }), {
     title: 'Chats strategy',
+    type: 'string',
     description:
       'How chats are read. export (default): the incremental export by update_timestamp, which also catches chats edited or deleted after they ended. search: chats/search windows by end_timestamp (offline messages by timestamp) and a bulk fetch, the singer-io tap\'s method; it cannot see later edits or deletions, so pair it with chats_full_sync_days.',
     default: 'export',
@@ -158,6 +169,16 @@ export const SETTINGS = {
     description: 'How many levels of nested objects flattening opens (required when flattening_enabled is true).',
     minimum: 0,
   }),
+  metrics_log_level: annotate(
+    t.refinement(t.string, (s) => metricsLogLevelOf(s) !== undefined, 'one of DEBUG, INFO, WARNING, ERROR or NONE'),
+    {
+      title: 'Metrics log level',
+      description:
+        "Level of the METRIC log lines (record_count, http_request_duration), as in Meltano SDK taps: they are logged at INFO, so DEBUG or INFO shows them and WARNING, ERROR or NONE hides them. Unset: shown in piped and JSON logs, hidden on a terminal.",
+      type: 'string',
+      enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'NONE'],
+    },
+  ),
 }
 
 /** The config file as written: only access_token is required by the codec; the rest is checked below. */
@@ -186,6 +207,7 @@ export const RawConfig = t.intersection([
     stream_map_config: SETTINGS.stream_map_config,
     flattening_enabled: SETTINGS.flattening_enabled,
     flattening_max_depth: SETTINGS.flattening_max_depth,
+    metrics_log_level: SETTINGS.metrics_log_level,
   }),
 ])
 export type RawConfig = t.TypeOf<typeof RawConfig>
@@ -220,6 +242,8 @@ export interface Config {
   readonly storedIn?: string
   /** stream_maps, stream_map_config and flattening, checked against the catalog before any request (src/maps). */
   readonly maps?: MapSettings
+  /** Unset: METRIC lines are shown unless stderr is a terminal (src/cli/logger.ts, metricsShown). */
+  readonly metricsLogLevel?: MetricsLogLevel
 }
 
 export interface TokenRefresh {
@@ -263,14 +287,16 @@ export interface ParsedConfig {
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i
+/** A date-time without an offset, read as UTC (as most taps read it). */
+const NO_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/
 const SUBDOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i
 
-/** `YYYY-MM-DD` (midnight UTC) or RFC 3339 with any offset; undefined when neither. */
+/** `YYYY-MM-DD` (midnight UTC), RFC 3339 with any offset, or a date-time without one (UTC); undefined when none of these. */
 export const parseDate = (text: string): Date | undefined => {
   const trimmed = text.trim()
   if (!DATE_ONLY.test(trimmed) && !DATE_TIME.test(trimmed)) return undefined
-  const date = new Date(DATE_ONLY.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed)
+  const date = new Date(DATE_ONLY.test(trimmed) ? `${trimmed}T00:00:00Z` : NO_OFFSET.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed)
   return Number.isNaN(date.getTime()) ? undefined : date
 }
 
@@ -366,8 +392,10 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
   const startText = usable('start_date')
   if (startText !== undefined) {
     const parsed = parseDate(startText)
-    if (parsed === undefined) problems.push(`start_date: ${JSON.stringify(startText)} is not a date (YYYY-MM-DD or RFC 3339)`)
+    if (parsed === undefined) problems.push(`start_date: ${JSON.stringify(startText)} is not a date (YYYY-MM-DD, or RFC 3339 such as 2024-01-01T00:00:00Z)`)
     else if (parsed.getTime() > now.getTime()) problems.push(`start_date: ${startText} is in the future`)
+    // The API's times are seconds since 1970; before that it answers 400 about a start_time the user never set.
+    else if (parsed.getTime() < 0) problems.push(`start_date: ${startText} is before 1970-01-01, earlier than the API can read from`)
     else startDate = parsed
   }
 
@@ -401,6 +429,7 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
         flatteningEnabled: c.flattening_enabled,
         flatteningMaxDepth: c.flattening_max_depth,
       },
+      ...(c.metrics_log_level === undefined ? {} : { metricsLogLevel: metricsLogLevelOf(c.metrics_log_level) }),
     },
     warnings,
   })

@@ -13,6 +13,9 @@ import {
   type QuirkLevel,
 } from '../sandbox/index.js'
 
+/** The port of the README's example config. */
+const DEFAULT_PORT = 8080
+
 export default class Sandbox extends Command {
   static override summary = 'Serve a simulated Zendesk Chat account on 127.0.0.1.'
   static override description =
@@ -34,7 +37,11 @@ export default class Sandbox extends Command {
       description:
         'Resources this account does not have, answering 404 (or the status given), e.g. skills,goals=403,routing_settings. Change them while serving with PUT /_sandbox/unavailable (a JSON map).',
     })(),
-    port: Flags.integer({ default: 0, min: 0, max: 65535, description: 'Port on 127.0.0.1 (0: any free port).' }),
+    port: Flags.integer({
+      min: 0,
+      max: 65535,
+      description: `Port on 127.0.0.1 (0: any free port). Default ${DEFAULT_PORT}, the README's example config, or any free port when ${DEFAULT_PORT} is taken.`,
+    }),
     seed: Flags.integer({ default: 1, description: 'Seed of the generated account: the same seed serves the same data.' }),
     token: Flags.string({ default: 'sandbox-token', description: 'Access token the sandbox accepts.' }),
     agents: Flags.integer({ default: 250, min: 0, description: 'Number of agents.' }),
@@ -58,7 +65,20 @@ export default class Sandbox extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Sandbox)
     const { 'clock-offset': clockOffsetMs, ...rest } = flags
-    const sandbox = await startSandbox({ ...rest, clockOffsetMs, quirks: flags.quirks as QuirkLevel })
+    const options = { ...rest, clockOffsetMs, quirks: flags.quirks as QuirkLevel }
+    let sandbox: Awaited<ReturnType<typeof startSandbox>>
+    try {
+      sandbox = await startSandbox({ ...options, port: flags.port ?? DEFAULT_PORT })
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EADDRINUSE') throw error
+      if (flags.port !== undefined) {
+        process.stderr.write(`error: port ${flags.port} on ${SANDBOX_HOST} is in use (another sandbox?): choose another with --port, or --port 0 for any free port\n`)
+        process.exitCode = 2
+        return
+      }
+      sandbox = await startSandbox({ ...options, port: 0 })
+      process.stderr.write(`Port ${DEFAULT_PORT} is in use: serving on port ${sandbox.port} instead (set it with --port).\n`)
+    }
     const config = sandboxTapConfig(sandbox)
     process.stdout.write(`${sandbox.baseUrl}\n`)
     process.stderr.write(`Zendesk Chat sandbox serving on ${sandbox.baseUrl}\nconfig: ${JSON.stringify(config)}\n`)

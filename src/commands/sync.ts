@@ -7,7 +7,11 @@ import { loadConfig, loadSelection, loadState } from '../cli/inputs.js'
 import { edgeLines } from '../cli/logger.js'
 import { logFormatOf, logLevelOf } from '../cli/structured-log.js'
 import { realEnv, stderrLine } from '../cli/real-env.js'
+import { commandLine, stdoutTarget, summaryLine, terminalStdoutWarning } from '../cli/run-report.js'
+import { performance } from 'node:perf_hooks'
 import { defaultSelection } from '../engine/catalog.js'
+import { clampFutureBookmarks } from '../engine/state.js'
+import { invalidInput } from '../core/failure.js'
 import { sync } from '../engine/sync.js'
 import { STREAMS } from '../streams/index.js'
 
@@ -45,10 +49,22 @@ export default class Sync extends Command {
       TE.bind('state', () => loadState(flags.state, STREAMS)),
       TE.chain(({ parsed, streams, state }) => {
         const env = realEnv(parsed.config, this.config.version, logLevel, logFormat)
+        if (process.stdout.isTTY) env.log.warn(terminalStdoutWarning(commandLine()))
         for (const warning of parsed.warnings) env.log.warn(warning)
         for (const note of state.notes) env.log.info(note)
+        for (const warning of state.warnings ?? []) env.log.warn(warning)
+        const clamped = clampFutureBookmarks(state.state, STREAMS, env.now())
+        for (const warning of clamped.warnings) env.log.warn(warning)
+        if (streams.length === 0) {
+          const nothing = 'the catalog selects no stream: nothing to sync (mark streams "selected": true in their metadata, or run without --catalog for every stream)'
+          // A connection test that tests nothing has not passed.
+          if (flags.test !== undefined) return TE.left(invalidInput('catalog', [nothing]))
+          env.log.warn(nothing)
+        }
         return async () => {
-          const result = await sync(streams, state.state, flags.test)(env)()
+          const result = await sync(streams, clamped.state, flags.test)(env)()
+          // Before the block's last drawing, so the block stays the last thing on a terminal.
+          if (result._tag === 'Right') env.log.info(summaryLine(result.right, env.requests(), performance.now(), flags.test, stdoutTarget()))
           env.finish()
           return result
         }

@@ -60,13 +60,17 @@ const settingRows = (info: About): SettingRow[] => {
   const required = new Set((info.settings.required as string[] | undefined) ?? [])
   return Object.entries(properties).map(([name, s]) => ({
     name,
-    type: String(s.type ?? 'any'),
+    // A setting with choices shows them: `export or search`.
+    type: Array.isArray(s.enum) ? choices(s.enum as unknown[]) : String(s.type ?? 'any'),
     required: required.has(name),
     default: s.default === undefined ? '' : JSON.stringify(s.default),
     secret: s.secret === true,
     description: String(s.description ?? ''),
   }))
 }
+
+const choices = (values: readonly unknown[]): string =>
+  values.length <= 1 ? values.map(String).join('') : `${values.slice(0, -1).map(String).join(', ')} or ${String(values.at(-1))}`
 
 const cell = (text: string) => text.replace(/\|/g, '\\|')
 

@@ -212,6 +212,10 @@ const attemptWithin = async (
     if (NO_SUCH_HOST.has(codeOf(error) ?? '') && !env.api.answered()) {
       return { retry: false, failure: networkError(endpoint, `${describeError(error)}: no such host ${new URL(url).host}; check subdomain (acme for acme.zendesk.com) or base_url`) }
     }
+    if (speaksNoTls(error)) {
+      // Asking again will not change what the server speaks.
+      return { retry: false, failure: networkError(endpoint, `the server at ${new URL(url).host} does not speak TLS: base_url is https:// but the server answers plain http:// (use http:// for a local server)`) }
+    }
     return { retry: true, failure: networkError(endpoint, describeError(error)) }
   } finally {
     clearTimeout(timer)
@@ -254,6 +258,12 @@ const codeOf = (error: unknown): string | undefined => {
     if (typeof code === 'string') return code
   }
   return undefined
+}
+
+/** Whether a fetch failed because the server answered a TLS handshake with something else (OpenSSL's "wrong version number"). */
+const speaksNoTls = (error: unknown): boolean => {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
+  return cause?.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (typeof cause?.message === 'string' && /wrong version number|packet length too long/.test(cause.message))
 }
 
 /** What went wrong below HTTP, in a few words: fetch's `TypeError: fetch failed` says little, its cause says more. */

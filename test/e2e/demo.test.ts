@@ -23,7 +23,7 @@ describe('e2e: zchat demo', () => {
     expect(config.start_date, 'the settings the demo wrote before login are kept').to.be.a('string')
     for (const secret of [config.access_token!, config.refresh_token!, config.client_secret!]) expect(r.stdout + r.stderr).not.to.contain(secret)
 
-    const files = ['run-1.singer.jsonl', 'run-2.singer.jsonl'].map((f) => join(out, f))
+    const files = ['run-1.jsonl', 'run-2.jsonl'].map((f) => join(out, f))
     for (const f of files) await access(f)
     const [run1, run2] = await Promise.all(files.map(async (f) => parseMessages(await readFile(f, 'utf8'))))
     const first = new Set(agentIds(run1!))
@@ -39,5 +39,16 @@ describe('e2e: zchat demo', () => {
     // The summary's numbers are the files' numbers.
     expect(agentsRow).to.include(String(first.size))
     expect(agentsRow).to.include(String(agentIds(run2!).length))
+  })
+
+  it('reads well in an 80-column terminal: a short run log, a table that fits, versions as read times', async () => {
+    const r = await run(ZCHAT, ['demo', '--out', tmp().file('demo-80')], { cwd: tmp().path })
+    expect(r.code, describeRun(r)).to.equal(0)
+    const shown = `${r.stdout}${r.stderr}`.trimEnd().split('\n')
+    expect(shown.length, shown.join('\n')).to.be.at.most(30)
+    for (const line of shown) expect(line.length, line).to.be.at.most(80)
+    expect(shown.join('\n')).to.not.include('METRIC').and.not.match(/version=?\s*\d{10,}/)
+    expect(shown.find((l) => /^\s*account\s/.test(l))).to.match(/read at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/)
+    expect(shown.filter((l) => /^ {2}12 streams, [\d,]+ records, \d+ requests in [\d.]+ s; state: state-\d\.json$/.test(l)).length, 'one summary per run').to.equal(2)
   })
 })

@@ -9,7 +9,7 @@ import { parseMessages, type Message } from '../support/singer.js'
 import { API_PREFIX, type RequestLogEntry } from '../../src/sandbox/index.js'
 
 const ESC = '\x1b'
-const METRIC = /^INFO METRIC: (.*)$/
+const METRIC = /^INFO \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} METRIC: (.*)$/
 
 interface MetricPoint {
   type: string

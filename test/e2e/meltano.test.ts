@@ -1,9 +1,12 @@
 import { expect } from 'chai'
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { parse as parseYaml } from 'yaml'
 import About from '../../src/commands/about.js'
 import Discover from '../../src/commands/discover.js'
 import Sync from '../../src/commands/sync.js'
-import { describeRun, lines, PACKAGE_VERSION, STACK_LINE, tap, useTempDir } from '../support/cli.js'
+import { describeRun, lines, PACKAGE_VERSION, ROOT, STACK_LINE, tap, useTempDir } from '../support/cli.js'
 import { streamEntry, type Catalog } from '../support/catalog.js'
 import { selectedProperties } from '../support/meltano-catalog.js'
 import { LEVEL, parseSdkLogLine } from '../support/meltano-logs.js'
@@ -12,6 +15,9 @@ import {
   MeltanoExtractor,
   MeltanoStateBackend,
   projectExtractor,
+  resolveInherited,
+  stateIdOf,
+  type YmlExtractor,
   type ConfigTestResult,
   type ExtractorOptions,
   type SyncRun,
@@ -361,5 +367,56 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
       expect(last?.level, r.message).to.equal(LEVEL.ERROR)
       expect(last!.message).to.match(/(401|token|unauthori[sz]ed)/i)
     })
+  })
+})
+
+describe('e2e: many accounts in one Meltano project (inherit_from, one state each), as the README shows', () => {
+  const acme = useSandbox({ seed: 71, agents: 40, chats: 80, timeline: 50, bans: 5, token: 'acme-token' })
+  const globex = useSandbox({ seed: 72, agents: 25, chats: 50, timeline: 30, bans: 3, token: 'globex-token' })
+  const tmp = useTempDir()
+  const parent = projectExtractor()
+  /** The README's meltano.yml excerpt of the section "Many accounts". */
+  const readmeExtractors = (): YmlExtractor[] => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    const block = /<!-- many-accounts start -->\n```yaml\n([\s\S]*?)```\n<!-- many-accounts end -->/.exec(readme)
+    expect(block, 'the README has the many-accounts meltano.yml').to.not.equal(null)
+    return (parseYaml(block![1]!) as { plugins: { extractors: YmlExtractor[] } }).plugins.extractors
+  }
+
+  it('each inherited extractor reads its own account and resumes from its own state, run side by side', async () => {
+    const children = readmeExtractors().filter((e) => e.inherit_from !== undefined)
+    expect(children.map((c) => c.inherit_from)).to.deep.equal([parent.name, parent.name])
+    // What `meltano config <tap> set` stores: a setting shared on the parent, the token and (here) the sandbox per account.
+    const parentValues = { max_parallel_streams: 2 }
+    const accounts = [acme(), globex()]
+    const extractors = await Promise.all(
+      children.map(async (child, i) => {
+        const { definition, values } = resolveInherited(child, parent, parentValues)
+        const account = accounts[i]!
+        const config = meltanoConfig(definition, { ...values, access_token: account.token, base_url: account.baseUrl })
+        expect(config).to.include({ subdomain: child.config!.subdomain, max_parallel_streams: 2 })
+        return { child, account, ex: await MeltanoExtractor.create(tmp().file(`.meltano/run/${child.name}`), { definition, config }) }
+      }),
+    )
+    const backends = new Map<string, MeltanoStateBackend>(extractors.map(({ child }) => [stateIdOf('dev', child.name, 'target-jsonl'), new MeltanoStateBackend()]))
+    expect(backends.size, 'one state per extractor').to.equal(2)
+    const backendOf = (name: string) => backends.get(stateIdOf('dev', name, 'target-jsonl'))!
+
+    const first = await Promise.all(extractors.map(({ child, ex }) => ex.sync(backendOf(child.name))))
+    first.forEach((r, i) => {
+      expect(r.result.code, describeRun(r.result)).to.equal(0)
+      expect(recordsOf(r.messages, 'agents').length, `${extractors[i]!.child.name}'s own agents`).to.equal(accounts[i]!.data.agentCount)
+    })
+    const states = extractors.map(({ child }) => backendOf(child.name).singerState())
+    expect(states[0]!.bookmarks.agents, 'the two states differ').to.not.deep.equal(states[1]!.bookmarks.agents)
+
+    // Only acme changes; each second run resumes from its own state.
+    const added = acme().data.addAgents(2).map((a) => a.id)
+    const second = await Promise.all(extractors.map(({ child, ex }) => ex.sync(backendOf(child.name))))
+    second.forEach((r) => expect(r.result.code, describeRun(r.result)).to.equal(0))
+    expect(second[0]!.syncArgs).to.include('--state')
+    expect(JSON.parse(await readFile(extractors[0]!.ex.statePath, 'utf8'))).to.deep.equal(states[0])
+    expect(recordsOf(second[0]!.messages, 'agents').map((a) => a.id)).to.deep.equal(added)
+    expect(recordsOf(second[1]!.messages, 'agents'), 'globex has nothing new').to.deep.equal([])
   })
 })

@@ -98,6 +98,32 @@ export const projectExtractor = (): ExtractorDefinition => {
   return project.plugins.extractors.find((e) => e.name === 'tap-zendesk-chat')!
 }
 
+/** An extractor of a project's meltano.yml, as written: its own keys, and `inherit_from` when it inherits. */
+export interface YmlExtractor {
+  readonly name: string
+  readonly inherit_from?: string
+  readonly config?: Record<string, unknown>
+  readonly [key: string]: unknown
+}
+
+/**
+ * A plugin that inherits (`inherit_from`), as Meltano resolves it
+ * (plugin/project_plugin.py): the parent's definition (namespace, executable,
+ * capabilities, settings) under the child's own name, and the parent's config
+ * values under the child's own, key by key.
+ */
+export const resolveInherited = (
+  child: YmlExtractor,
+  parent: ExtractorDefinition,
+  parentValues: Record<string, unknown>,
+): { readonly definition: ExtractorDefinition; readonly values: Record<string, unknown> } => {
+  if (child.inherit_from !== parent.name) throw new Error(`${child.name} inherits from ${String(child.inherit_from)}, not ${parent.name}`)
+  return { definition: { ...parent, name: child.name }, values: { ...parentValues, ...(child.config ?? {}) } }
+}
+
+/** Meltano's state ID of `meltano run <extractor> <loader>`: one per extractor name, so each inherited extractor has its own state. */
+export const stateIdOf = (environment: string, extractor: string, loader: string): string => `${environment}:${extractor}-to-${loader}`
+
 /** The config file Meltano writes: every setting with a value, meltano.yml defaults first, then the user's. */
 export const meltanoConfig = (definition: ExtractorDefinition, values: Record<string, unknown>): Record<string, unknown> => ({
   ...Object.fromEntries(definition.settings.filter((s) => s.value !== undefined).map((s) => [s.name, s.value])),

@@ -51,3 +51,17 @@ describe('bench report: docs/BENCHMARKS.md', () => {
     ])
   })
 })
+
+describe('bench report: start-up', () => {
+  it('shows each command beside node -e 0 and checks --about and --discover against the Python tap\'s start', async () => {
+    const { startupSection, PYTHON_TAP_START_MS } = await import('../../scripts/bench/report.js')
+    const machine = { date: 'd', cpu: 'c', cores: 2, ramGb: 8, node: 'v20', os: 'Linux', load: 0.5 }
+    const figure = (label: string, medianMs: number) => ({ label, medianMs, minMs: medianMs - 5, maxMs: medianMs + 5 })
+    const fast = startupSection({ runs: 10, figures: [figure('node -e 0', 80), figure('tap-zendesk-chat --about', 150), figure('tap-zendesk-chat --discover', 200)] }, machine)
+    expect(fast.key).to.equal('startup')
+    expect(fast.markdown).to.include('| tap-zendesk-chat --discover | 200 | 195 | 205 | +120 |')
+    expect(fast.markdown).to.include(`≤ ${PYTHON_TAP_START_MS} ms`).and.not.include('not met')
+    const slow = startupSection({ runs: 10, figures: [figure('node -e 0', 80), figure('tap-zendesk-chat --about', 150), figure('tap-zendesk-chat --discover', 380)] }, machine)
+    expect(slow.markdown.match(/not met/g)).to.have.length(1)
+  })
+})

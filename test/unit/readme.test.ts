@@ -15,4 +15,17 @@ describe('README', () => {
     const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts
     expect(scripts).to.include.keys('demo', 'test')
   })
+
+  it('its install commands name the tarball npm pack writes, and packing builds dist/ first', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string; license: string; scripts: Record<string, string> }
+    const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('\n## ', readme.indexOf('## Install') + 1))
+    const tarball = `${pkg.name}-${pkg.version}.tgz`
+    expect(install).to.contain('npm pack').and.contain(`npm install -g ./${tarball}`)
+    for (const named of install.match(/\S+\.tgz/g) ?? []) expect(named.replace(/^\.\//, '')).to.equal(tarball)
+    expect(pkg.scripts.prepack, 'npm pack runs prepack: it must build').to.match(/npm run build/)
+    const license = readFileSync(new URL('../../LICENSE', import.meta.url), 'utf8')
+    expect(pkg.license).to.equal('MIT')
+    expect(license).to.match(/^MIT License/)
+    expect(readFileSync(new URL('../../.gitignore', import.meta.url), 'utf8').split('\n')).to.include('*.tgz')
+  })
 })

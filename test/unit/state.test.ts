@@ -35,3 +35,29 @@ describe('state', () => {
     expect(before.bookmarks.agents).to.deep.equal({ id: 1, other: true })
   })
 })
+
+describe('state a user hands over (issue 14)', () => {
+  it('a whole STATE message reads as its value', async () => {
+    const value = { bookmarks: { agents: { id: 42 } }, currently_syncing: null }
+    expect(parsed({ type: 'STATE', value })).to.deep.equal(value)
+  })
+
+  it('names bookmarks zchat does not read, keeps its own and the full-table version silent', async () => {
+    const { unreadBookmarks } = await import('../../src/engine/state.js')
+    const state = parsed({ bookmarks: { agents: { id: 3, cursor: 'x' }, departments: { version: 1 }, tickets: { id: 1 } } })
+    const warnings = unreadBookmarks(state, STREAMS)
+    expect(warnings).to.have.length(2)
+    expect(warnings[0]).to.equal('state: bookmarks.agents: "cursor" ignored (not a bookmark zchat keeps); agents resumes from id 3')
+    expect(warnings[1]).to.match(/^state: bookmarks\.tickets ignored: zchat has no stream "tickets"/)
+  })
+
+  it('brings a date-time bookmark later than now back to now, leaving earlier ones', async () => {
+    const { clampFutureBookmarks } = await import('../../src/engine/state.js')
+    const now = new Date('2024-06-01T00:00:00Z')
+    const state = parsed({ bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' }, agent_timeline: { start_time: '2024-05-01T00:00:00Z' } } })
+    const clamped = clampFutureBookmarks(state, STREAMS, now)
+    expect(clamped.state.bookmarks.chats).to.deep.equal({ update_timestamp: '2024-06-01T00:00:00.000Z' })
+    expect(clamped.state.bookmarks.agent_timeline).to.deep.equal({ start_time: '2024-05-01T00:00:00Z' })
+    expect(clamped.warnings).to.have.length(1)
+  })
+})
