@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { dirname, relative, resolve } from 'node:path'
+import { writeFile } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Sandbox } from '../sandbox/index.js'
 
@@ -42,7 +43,7 @@ export const demoLogin = async (sandbox: Sandbox, configFile: string, print: (li
   const secret = randomBytes(12).toString('hex')
   sandbox.oauth.register({ id: DEMO_CLIENT, secret, redirectUris: [`http://localhost:${port}`] })
   const args = ['login', '--no-open', '--base-url', sandbox.baseUrl, '--client-id', DEMO_CLIENT, '--port', String(port), '--config', configFile]
-  print(`login: ZCHAT_CLIENT_SECRET=… zchat ${args.slice(0, -1).join(' ')} ${relative('.', configFile)}  (the demo presses Allow in the browser's place)`)
+  print(`login: zchat login --client-id ${DEMO_CLIENT} (the demo presses Allow for you)`)
   const child = spawn(process.execPath, [ZCHAT, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ZCHAT_CLIENT_SECRET: secret } })
   let out = ''
   let pressed = false
@@ -61,7 +62,11 @@ export const demoLogin = async (sandbox: Sandbox, configFile: string, print: (li
     child.on('error', fail)
     child.on('close', (status) => done(status ?? 1))
   })
-  // zchat login's own words (it never prints the token), without the URL it printed.
-  for (const line of out.split('\n')) if (line.trim() !== '' && !line.startsWith('  http') && !line.startsWith('Open this URL') && !line.startsWith('Next:')) print(`login: ${line}`)
+  // zchat login's own words (it never prints the token) go to login.log beside the config; the terminal gets one line, or all on failure.
+  const said = out.split('\n').filter((line) => line.trim() !== '')
+  const logFile = join(dirname(configFile), 'login.log')
+  await writeFile(logFile, `ZCHAT_CLIENT_SECRET=… zchat ${args.join(' ')}\n${said.join('\n')}\n`)
+  if (code === 0 && said.some((line) => line.startsWith('OK: '))) print(`login: OK: token checked, stored in ${basename(configFile)} (log: ${basename(logFile)})`)
+  else for (const line of said) print(`login: ${line}`)
   return code
 }

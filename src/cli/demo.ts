@@ -93,7 +93,7 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
         sandbox.data.addAgents(3)
         sandbox.data.editAgents(2)
         sandbox.data.liftBans(1)
-        print('sandbox: since the first run 3 agents joined, 2 were edited (same ids) and a ban was lifted')
+        print('sandbox: since run 1, 3 agents joined, 2 were edited and a ban was lifted')
       }
       const file = join(outDir, `run-${n}.jsonl`)
       const logFile = join(outDir, `run-${n}.log`)

@@ -15,8 +15,11 @@ const typesOf = (s: JsonSchema): readonly string[] => (s.type === undefined ? []
 /** A column that holds JSON text: a string, nullable when the original was. */
 const jsonColumn = (types: readonly string[]): JsonSchema => ({ type: types.includes('null') ? ['string', 'null'] : 'string' })
 
-/** The SDK's rule for a property without a type: a nullable string (its value is written as JSON when structured). */
-const TYPELESS: JsonSchema = { type: ['null', 'string'] }
+/**
+ * A column of a field without one type (any JSON, or anyOf): its scalars stay as they are and its objects and
+ * arrays become JSON text, as the SDK writes them, so the column takes what the field takes and a string.
+ */
+const untypedColumn = (field: JsonSchema): JsonSchema => (Object.keys(field).length === 0 ? field : { anyOf: [field, { type: 'string' }] })
 
 const flattenProperties = (properties: Props, parents: readonly string[], level: number, maxLevel: number, into: Props): void => {
   for (const [name, field] of Object.entries(properties)) {
@@ -28,7 +31,7 @@ const flattenProperties = (properties: Props, parents: readonly string[], level:
       continue
     } else if (types.includes('array') || (types.includes('object') && maxLevel > 0)) column = jsonColumn(types)
     else if (types.length > 0 || field.enum !== undefined) column = field
-    else column = TYPELESS
+    else column = untypedColumn(field)
     if (Object.hasOwn(into, key)) throw new Error(`flattening makes the column ${key} twice`)
     into[key] = column
   }

@@ -28,16 +28,19 @@ describe('e2e: resources the account does not have', () => {
       const r = await tap('--config', config, '--state', await tmp().write('state-1.json', state1))
       expect(r.code, describeRun(r)).to.equal(0)
       const messages = parseMessages(r.stdout)
-      expect(warnings(r.stderr)).to.deep.equal([
+      // Text log lines carry a time after the level; the words are what is asserted.
+      const untimed = warnings(r.stderr).map((l) => l.replace(/^WARN \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} /, 'WARN '))
+      expect([...untimed].sort()).to.deep.equal([
         "WARN stream goals: skipped, the API answered 403 (the account's plan may not include goals, or the token may not read it); its table is left as it was",
         "WARN stream skills: skipped, the API answered 404 (the account's plan may not include skills, or the token may not read it); its table is left as it was",
-      ].sort((a, b) => r.stderr.indexOf(a) - r.stderr.indexOf(b)))
+      ])
       for (const stream of ['skills', 'goals']) {
         expect(recordsOf(messages, stream), stream).to.deep.equal([])
         expect(activations(messages, stream), stream).to.deep.equal([])
       }
       const held = recordsHeld(sandbox())
-      for (const stream of ALL_STREAMS.filter((s) => s !== 'skills' && s !== 'goals' && s !== 'chats' && s !== 'agent_timeline')) {
+      // The incremental exports resume from state 1; every stream read in full is whole.
+      for (const stream of ALL_STREAMS.filter((s) => !['skills', 'goals', 'chats', 'agent_timeline', 'conversions', 'department_events'].includes(s))) {
         expect(recordsOf(messages, stream), stream).to.have.length(held[stream]!)
         expect(activations(messages, stream), stream).to.have.length(1)
       }

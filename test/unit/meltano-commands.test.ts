@@ -10,11 +10,24 @@ const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const MELTANO_YML = readFileSync(join(ROOT, 'meltano.yml'), 'utf8')
 const project = parse(MELTANO_YML) as { plugins: Record<string, { name: string; settings?: { name: string; kind?: string; sensitive?: boolean }[] }[]> }
 
-/** The plugins of the project, by name, with their type. */
+/**
+ * The README's many-accounts project: extractors inheriting tap-zendesk-chat (inherit_from), which its
+ * commands name; an inheriting plugin has its parent's settings.
+ */
+const manyAccounts = parse(/<!-- many-accounts start -->\s*```yaml\n([\s\S]*?)```/.exec(README)![1]!) as {
+  plugins: { extractors: { name: string; inherit_from?: string }[] }
+}
+for (const e of manyAccounts.plugins.extractors) {
+  const parent = project.plugins.extractors!.find((p) => p.name === e.inherit_from)
+  if (parent !== undefined) project.plugins.extractors!.push({ ...parent, name: e.name })
+}
+
+/** The plugins of the project (and the README's inheriting ones), by name, with their type. */
 const PROJECT_PLUGINS = new Map(Object.entries(project.plugins).flatMap(([type, plugins]) => plugins.map((p) => [p.name, type] as const)))
 
 const commands = [...documentedCommands(README, 'README.md'), ...documentedCommands(MELTANO_YML, 'meltano.yml')]
-const read = (c: DocumentedCommand) => parseMeltano(c.major, shellWords(c.line).slice(1))
+// A trailing `&` runs the command in the background (side by side): the shell's, not Meltano's.
+const read = (c: DocumentedCommand) => parseMeltano(c.major, shellWords(c.line).slice(1).filter((w, i, all) => !(w === '&' && i === all.length - 1)))
 
 describe('the meltano commands the README and meltano.yml give', () => {
   it('are found: Meltano 4 commands, each config command with its 3.x form beside it', () => {
