@@ -18,7 +18,19 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ROOT } from './bench/processes.js'
-import { flatnessReference, mergeDocument, rateLimitSection, readSections, scaleSection, sharedLimitSection, startupSection, streamMapsSection, type Machine, type Section, type SectionData } from './bench/report.js'
+import {
+  flatnessReference,
+  mergeDocument,
+  rateLimitSection,
+  readSections,
+  scaleSection,
+  sharedLimitSection,
+  startupSection,
+  streamMapsSection,
+  type Machine,
+  type Section,
+  type SectionData,
+} from './bench/report.js'
 import { measureRateLimit, measureScale, measureSharedLimit, measureStreamMaps } from './bench/scenarios.js'
 import { measureStartup } from './bench/startup.js'
 
@@ -93,14 +105,19 @@ function options() {
     return n
   }
   const only = values.only.split(',').filter((s) => s !== '')
-  for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new RangeError(`--only takes ${PARTS.join(', ')}, got ${part}`)
+  for (const part of only)
+    if (!(PARTS as readonly string[]).includes(part)) throw new RangeError(`--only takes ${PARTS.join(', ')}, got ${part}`)
   // --only PART: every other part is skipped.
   const skip = [...values.skip.split(',').filter((s) => s !== ''), ...(only.length === 0 ? [] : PARTS.filter((p) => !only.includes(p)))]
-  for (const part of skip) if (!(PARTS as readonly string[]).includes(part)) throw new RangeError(`--skip takes ${PARTS.join(', ')}, got ${part}`)
+  for (const part of skip)
+    if (!(PARTS as readonly string[]).includes(part)) throw new RangeError(`--skip takes ${PARTS.join(', ')}, got ${part}`)
   const rate = Number(values['slow-mb-per-s'])
   if (!(rate > 0)) throw new RangeError(`--slow-mb-per-s takes a positive number, got ${values['slow-mb-per-s']}`)
   return {
-    chats: values.chats.split(',').map((c) => whole('chats', c)).sort((a, b) => a - b),
+    chats: values.chats
+      .split(',')
+      .map((c) => whole('chats', c))
+      .sort((a, b) => a - b),
     budget: whole('budget', values.budget),
     rateLimitedChats: whole('rate-limited-chats', values['rate-limited-chats']),
     slowChats: whole('slow-chats', values['slow-chats']),
@@ -142,9 +159,18 @@ async function main(): Promise<void> {
     if (!opts.skip.has('scale')) {
       for (const chats of opts.chats) {
         const at = machine()
-        const result = await measureScale(chats, { workDir, log, pageSamples: opts.pageSamples, slowChats: opts.slowChats, slowBytesPerSecond: opts.slowBytesPerSecond })
+        const result = await measureScale(chats, {
+          workDir,
+          log,
+          pageSamples: opts.pageSamples,
+          slowChats: opts.slowChats,
+          slowBytesPerSecond: opts.slowBytesPerSecond,
+        })
         // Figures of this run win over older ones of the same size.
-        const others = [...fresh.flatMap((s) => (s.data === undefined ? [] : [s.data])), ...known.filter((k) => !fresh.some((s) => s.data?.chats === k.chats))]
+        const others = [
+          ...fresh.flatMap((s) => (s.data === undefined ? [] : [s.data])),
+          ...known.filter((k) => !fresh.some((s) => s.data?.chats === k.chats)),
+        ]
         publish(scaleSection(result, at, flatnessReference(chats, others)))
       }
     }

@@ -40,7 +40,24 @@ export interface MeltanoSetting {
 }
 
 /** The key order of a setting in meltano.yml: SettingDefinition.__init__ (setting_definition.py). */
-export const SETTING_KEY_ORDER = ['name', 'aliases', 'env', 'env_aliases', 'kind', 'value', 'label', 'documentation', 'description', 'tooltip', 'options', 'oauth', 'placeholder', 'env_specific', 'hidden', 'sensitive'] as const
+export const SETTING_KEY_ORDER = [
+  'name',
+  'aliases',
+  'env',
+  'env_aliases',
+  'kind',
+  'value',
+  'label',
+  'documentation',
+  'description',
+  'tooltip',
+  'options',
+  'oauth',
+  'placeholder',
+  'env_specific',
+  'hidden',
+  'sensitive',
+] as const
 
 /**
  * The key order of a custom plugin (one with a namespace) in meltano.yml: its
@@ -49,12 +66,34 @@ export const SETTING_KEY_ORDER = ['name', 'aliases', 'env', 'env_aliases', 'kind
  * select and metadata).
  */
 export const PLUGIN_KEY_ORDER = [
-  'name', 'namespace', 'python', 'label', 'logo_url', 'variant', 'original', 'deprecated', 'docs', 'repo', 'pip_url', 'executable', 'description',
-  'capabilities', 'settings_group_validation', 'settings', 'commands', 'requires', 'requires_meltano', 'env', 'supported_python_versions', 'config',
+  'name',
+  'namespace',
+  'python',
+  'label',
+  'logo_url',
+  'variant',
+  'original',
+  'deprecated',
+  'docs',
+  'repo',
+  'pip_url',
+  'executable',
+  'description',
+  'capabilities',
+  'settings_group_validation',
+  'settings',
+  'commands',
+  'requires',
+  'requires_meltano',
+  'env',
+  'supported_python_versions',
+  'config',
 ] as const
 
 const typesOf = (schema: JsonSchema): string[] =>
-  schema.type === undefined ? [] : (Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string]).filter((t) => t !== 'null')
+  schema.type === undefined
+    ? []
+    : (Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string]).filter((t) => t !== 'null')
 
 /** The Meltano kind of a setting, from its JSON Schema in `about`: Meltano casts a value set on its command line by this kind. */
 export const meltanoKind = (schema: JsonSchema): MeltanoKind => {
@@ -102,7 +141,14 @@ export const meltanoSettings = (info: About): MeltanoSetting[] =>
   })
 
 /** ruamel.yaml's dump options as Meltano sets them, in the `yaml` package's terms. */
-export const RUAMEL_LAYOUT: ToStringOptions = { indent: 2, indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true, flowCollectionPadding: false }
+export const RUAMEL_LAYOUT: ToStringOptions = {
+  indent: 2,
+  indentSeq: false,
+  lineWidth: 0,
+  minContentWidth: 0,
+  singleQuote: true,
+  flowCollectionPadding: false,
+}
 
 /** A whole string that ruamel's resolver (resolver.py, tag:yaml.org,2002:timestamp) reads as a date, so it quotes it. */
 const TIMESTAMP =
@@ -116,7 +162,8 @@ const isControl = (c: number): boolean => c < 0x20 || c === 0x7f
 /** The style ruamel gives a string: undefined leaves it to `yaml` (plain when it can be, else quoted as ruamel quotes). */
 export const ruamelStringType = (value: string): Scalar.Type | undefined => {
   if ([...value].some((ch) => isControl(ch.charCodeAt(0)))) return Scalar.QUOTE_DOUBLE
-  if (TIMESTAMP.test(value) || RUAMEL_INT.test(value) || RUAMEL_FLOAT.test(value)) return value.includes("'") ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE
+  if (TIMESTAMP.test(value) || RUAMEL_INT.test(value) || RUAMEL_FLOAT.test(value))
+    return value.includes("'") ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE
   return undefined
 }
 

@@ -92,16 +92,23 @@ export async function measureIntoReader(
 ): Promise<MeasuredRun & { readonly read: ReadCount }> {
   const probeFile = join(workDir, `probe-${process.hrtime.bigint()}.json`)
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', PROBE, script, ...args], { env: childEnv(probeFile), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', PROBE, script, ...args], {
+    env: childEnv(probeFile),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   // The reader gets the tap's end of the pipe; this process lets go of it, so the two talk directly.
-  const reader = spawn(process.execPath, [READER, String(bytesPerSecond)], { env: childEnv(undefined), stdio: [child.stdout!, 'pipe', 'inherit'] })
+  const reader = spawn(process.execPath, [READER, String(bytesPerSecond)], {
+    env: childEnv(undefined),
+    stdio: [child.stdout!, 'pipe', 'inherit'],
+  })
   child.stdout!.destroy()
   const stderr = collect(child)
   const readerOut = collectStdout(reader)
   const [code, readerCode] = await Promise.all([exited(child), exited(reader)])
   const wallSeconds = (performance.now() - started) / 1000
   const text = await stderr
-  if (code !== 0 || readerCode !== 0) throw new Error(`${script} ${args.join(' ')} exited ${code} (reader ${readerCode}):\n${text.slice(-2000)}`)
+  if (code !== 0 || readerCode !== 0)
+    throw new Error(`${script} ${args.join(' ')} exited ${code} (reader ${readerCode}):\n${text.slice(-2000)}`)
   return { usage: { wallSeconds, ...readProbe(probeFile, script) }, stderr: text, read: JSON.parse(await readerOut) as ReadCount }
 }
 
@@ -141,7 +148,10 @@ export interface SandboxProcess {
 export async function startSandboxProcess(args: readonly string[], workDir: string): Promise<SandboxProcess> {
   const probeFile = join(workDir, `probe-sandbox-${process.hrtime.bigint()}.json`)
   const started = performance.now()
-  const child = spawn(process.execPath, ['--import', PROBE, ZCHAT, 'sandbox', ...args], { env: childEnv(probeFile), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', PROBE, ZCHAT, 'sandbox', ...args], {
+    env: childEnv(probeFile),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const stderr = collect(child)
   const lines = createInterface({ input: child.stdout! })
   const first = await Promise.race([

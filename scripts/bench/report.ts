@@ -82,7 +82,12 @@ export function scaleSection(r: ScaleResult, machine: Machine, reference: Sectio
   const slowRss = r.slow.slow.usage.peakRssBytes / fastRss
   const rows: string[][] = [
     ['Requests for chats: ceil(N/1000)+1', n0(expectedRequests), n0(r.tap.requests.length), met(r.tap.requests.length <= expectedRequests)],
-    [`CPU per record at most ${CPU_RATIO_CEILING}× the floor's`, `≤ ${CPU_RATIO_CEILING}.00×`, `${n2(ratio)}× (${n1(cpuPerRecordUs(r.tap))} vs ${n1(cpuPerRecordUs(r.floor))} µs)`, met(ratio <= CPU_RATIO_CEILING)],
+    [
+      `CPU per record at most ${CPU_RATIO_CEILING}× the floor's`,
+      `≤ ${CPU_RATIO_CEILING}.00×`,
+      `${n2(ratio)}× (${n1(cpuPerRecordUs(r.tap))} vs ${n1(cpuPerRecordUs(r.floor))} µs)`,
+      met(ratio <= CPU_RATIO_CEILING),
+    ],
     ['Peak RSS of the tap', `≤ ${mb(RSS_CEILING_BYTES)}`, mb(r.tap.usage.peakRssBytes), met(r.tap.usage.peakRssBytes <= RSS_CEILING_BYTES)],
   ]
   if (reference !== undefined) {
@@ -95,9 +100,24 @@ export function scaleSection(r: ScaleResult, machine: Machine, reference: Sectio
     ])
   }
   rows.push(
-    ['Slow target: peak RSS flat, within 10% of the fast runs\' highest', `≤ ${mb(fastRss * RSS_FLAT)}`, `${mb(r.slow.slow.usage.peakRssBytes)} (${n2(slowRss)}×)`, met(slowRss <= RSS_FLAT)],
-    ['Sandbox: a 1000-chat export page well under 100 ms', `median ≤ ${PAGE_MS_AIM} ms`, `median ${n1(chatsPage.medianMs)} ms (fastest ${n1(chatsPage.minMs)}, slowest ${n1(chatsPage.maxMs)})`, met(chatsPage.medianMs <= PAGE_MS_AIM)],
-    ['Sandbox starts in seconds', `≤ ${START_SECONDS_CEILING} s`, `${n2(r.sandbox.startSeconds)} s`, met(r.sandbox.startSeconds <= START_SECONDS_CEILING)],
+    [
+      "Slow target: peak RSS flat, within 10% of the fast runs' highest",
+      `≤ ${mb(fastRss * RSS_FLAT)}`,
+      `${mb(r.slow.slow.usage.peakRssBytes)} (${n2(slowRss)}×)`,
+      met(slowRss <= RSS_FLAT),
+    ],
+    [
+      'Sandbox: a 1000-chat export page well under 100 ms',
+      `median ≤ ${PAGE_MS_AIM} ms`,
+      `median ${n1(chatsPage.medianMs)} ms (fastest ${n1(chatsPage.minMs)}, slowest ${n1(chatsPage.maxMs)})`,
+      met(chatsPage.medianMs <= PAGE_MS_AIM),
+    ],
+    [
+      'Sandbox starts in seconds',
+      `≤ ${START_SECONDS_CEILING} s`,
+      `${n2(r.sandbox.startSeconds)} s`,
+      met(r.sandbox.startSeconds <= START_SECONDS_CEILING),
+    ],
   )
 
   const slowRate = r.slow.slow.bytes / r.slow.slow.usage.wallSeconds
@@ -165,21 +185,38 @@ export function rateLimitSection(r: RateLimitResult, machine: Machine): Section 
     '',
     `The sandbox refuses more than ${r.budget} requests in any rolling minute (\`--faults rate-limit=${r.budget}/60000\`, its window emptied before each run) and zchat's \`max_requests_per_minute\` is ${r.budget}. The bound is requests ÷ budget. The other streams have the sandbox's default sizes. At ${n0(r.chats)} chats and ${r.budget} requests a minute, each of these runs takes about a minute at most.`,
     '',
-    table(['run', 'records', 'requests', 'bound s', 'wall s', 'wall ÷ bound', '429s received'], [
-      row('chats alone', r.chatsAlone),
-      row('every stream but chats', r.otherStreams),
-      row('all streams', r.allStreams),
-    ]),
+    table(
+      ['run', 'records', 'requests', 'bound s', 'wall s', 'wall ÷ bound', '429s received'],
+      [row('chats alone', r.chatsAlone), row('every stream but chats', r.otherStreams), row('all streams', r.allStreams)],
+    ),
     '',
     `Streams one after another would take about the sum of the first two rows, ${n1(sum)} s; all streams at once in one budget take about the larger of the largest stream's time and the bound of all their requests, ${n1(allBound)} s. With default sizes the other streams make few requests, so this run tells the two apart only by that difference.`,
     '',
     `### Targets`,
     '',
-    table(['target', 'bound', 'measured', ''], [
-      [`Chats alone within 5% of requests ÷ budget`, `≤ ${n1(chatsBound * RATE_LIMIT_SLACK)} s`, `${n1(r.chatsAlone.usage.wallSeconds)} s (${n2(r.chatsAlone.usage.wallSeconds / chatsBound)}×)`, met(r.chatsAlone.usage.wallSeconds <= chatsBound * RATE_LIMIT_SLACK)],
-      [`All streams about as long as the largest (within 5%), not the sum (${n1(sum)} s)`, `≤ ${n1(allBound * RATE_LIMIT_SLACK)} s`, `${n1(r.allStreams.usage.wallSeconds)} s`, met(r.allStreams.usage.wallSeconds <= allBound * RATE_LIMIT_SLACK)],
-      [`Agents and bans at the API's maximum page size`, 'limit=100, limit=1000', `agents limit=${agents.join('/')}, bans limit=${bans.join('/')}`, met(agents.join() === '100' && bans.join() === '1000')],
-    ]),
+    table(
+      ['target', 'bound', 'measured', ''],
+      [
+        [
+          `Chats alone within 5% of requests ÷ budget`,
+          `≤ ${n1(chatsBound * RATE_LIMIT_SLACK)} s`,
+          `${n1(r.chatsAlone.usage.wallSeconds)} s (${n2(r.chatsAlone.usage.wallSeconds / chatsBound)}×)`,
+          met(r.chatsAlone.usage.wallSeconds <= chatsBound * RATE_LIMIT_SLACK),
+        ],
+        [
+          `All streams about as long as the largest (within 5%), not the sum (${n1(sum)} s)`,
+          `≤ ${n1(allBound * RATE_LIMIT_SLACK)} s`,
+          `${n1(r.allStreams.usage.wallSeconds)} s`,
+          met(r.allStreams.usage.wallSeconds <= allBound * RATE_LIMIT_SLACK),
+        ],
+        [
+          `Agents and bans at the API's maximum page size`,
+          'limit=100, limit=1000',
+          `agents limit=${agents.join('/')}, bans limit=${bans.join('/')}`,
+          met(agents.join() === '100' && bans.join() === '1000'),
+        ],
+      ],
+    ),
   ].join('\n')
   return { key: 'rate-limit', markdown }
 }
@@ -202,21 +239,55 @@ export function sharedLimitSection(r: SharedLimitResult, machine: Machine): Sect
     '',
     `The sandbox admits ${r.limit.requests} requests in any rolling ${r.limit.windowMs / 1000} s (\`--faults rate-limit=${r.limit.requests}/${r.limit.windowMs}\`), far below zchat's budget of 200 a minute, as when another app uses most of the account's limit. zchat reads ${streams.join(', ')} side by side (${streams.map((s) => `${n0(r.held[s]!)}`).join(', ')} records; agents and bans at 20 a page), with its default budget. A request is *early* when it arrived after a 429 had been sent and before that 429's Retry-After had passed, unless it was already on its way: the answer before it on its path (zchat reads a stream one page at a time) had been sent no later than the 429, and it arrived within ${IN_FLIGHT_MS} ms of the 429. Counted in the sandbox's request log (src/sandbox/request-log.ts); the end-to-end test test/e2e/rate-limit.test.ts holds zchat to the same targets.`,
     '',
-    table(['run', 'records', 'answered', '429s', '429s ÷ answered', 'in flight inside a wait', 'early', 'wall s'], [
-      ['zchat now', n0(r.run.records), n0(c.succeeded), n0(c.refused), n2(c.refused / Math.max(1, c.succeeded)), n0(c.inFlight), n0(c.early.length), n1(r.run.usage.wallSeconds)],
-      [`before it paced itself (by hand, ${b.date})`, n0(r.run.records), n0(b.succeeded), n0(b.refused), n2(b.refused / b.succeeded), n0(b.inFlight), n0(b.early), `${n1(b.wallSeconds[0])}–${n1(b.wallSeconds[1])}`],
-    ]),
+    table(
+      ['run', 'records', 'answered', '429s', '429s ÷ answered', 'in flight inside a wait', 'early', 'wall s'],
+      [
+        [
+          'zchat now',
+          n0(r.run.records),
+          n0(c.succeeded),
+          n0(c.refused),
+          n2(c.refused / Math.max(1, c.succeeded)),
+          n0(c.inFlight),
+          n0(c.early.length),
+          n1(r.run.usage.wallSeconds),
+        ],
+        [
+          `before it paced itself (by hand, ${b.date})`,
+          n0(r.run.records),
+          n0(b.succeeded),
+          n0(b.refused),
+          n2(b.refused / b.succeeded),
+          n0(b.inFlight),
+          n0(b.early),
+          `${n1(b.wallSeconds[0])}–${n1(b.wallSeconds[1])}`,
+        ],
+      ],
+    ),
     '',
     `Before, every stream waited out its own 429 and then all of them fired again together, so each burst met the limit again. Now the first 429 holds every stream, and from then on zchat spaces its requests at the rate the API allowed and grows it slowly while requests succeed (src/engine/pace.ts). Even spacing gives up the burst the sandbox's window allows after each wait, which is why this short run takes a few seconds longer.`,
     '',
     `### Targets`,
     '',
-    table(['target', 'bound', 'measured', ''], [
-      ['Every record extracted', streams.map((s) => n0(r.held[s]!)).join(', '), streams.map((s) => n0(r.written[s] ?? 0)).join(', '), met(complete)],
-      ['No request sent after a 429 and before its Retry-After passed', '0', n0(c.early.length), met(c.early.length === 0)],
-      ['429s at most a quarter of the answered requests', `≤ ${n1(c.succeeded / 4)}`, n0(c.refused), met(c.refused <= c.succeeded / 4)],
-      ['The lowered rate said once in the log', '1 line', `${r.slowdownLines} ${r.slowdownLines === 1 ? 'line' : 'lines'}`, met(r.slowdownLines === 1)],
-    ]),
+    table(
+      ['target', 'bound', 'measured', ''],
+      [
+        [
+          'Every record extracted',
+          streams.map((s) => n0(r.held[s]!)).join(', '),
+          streams.map((s) => n0(r.written[s] ?? 0)).join(', '),
+          met(complete),
+        ],
+        ['No request sent after a 429 and before its Retry-After passed', '0', n0(c.early.length), met(c.early.length === 0)],
+        ['429s at most a quarter of the answered requests', `≤ ${n1(c.succeeded / 4)}`, n0(c.refused), met(c.refused <= c.succeeded / 4)],
+        [
+          'The lowered rate said once in the log',
+          '1 line',
+          `${r.slowdownLines} ${r.slowdownLines === 1 ? 'line' : 'lines'}`,
+          met(r.slowdownLines === 1),
+        ],
+      ],
+    ),
   ].join('\n')
   return { key: 'rate-limit-shared', markdown }
 }
@@ -233,11 +304,14 @@ export function streamMapsSection(r: StreamMapsResult, machine: Machine): Sectio
     '',
     "The chats sync (chats-only catalog, no request budget) three times: without maps; with the README's PII map (the visitor's email hashed with md5 and phone with sha256, each with a salt from `stream_map_config`; the session's IP, the message and every history entry's text removed); and with that map and `flattening_enabled` at depth 1. The cost of a map is the CPU per record above the run without one.",
     '',
-    table([...USAGE_HEAD, 'CPU per record over no maps'], [
-      [...usageRow('no maps', r.plain), '—'],
-      [...usageRow('PII map', r.pii), cost(r.pii)],
-      [...usageRow('PII map and flattening', r.piiFlat), cost(r.piiFlat)],
-    ]),
+    table(
+      [...USAGE_HEAD, 'CPU per record over no maps'],
+      [
+        [...usageRow('no maps', r.plain), '—'],
+        [...usageRow('PII map', r.pii), cost(r.pii)],
+        [...usageRow('PII map and flattening', r.piiFlat), cost(r.piiFlat)],
+      ],
+    ),
     '',
     `Output: ${mb(r.plain.bytes)} without maps, ${mb(r.pii.bytes)} with the PII map, ${mb(r.piiFlat.bytes)} flattened. A stream no map touches is written by the same code as without maps.`,
   ].join('\n')
@@ -254,10 +328,21 @@ export const PYTHON_TAP_START_MS = 260
 export function startupSection(r: StartupResult, machine: Machine): Section {
   const byLabel = (label: string) => r.figures.find((f) => f.label === label)
   const node = byLabel('node -e 0')
-  const rows = r.figures.map((f) => [f.label, n0(f.medianMs), n0(f.minMs), n0(f.maxMs), node === undefined || f === node ? '' : `+${n0(f.medianMs - node.medianMs)}`])
+  const rows = r.figures.map((f) => [
+    f.label,
+    n0(f.medianMs),
+    n0(f.minMs),
+    n0(f.maxMs),
+    node === undefined || f === node ? '' : `+${n0(f.medianMs - node.medianMs)}`,
+  ])
   const target = (label: string): string[] => {
     const f = byLabel(label)
-    return [`${label} at most the Python tap's start`, `≤ ${PYTHON_TAP_START_MS} ms`, f === undefined ? 'not measured' : `median ${n0(f.medianMs)} ms`, met(f !== undefined && f.medianMs <= PYTHON_TAP_START_MS)]
+    return [
+      `${label} at most the Python tap's start`,
+      `≤ ${PYTHON_TAP_START_MS} ms`,
+      f === undefined ? 'not measured' : `median ${n0(f.medianMs)} ms`,
+      met(f !== undefined && f.medianMs <= PYTHON_TAP_START_MS),
+    ]
   }
   const markdown = [
     '## Start-up',
@@ -303,8 +388,10 @@ const order = (a: Section, b: Section): number => {
 export function mergeDocument(header: string, doc: string, fresh: readonly Section[]): string {
   const sections = readSections(doc)
   for (const s of fresh) sections.set(s.key, s)
-  const body = [...sections.values()].sort(order).map((s) =>
-    [start(s.key), s.markdown, ...(s.data === undefined ? [] : [`<!-- bench data ${JSON.stringify(s.data)} -->`]), end(s.key)].join('\n'),
-  )
+  const body = [...sections.values()]
+    .sort(order)
+    .map((s) =>
+      [start(s.key), s.markdown, ...(s.data === undefined ? [] : [`<!-- bench data ${JSON.stringify(s.data)} -->`]), end(s.key)].join('\n'),
+    )
   return `${header.trim()}\n\n${body.join('\n\n')}\n`
 }

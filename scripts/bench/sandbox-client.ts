@@ -4,7 +4,15 @@
  * serve, measured from here end to end (request sent to body read).
  */
 import { Agent, get } from 'node:http'
-import { AGENTS_MAX_LIMIT, BANS_MAX_LIMIT, EXPORT_MAX_LIMIT, REFERENCE_NOW, SANDBOX_DEFAULTS, type FaultPlan, type RequestLogEntry } from '../../src/sandbox/index.js'
+import {
+  AGENTS_MAX_LIMIT,
+  BANS_MAX_LIMIT,
+  EXPORT_MAX_LIMIT,
+  REFERENCE_NOW,
+  SANDBOX_DEFAULTS,
+  type FaultPlan,
+  type RequestLogEntry,
+} from '../../src/sandbox/index.js'
 import { HISTORY_SPAN, HISTORY_START } from '../../src/sandbox/data/common.js'
 import type { SandboxProcess } from './processes.js'
 
@@ -18,7 +26,11 @@ export async function requestLog(sandbox: SandboxProcess): Promise<RequestLogEnt
 
 /** Replaces the fault plan, which also empties the rate limit's window: every measured run starts with a full budget. */
 export async function setFaults(sandbox: SandboxProcess, plan: FaultPlan): Promise<void> {
-  const res = await fetch(control(sandbox, 'faults'), { method: 'PUT', body: JSON.stringify(plan), headers: { 'Content-Type': 'application/json' } })
+  const res = await fetch(control(sandbox, 'faults'), {
+    method: 'PUT',
+    body: JSON.stringify(plan),
+    headers: { 'Content-Type': 'application/json' },
+  })
   if (!res.ok) throw new Error(`PUT /_sandbox/faults: ${res.status} ${await res.text()}`)
 }
 
@@ -72,9 +84,14 @@ const summary = (what: string, times: readonly PageTime[]): PageLatency => {
 }
 
 /** `count` pages read by following the cursor each page gives (`next`), from `first`. */
-async function walk(sandbox: SandboxProcess, first: string, count: number, next: (body: unknown) => string | undefined): Promise<PageTime[]> {
+async function walk(
+  sandbox: SandboxProcess,
+  first: string,
+  count: number,
+  next: (body: unknown) => string | undefined,
+): Promise<PageTime[]> {
   const times: PageTime[] = []
-  for (let path: string | undefined = first; path !== undefined && times.length < count; ) {
+  for (let path: string | undefined = first; path !== undefined && times.length < count;) {
     const page = await timePage(sandbox, path)
     times.push(page)
     path = next(page.body)
@@ -99,7 +116,12 @@ export async function pageLatencies(sandbox: SandboxProcess, samples: number): P
   for (let k = 0; k < samples; k++) {
     const seconds = HISTORY_START + Math.floor(((k + 0.5) * HISTORY_SPAN) / samples)
     chats.push(await timePage(sandbox, `incremental/chats?start_time=${seconds}&limit=${EXPORT_MAX_LIMIT}&fields=chats(*)`))
-    timeline.push(await timePage(sandbox, `incremental/agent_timeline?start_time=${seconds * 1_000_000}&limit=${EXPORT_MAX_LIMIT}&fields=agent_timeline(*)`))
+    timeline.push(
+      await timePage(
+        sandbox,
+        `incremental/agent_timeline?start_time=${seconds * 1_000_000}&limit=${EXPORT_MAX_LIMIT}&fields=agent_timeline(*)`,
+      ),
+    )
   }
   type Bans = { ip_address: Array<{ id: number }>; visitor: Array<{ id: number }> }
   const bans = await walk(sandbox, `bans?since_id=0&limit=${BANS_MAX_LIMIT}`, samples, (body) => {

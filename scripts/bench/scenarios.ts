@@ -6,7 +6,16 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { rateLimitConduct, sandboxTapConfig, type FaultPlan, type RateLimitConduct, type RequestLogEntry } from '../../src/sandbox/index.js'
-import { countRecords, FLOOR, measureIntoReader, measureToFile, startSandboxProcess, ZCHAT, type SandboxProcess, type Usage } from './processes.js'
+import {
+  countRecords,
+  FLOOR,
+  measureIntoReader,
+  measureToFile,
+  startSandboxProcess,
+  ZCHAT,
+  type SandboxProcess,
+  type Usage,
+} from './processes.js'
 import { pageLatencies, requestLog, setFaults, startDateForLast, type PageLatency } from './sandbox-client.js'
 
 /** One measured extraction. */
@@ -128,7 +137,14 @@ class Workspace {
 }
 
 /** Sandbox sizes for N chats: the agent timeline and bans grow with them. */
-const scaleArgs = (chats: number): string[] => ['--chats', String(chats), '--timeline', String(Math.floor(chats / 2)), '--bans', String(Math.floor(chats / 10))]
+const scaleArgs = (chats: number): string[] => [
+  '--chats',
+  String(chats),
+  '--timeline',
+  String(Math.floor(chats / 2)),
+  '--bans',
+  String(Math.floor(chats / 10)),
+]
 
 /** A budget that never binds: these runs measure work, not waiting. */
 const UNLIMITED = { max_requests_per_minute: 1_000_000 }
@@ -168,7 +184,11 @@ export async function measureScale(chats: number, options: ScaleOptions): Promis
   }
 }
 
-export async function measureRateLimit(chats: number, budget: number, options: Pick<ScaleOptions, 'workDir' | 'log'>): Promise<RateLimitResult> {
+export async function measureRateLimit(
+  chats: number,
+  budget: number,
+  options: Pick<ScaleOptions, 'workDir' | 'log'>,
+): Promise<RateLimitResult> {
   const { log, workDir } = options
   const plan: FaultPlan = { rateLimit: { requests: budget, windowMs: 60_000 } }
   // Default sizes for everything but chats.
@@ -203,7 +223,16 @@ export const SHARED_LIMIT = {
 export async function measureSharedLimit(options: Pick<ScaleOptions, 'workDir' | 'log'>): Promise<SharedLimitResult> {
   const { log, workDir } = options
   const { limit, parallel, sizes, settings } = SHARED_LIMIT
-  const args = ['--agents', String(sizes.agents), '--bans', String(sizes.bans), '--chats', String(sizes.chats), '--timeline', String(sizes.agent_timeline)]
+  const args = [
+    '--agents',
+    String(sizes.agents),
+    '--bans',
+    String(sizes.bans),
+    '--chats',
+    String(sizes.chats),
+    '--timeline',
+    String(sizes.agent_timeline),
+  ]
   const sandbox = await startSandboxProcess(args, workDir)
   try {
     const space = new Workspace(workDir, sandbox)
@@ -227,7 +256,15 @@ export async function measureSharedLimit(options: Pick<ScaleOptions, 'workDir' |
     const records = Object.values(written).reduce((a, b) => a + b, 0)
     const run: SyncFigures = { usage, records, bytes: Buffer.byteLength(text), requests }
     await sandbox.stop()
-    return { limit, parallel, held: sizes, run, written, conduct: rateLimitConduct(requests), slowdownLines: stderr.match(/zchat lowers its own rate/g)?.length ?? 0 }
+    return {
+      limit,
+      parallel,
+      held: sizes,
+      run,
+      written,
+      conduct: rateLimitConduct(requests),
+      slowdownLines: stderr.match(/zchat lowers its own rate/g)?.length ?? 0,
+    }
   } catch (error) {
     await sandbox.stop().catch(() => undefined)
     throw error
@@ -242,7 +279,13 @@ export async function measureStreamMaps(chats: number, options: Pick<ScaleOption
     const catalog = await space.catalog('maps-chats', (s) => s === 'chats')
     const run = (name: string, extra: Record<string, unknown>): Promise<SyncFigures> => {
       log(`tap: chats sync of ${chats} chats, ${name}`)
-      return space.toFile(`maps-${name.replace(/\W+/g, '-')}`, ZCHAT, ['sync', '--config', space.config(`maps-${name.replace(/\W+/g, '-')}`, { ...UNLIMITED, ...extra }), '--catalog', catalog])
+      return space.toFile(`maps-${name.replace(/\W+/g, '-')}`, ZCHAT, [
+        'sync',
+        '--config',
+        space.config(`maps-${name.replace(/\W+/g, '-')}`, { ...UNLIMITED, ...extra }),
+        '--catalog',
+        catalog,
+      ])
     }
     const plain = await run('no maps', {})
     const pii = await run('PII map', PII_STREAM_MAPS)

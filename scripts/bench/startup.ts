@@ -58,6 +58,11 @@ export const measureStartup = (root: string, runs: number): StartupResult => {
   for (let round = 0; round < runs; round++) commands.forEach(({ args }, i) => times[i]!.push(once(args)))
   return {
     runs,
-    figures: commands.map(({ label }, i) => ({ label, medianMs: median(times[i]!), minMs: Math.min(...times[i]!), maxMs: Math.max(...times[i]!) })),
+    figures: commands.map(({ label }, i) => ({
+      label,
+      medianMs: median(times[i]!),
+      minMs: Math.min(...times[i]!),
+      maxMs: Math.max(...times[i]!),
+    })),
   }
 }

@@ -11,6 +11,8 @@ export const ABOUT_FORMATS: readonly AboutFormat[] = ['json', 'markdown', 'text'
 
 export const runAbout = (version: string, format: AboutFormat): number => {
   const info = about(version, STREAMS)
-  process.stdout.write(format === 'json' ? `${JSON.stringify(info, null, 2)}\n` : format === 'markdown' ? aboutMarkdown(info) : aboutText(info))
+  process.stdout.write(
+    format === 'json' ? `${JSON.stringify(info, null, 2)}\n` : format === 'markdown' ? aboutMarkdown(info) : aboutText(info),
+  )
   return 0
 }

@@ -30,7 +30,9 @@ const reason = (error: unknown): string => {
 }
 
 /** The file's settings (none when it does not exist yet), its real path and mode. */
-const current = async (file: string): Promise<E.Either<string, { settings: Record<string, unknown>; path: string; mode: number; exists: boolean }>> => {
+const current = async (
+  file: string,
+): Promise<E.Either<string, { settings: Record<string, unknown>; path: string; mode: number; exists: boolean }>> => {
   let path: string
   try {
     path = await realpath(file)
@@ -41,10 +43,13 @@ const current = async (file: string): Promise<E.Either<string, { settings: Recor
   try {
     const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)])
     const parsed = text.trim() === '' ? {} : (JSON.parse(text) as unknown)
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return E.left(`${file} is not a JSON object; left unchanged`)
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      return E.left(`${file} is not a JSON object; left unchanged`)
     return E.right({ settings: parsed as Record<string, unknown>, path, mode: info.mode & 0o777, exists: true })
   } catch (error) {
-    return E.left(error instanceof SyntaxError ? `${file} is not valid JSON (${error.message}); left unchanged` : `${file}: ${reason(error)}`)
+    return E.left(
+      error instanceof SyntaxError ? `${file} is not valid JSON (${error.message}); left unchanged` : `${file}: ${reason(error)}`,
+    )
   }
 }
 

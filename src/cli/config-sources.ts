@@ -25,7 +25,9 @@ const typed = (name: string, type: string, text: string): E.Either<string, unkno
   if (type === 'integer' || type === 'number') {
     const n = Number(text.trim())
     const fits = text.trim() !== '' && Number.isFinite(n) && (type === 'number' || Number.isInteger(n))
-    return fits ? E.right(n) : E.left(`${variable}: expected ${type === 'integer' ? 'a whole number' : 'a number'}, got ${JSON.stringify(text)}`)
+    return fits
+      ? E.right(n)
+      : E.left(`${variable}: expected ${type === 'integer' ? 'a whole number' : 'a number'}, got ${JSON.stringify(text)}`)
   }
   if (type === 'boolean') {
     const word = text.trim().toLowerCase()
@@ -61,7 +63,14 @@ export const layeredConfig = (
 ): TE.TaskEither<Failure, unknown> =>
   pipe(
     sources.map((source) =>
-      source === ENV_SOURCE ? TE.fromEither(pipe(settingsFromEnv(env), E.mapLeft((problems) => invalidInput('config', problems)))) : readFile(source),
+      source === ENV_SOURCE
+        ? TE.fromEither(
+            pipe(
+              settingsFromEnv(env),
+              E.mapLeft((problems) => invalidInput('config', problems)),
+            ),
+          )
+        : readFile(source),
     ),
     // In order, one after another (fp-ts/lib/Array is not loaded for this: start-up time).
     TE.sequenceSeqArray,

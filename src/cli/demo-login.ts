@@ -29,11 +29,17 @@ const pressAllow = async (url: string): Promise<void> => {
   const page = await (await fetch(url)).text()
   const action = /<form method="post" action="([^"]+)">/.exec(page)?.[1]
   if (action === undefined) throw new Error('no consent form on the sandbox page')
-  const form = new URLSearchParams([...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [m[1]!, m[2]!.replace(/&amp;/g, '&')]))
+  const form = new URLSearchParams(
+    [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [
+      m[1]!,
+      m[2]!.replace(/&amp;/g, '&'),
+    ]),
+  )
   form.set('decision', 'allow')
   const decided = await fetch(new URL(action, url), { method: 'POST', body: form, redirect: 'manual' })
   const location = decided.headers.get('location')
-  if (location === null || !location.startsWith('http://localhost:')) throw new Error(`the consent page answered ${decided.status} without a redirect to localhost`)
+  if (location === null || !location.startsWith('http://localhost:'))
+    throw new Error(`the consent page answered ${decided.status} without a redirect to localhost`)
   await (await fetch(location)).text()
 }
 
@@ -42,9 +48,23 @@ export const demoLogin = async (sandbox: Sandbox, configFile: string, print: (li
   const port = await freePort()
   const secret = randomBytes(12).toString('hex')
   sandbox.oauth.register({ id: DEMO_CLIENT, secret, redirectUris: [`http://localhost:${port}`] })
-  const args = ['login', '--no-open', '--base-url', sandbox.baseUrl, '--client-id', DEMO_CLIENT, '--port', String(port), '--config', configFile]
+  const args = [
+    'login',
+    '--no-open',
+    '--base-url',
+    sandbox.baseUrl,
+    '--client-id',
+    DEMO_CLIENT,
+    '--port',
+    String(port),
+    '--config',
+    configFile,
+  ]
   print(`login: zchat login --client-id ${DEMO_CLIENT} (the demo presses Allow for you)`)
-  const child = spawn(process.execPath, [ZCHAT, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ZCHAT_CLIENT_SECRET: secret } })
+  const child = spawn(process.execPath, [ZCHAT, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ZCHAT_CLIENT_SECRET: secret },
+  })
   let out = ''
   let pressed = false
   child.stdout.on('data', (chunk: Buffer) => {
@@ -66,7 +86,8 @@ export const demoLogin = async (sandbox: Sandbox, configFile: string, print: (li
   const said = out.split('\n').filter((line) => line.trim() !== '')
   const logFile = join(dirname(configFile), 'login.log')
   await writeFile(logFile, `ZCHAT_CLIENT_SECRET=… zchat ${args.join(' ')}\n${said.join('\n')}\n`)
-  if (code === 0 && said.some((line) => line.startsWith('OK: '))) print(`login: OK: token checked, stored in ${basename(configFile)} (log: ${basename(logFile)})`)
+  if (code === 0 && said.some((line) => line.startsWith('OK: ')))
+    print(`login: OK: token checked, stored in ${basename(configFile)} (log: ${basename(logFile)})`)
   else for (const line of said) print(`login: ${line}`)
   return code
 }

@@ -60,7 +60,8 @@ export const bookmarkText = (summary: RunSummary, stream: string): string => {
   return Object.entries(bookmark)
     .map(([key, value]) => {
       if (key === 'version' && typeof value === 'number') return `read at ${readable(value)}`
-      if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value))) return `${key} ${readable(Date.parse(value))}`
+      if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value)))
+        return `${key} ${readable(Date.parse(value))}`
       return `${key} ${String(value)}`
     })
     .join(', ')
@@ -87,7 +88,10 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
     print(`files: ${relative('.', outDir) || '.'}/ (config, Singer output, logs and state of each run)`)
 
     const runs: { file: string; summary: RunSummary }[] = []
-    for (const [n, stateFile] of [[1, undefined], [2, join(outDir, 'state-1.json')]] as const) {
+    for (const [n, stateFile] of [
+      [1, undefined],
+      [2, join(outDir, 'state-1.json')],
+    ] as const) {
       if (n === 2) {
         // Between runs the account changes: new agents join, others are edited, a ban is lifted.
         sandbox.data.addAgents(3)
@@ -99,7 +103,9 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
       const logFile = join(outDir, `run-${n}.log`)
       // Paths inside the output folder, so the line fits the terminal wherever the folder is.
       const inside = (path: string) => relative(outDir, path)
-      print(`run ${n}: tap-zendesk-chat --config ${inside(config)}${stateFile === undefined ? '' : ` --state ${inside(stateFile)}`} > ${inside(file)}`)
+      print(
+        `run ${n}: tap-zendesk-chat --config ${inside(config)}${stateFile === undefined ? '' : ` --state ${inside(stateFile)}`} > ${inside(file)}`,
+      )
       const code = await runTap(['--config', config, ...(stateFile === undefined ? [] : ['--state', stateFile])], file, logFile)
       const log = await readFile(logFile, 'utf8')
       if (code !== 0) {
@@ -107,7 +113,11 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
         for (const line of log.trimEnd().split('\n').slice(-5)) print(`  ${line}`)
         return code
       }
-      print(`  ${lastLogLine(log).replace(/^sync done: /, '').replace(/; state: .*$/, '')}; state: state-${n}.json`)
+      print(
+        `  ${lastLogLine(log)
+          .replace(/^sync done: /, '')
+          .replace(/; state: .*$/, '')}; state: state-${n}.json`,
+      )
       const summary = summarise(await readFile(file, 'utf8'))
       await writeFile(join(outDir, `state-${n}.json`), JSON.stringify(summary.state, null, 2))
       runs.push({ file, summary })
@@ -116,14 +126,22 @@ export const runDemo = async (outDir: string, print: (line: string) => void): Pr
     const streams = [...new Set(runs.flatMap((r) => [...r.summary.records.keys()]))]
     const rows = [
       ['stream', 'run 1', 'run 2', 'bookmark after run 2'],
-      ...streams.map((s) => [s, (runs[0]!.summary.records.get(s) ?? 0).toLocaleString('en-US'), (runs[1]!.summary.records.get(s) ?? 0).toLocaleString('en-US'), bookmarkText(runs[1]!.summary, s)]),
+      ...streams.map((s) => [
+        s,
+        (runs[0]!.summary.records.get(s) ?? 0).toLocaleString('en-US'),
+        (runs[1]!.summary.records.get(s) ?? 0).toLocaleString('en-US'),
+        bookmarkText(runs[1]!.summary, s),
+      ]),
     ]
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
     print('')
     print('records per run:')
     for (const row of rows) {
       // Counts right-aligned; the bookmark cut to what is left of the 80 columns.
-      const line = row.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd()
+      const line = row
+        .map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd()
       print(line.length > DEMO_WIDTH ? `${line.slice(0, DEMO_WIDTH - 3)}...` : line)
     }
     print('')

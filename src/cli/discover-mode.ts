@@ -17,7 +17,8 @@ import { edgeLines, stderrLogger, type LogFormat } from './logger.js'
 /** The catalog on stdout; a config, if given, is checked and its problems logged as warnings. Resolves to the exit status. */
 export const runDiscover = (configSources: readonly string[] | undefined, logLevel: LogLevel, logFormat: LogFormat): Promise<number> => {
   const log = stderrLogger(logLevel, [], undefined, logFormat)
-  const checkConfig = configSources === undefined ? TE.right(undefined) : layeredConfig(configSources, (file) => readJsonFile('config', file), process.env)
+  const checkConfig =
+    configSources === undefined ? TE.right(undefined) : layeredConfig(configSources, (file) => readJsonFile('config', file), process.env)
   return settle(
     checkConfig,
     (json) => {

@@ -18,12 +18,23 @@ export { readJsonFile } from './json-file.js'
 import { readJsonFile } from './json-file.js'
 
 /** The settings of every `--config` source (files, or ENV), merged in order and checked. */
-export const loadConfig = (sources: readonly string[], now: Date, env: NodeJS.ProcessEnv = process.env): TE.TaskEither<Failure, ParsedConfig> =>
+export const loadConfig = (
+  sources: readonly string[],
+  now: Date,
+  env: NodeJS.ProcessEnv = process.env,
+): TE.TaskEither<Failure, ParsedConfig> =>
   pipe(
     layeredConfig(sources, (file) => readJsonFile('config', file), env),
-    TE.chainEitherK((json) => pipe(parseConfig(json, now), E.mapLeft((problems) => invalidInput('config', problems)))),
+    TE.chainEitherK((json) =>
+      pipe(
+        parseConfig(json, now),
+        E.mapLeft((problems) => invalidInput('config', problems)),
+      ),
+    ),
     // One file is where refreshed tokens go back to; with several sources, no one file holds the settings.
-    TE.map((parsed) => (sources.length === 1 && sources[0] !== ENV_SOURCE ? { ...parsed, config: { ...parsed.config, storedIn: sources[0]! } } : parsed)),
+    TE.map((parsed) =>
+      sources.length === 1 && sources[0] !== ENV_SOURCE ? { ...parsed, config: { ...parsed.config, storedIn: sources[0]! } } : parsed,
+    ),
   )
 
 /** The state to resume from (none without a file), with notes on what was converted from another connector's state. */
@@ -32,7 +43,12 @@ export const loadState = (file: string | undefined, streams: readonly StreamDef[
     ? TE.right({ state: emptyState, notes: [], warnings: [] })
     : pipe(
         readJsonFile('state', file),
-        TE.chainEitherK((json) => pipe(readState(json, streams), E.mapLeft((problems) => invalidInput('state', problems)))),
+        TE.chainEitherK((json) =>
+          pipe(
+            readState(json, streams),
+            E.mapLeft((problems) => invalidInput('state', problems)),
+          ),
+        ),
       )
 
 const catalogProblem = (errors: t.Errors): string => {
@@ -43,17 +59,19 @@ const catalogProblem = (errors: t.Errors): string => {
   return `not a Singer catalog: expected {"streams": [{"tap_stream_id": ..., "metadata": [...]}, ...]}${path ? ` (at ${path})` : ''}`
 }
 
-export const loadSelection = (
-  file: string,
-  streams: readonly StreamDef[],
-): TE.TaskEither<Failure, readonly SelectedStream[]> =>
+export const loadSelection = (file: string, streams: readonly StreamDef[]): TE.TaskEither<Failure, readonly SelectedStream[]> =>
   pipe(
     readJsonFile('catalog', file),
     TE.chainEitherK((json) =>
       pipe(
         CatalogFile.decode(json),
         E.mapLeft((errors) => invalidInput('catalog', [catalogProblem(errors)])),
-        E.chain((catalog) => pipe(selectStreams(catalog, streams), E.mapLeft((p) => invalidInput('catalog', p)))),
+        E.chain((catalog) =>
+          pipe(
+            selectStreams(catalog, streams),
+            E.mapLeft((p) => invalidInput('catalog', p)),
+          ),
+        ),
       ),
     ),
   )

@@ -13,7 +13,14 @@ export const readJsonFile = (what: What, file: string): TE.TaskEither<Failure, u
       () => readFile(file, 'utf8'),
       (error) => {
         const code = (error as { code?: string }).code
-        const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not readable (permission denied)' : code === 'EISDIR' ? 'is a directory' : String((error as Error).message)
+        const reason =
+          code === 'ENOENT'
+            ? 'not found'
+            : code === 'EACCES'
+              ? 'not readable (permission denied)'
+              : code === 'EISDIR'
+                ? 'is a directory'
+                : String((error as Error).message)
         return inputError(what, file, reason)
       },
     ),
@@ -25,4 +32,3 @@ export const readJsonFile = (what: What, file: string): TE.TaskEither<Failure, u
       ),
     ),
   )
-

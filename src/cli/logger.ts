@@ -22,12 +22,9 @@ export const stderrLogger = (
   metrics = true,
 ): Logger => {
   const threshold = LOG_LEVELS.indexOf(level)
-  const scrub = (message: string) =>
-    secrets.reduce((text, secret) => (secret.length >= 4 ? text.split(secret).join('***') : text), message)
+  const scrub = (message: string) => secrets.reduce((text, secret) => (secret.length >= 4 ? text.split(secret).join('***') : text), message)
   const line = (l: LogLevel, message: string, metric?: MetricPoint): string =>
-    format === 'json'
-      ? `${scrub(structuredLine(l, message, now(), metric))}\n`
-      : `${textLine(l, scrub(message), now())}\n`
+    format === 'json' ? `${scrub(structuredLine(l, message, now(), metric))}\n` : `${textLine(l, scrub(message), now())}\n`
   const enabled = (l: LogLevel) => LOG_LEVELS.indexOf(l) >= threshold
   const at = (l: LogLevel) => (message: string) => {
     if (enabled(l)) write(line(l, message))

@@ -60,18 +60,26 @@ interface Target {
 
 const target = (options: LoginOptions): E.Either<Failure, Target> => {
   const subdomain = options.subdomain === undefined ? undefined : parseSubdomain(options.subdomain)
-  if (options.subdomain !== undefined && subdomain === undefined) return E.left(usageError(`--subdomain: ${JSON.stringify(options.subdomain)} is not a Zendesk subdomain`))
+  if (options.subdomain !== undefined && subdomain === undefined)
+    return E.left(usageError(`--subdomain: ${JSON.stringify(options.subdomain)} is not a Zendesk subdomain`))
   const named: Record<string, string> = subdomain === undefined ? {} : { subdomain }
   if (options.baseUrl !== undefined) {
     const base = parseBaseUrl(options.baseUrl)
     if (E.isLeft(base)) return E.left(usageError(`--${base.left.replace(/^base_url/, 'base-url')}`))
-    return E.right({ endpoints: oauthEndpoints(new URL(base.right).origin, options.legacy), apiSettings: { ...named, base_url: base.right } })
+    return E.right({
+      endpoints: oauthEndpoints(new URL(base.right).origin, options.legacy),
+      apiSettings: { ...named, base_url: base.right },
+    })
   }
   if (options.legacy) {
     // Legacy Chat-only accounts sign in at zopim; their API was zopim's too unless the account has a Zendesk subdomain.
-    return E.right({ endpoints: oauthEndpoints(LEGACY_OAUTH_ORIGIN, true), apiSettings: subdomain === undefined ? { base_url: LEGACY_API_BASE } : named })
+    return E.right({
+      endpoints: oauthEndpoints(LEGACY_OAUTH_ORIGIN, true),
+      apiSettings: subdomain === undefined ? { base_url: LEGACY_API_BASE } : named,
+    })
   }
-  if (subdomain === undefined) return E.left(usageError('--subdomain is required (acme for acme.zendesk.com), unless --legacy or --base-url is given'))
+  if (subdomain === undefined)
+    return E.left(usageError('--subdomain is required (acme for acme.zendesk.com), unless --legacy or --base-url is given'))
   return E.right({ endpoints: oauthEndpoints(`https://${subdomain}.zendesk.com`), apiSettings: named })
 }
 
@@ -88,7 +96,11 @@ const preflight = async (fetch: Fetch, url: string, redirectUri: string, clientI
   let response: Response
   let text: string
   try {
-    response = await fetch(url, { headers: { Accept: 'application/json, text/html;q=0.9' }, redirect: 'manual', signal: AbortSignal.timeout(15_000) })
+    response = await fetch(url, {
+      headers: { Accept: 'application/json, text/html;q=0.9' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(15_000),
+    })
     text = await response.text()
   } catch {
     return undefined // The browser may reach what this machine cannot: it gets its chance.
@@ -112,7 +124,9 @@ const preflight = async (fetch: Fetch, url: string, redirectUri: string, clientI
     return authFailure(`the OAuth client ${clientId} does not allow the redirect URL ${redirectUri}: ${registerHint(redirectUri)}`)
   }
   if (/invalid_client|unknown client|client_id/i.test(words)) {
-    return authFailure(`the authorization server does not know the client id ${clientId}: copy the client's id from the Chat dashboard (Settings > Account > API & SDKs) into --client-id`)
+    return authFailure(
+      `the authorization server does not know the client id ${clientId}: copy the client's id from the Chat dashboard (Settings > Account > API & SDKs) into --client-id`,
+    )
   }
   return undefined
 }
@@ -122,12 +136,16 @@ const redirectFailure = (redirect: Extract<Redirect, { kind: 'error' }>, redirec
   const detail = redirect.description === '' ? redirect.error : `${redirect.error}: ${redirect.description}`
   switch (redirect.error) {
     case 'access_denied':
-      return authFailure(`access was denied in the browser (${detail}); nothing was written. Run zchat login again and choose Allow to give zchat the token`)
+      return authFailure(
+        `access was denied in the browser (${detail}); nothing was written. Run zchat login again and choose Allow to give zchat the token`,
+      )
     case 'invalid_scope':
       return authFailure(`the authorization server refused the scope (${detail}): try --scope "read chat"`)
     case 'unauthorized_client':
     case 'unsupported_response_type':
-      return authFailure(`the OAuth client may not use this grant (${detail}): with --client-secret zchat asks for a code, without it for a token (implicit grant)`)
+      return authFailure(
+        `the OAuth client may not use this grant (${detail}): with --client-secret zchat asks for a code, without it for a token (implicit grant)`,
+      )
     case 'invalid_redirect_uri':
     case 'redirect_uri_mismatch':
       return authFailure(`the OAuth client does not allow the redirect URL ${redirectUri} (${detail}): ${registerHint(redirectUri)}`)
@@ -158,7 +176,13 @@ export const login = async (options: LoginOptions, deps: LoginDeps): Promise<E.E
   const grant = options.clientSecret === undefined ? 'token' : 'code'
   const redirectUri = `http://localhost:${options.port}`
   const state = randomBytes(24).toString('base64url')
-  const params = new URLSearchParams({ response_type: grant, client_id: options.clientId, redirect_uri: redirectUri, scope: options.scope, state })
+  const params = new URLSearchParams({
+    response_type: grant,
+    client_id: options.clientId,
+    redirect_uri: redirectUri,
+    scope: options.scope,
+    state,
+  })
   if (apiSettings.subdomain !== undefined) params.set('subdomain', apiSettings.subdomain)
   const authorizeUrl = `${endpoints.authorize}?${params.toString()}`
 
@@ -166,12 +190,17 @@ export const login = async (options: LoginOptions, deps: LoginDeps): Promise<E.E
     port: options.port,
     state,
     timeoutMs: options.timeoutMs,
-    onForged: (what) => deps.warn(`${what} to ${redirectUri} did not carry this login's state and was ignored (it did not come from this login); still waiting`),
+    onForged: (what) =>
+      deps.warn(
+        `${what} to ${redirectUri} did not carry this login's state and was ignored (it did not come from this login); still waiting`,
+      ),
   })
   if (!listening.ok) {
     return E.left(
       listening.error.kind === 'in-use'
-        ? usageError(`port ${options.port} is in use on localhost: stop what listens there, or use --port with another port (and register http://localhost:PORT in the OAuth client)`)
+        ? usageError(
+            `port ${options.port} is in use on localhost: stop what listens there, or use --port with another port (and register http://localhost:PORT in the OAuth client)`,
+          )
         : usageError(`cannot listen on localhost:${options.port}: ${listening.error.message}`),
     )
   }
@@ -201,11 +230,18 @@ export const login = async (options: LoginOptions, deps: LoginDeps): Promise<E.E
 
   let tokens: Tokens
   if (redirect.kind === 'code') {
-    if (options.clientSecret === undefined) return fail(authFailure('the redirect brought a code, but no --client-secret was given to exchange it'))
+    if (options.clientSecret === undefined)
+      return fail(authFailure('the redirect brought a code, but no --client-secret was given to exchange it'))
     const exchanged = await requestToken({
       fetch: deps.fetch,
       tokenUrl: endpoints.token,
-      form: { grant_type: 'authorization_code', code: redirect.code, client_id: options.clientId, client_secret: options.clientSecret, redirect_uri: redirectUri },
+      form: {
+        grant_type: 'authorization_code',
+        code: redirect.code,
+        client_id: options.clientId,
+        client_secret: options.clientSecret,
+        redirect_uri: redirectUri,
+      },
       timeoutMs: 30_000,
       userAgent: `zchat/${deps.version}`,
     })
@@ -218,7 +254,11 @@ export const login = async (options: LoginOptions, deps: LoginDeps): Promise<E.E
   const settings = { ...apiSettings, access_token: tokens.accessToken }
   const parsed = parseConfig(settings, new Date())
   if (E.isLeft(parsed)) return fail(authFailure(`the token cannot be checked: ${parsed.left.join('; ')}`))
-  const secrets = [tokens.accessToken, ...(tokens.refreshToken === undefined ? [] : [tokens.refreshToken]), ...(options.clientSecret === undefined ? [] : [options.clientSecret])]
+  const secrets = [
+    tokens.accessToken,
+    ...(tokens.refreshToken === undefined ? [] : [tokens.refreshToken]),
+    ...(options.clientSecret === undefined ? [] : [options.clientSecret]),
+  ]
   // A person is waiting: one retry at most, and no long Retry-After.
   const checkConfig = { ...parsed.right.config, maxRetries: Math.min(parsed.right.config.maxRetries, 1), maxRetryWaitMs: 10_000 }
   const checked = await check(deps.checkEnv(checkConfig, secrets))()
@@ -238,7 +278,9 @@ export const login = async (options: LoginOptions, deps: LoginDeps): Promise<E.E
   const lines = [
     checked.right.lines[0]!,
     `${written.right.created ? 'Created' : 'Updated'} ${options.configFile} (${mode}): ${keys}${written.right.created ? '' : '; its other settings are kept'}.`,
-    ...((written.right.mode & 0o077) !== 0 ? [`Note: ${options.configFile} can be read by other users (${mode}); it holds the token: chmod 600 ${options.configFile}`] : []),
+    ...((written.right.mode & 0o077) !== 0
+      ? [`Note: ${options.configFile} can be read by other users (${mode}); it holds the token: chmod 600 ${options.configFile}`]
+      : []),
     refreshable
       ? 'With client_id, client_secret and refresh_token stored, a token the API refuses is refreshed once and stored again.'
       : grant === 'token'

@@ -40,7 +40,8 @@ export const describeStreamWait = (wait: BudgetWait, nowMs: number): string => {
   return `waiting for ${wait.reason === 'retry-after' ? 'Retry-After' : 'the rate limit'}, ${left.toLocaleString('en-US')} s`
 }
 
-const waitingNow = (row: Row, nowMs: number): BudgetWait | undefined => (row.wait !== undefined && row.wait.untilMs > nowMs ? row.wait : undefined)
+const waitingNow = (row: Row, nowMs: number): BudgetWait | undefined =>
+  row.wait !== undefined && row.wait.untilMs > nowMs ? row.wait : undefined
 
 const lineOf = (row: Row, width: number, nowMs: number): string => {
   const p = row.progress

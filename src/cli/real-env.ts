@@ -46,9 +46,7 @@ const oneOutput = (): boolean => {
  * but in order, so a log line never lands inside a Singer message that is
  * still being written (stdout to a pipe is written asynchronously, stderr not).
  */
-export const stderrLine: (line: string) => void = oneOutput()
-  ? (line) => process.stdout.write(line)
-  : (line) => process.stderr.write(line)
+export const stderrLine: (line: string) => void = oneOutput() ? (line) => process.stdout.write(line) : (line) => process.stderr.write(line)
 
 /**
  * The process's Env, `finish` to leave the terminal's progress block drawn in
@@ -67,7 +65,14 @@ export const realEnv = (
   const display = logFormat === 'text' && process.stderr.isTTY && !process.stdout.isTTY ? progressDisplay(process.stderr, clock) : undefined
   // Pushed to as tokens are renewed: the logger scrubs every one of them.
   const secrets = [config.accessToken, ...(config.refresh === undefined ? [] : [config.refresh.clientSecret, config.refresh.refreshToken])]
-  const logger = stderrLogger(logLevel, secrets, display?.write ?? stderrLine, logFormat, undefined, metricsShown(config.metricsLogLevel, logFormat, process.stderr.isTTY === true))
+  const logger = stderrLogger(
+    logLevel,
+    secrets,
+    display?.write ?? stderrLine,
+    logFormat,
+    undefined,
+    metricsShown(config.metricsLogLevel, logFormat, process.stderr.isTTY === true),
+  )
   let requests = 0
   const log = {
     ...logger,

@@ -101,7 +101,9 @@ const listenOn = (server: Server, port: number, host: string): Promise<void> =>
  * Listens on 127.0.0.1 and, where the machine has IPv6 loopback, ::1 (a
  * browser may resolve localhost to either). Left when the port is taken.
  */
-export const listenForRedirect = async (options: ListenOptions): Promise<{ readonly ok: true; readonly listener: Listener } | { readonly ok: false; readonly error: ListenError }> => {
+export const listenForRedirect = async (
+  options: ListenOptions,
+): Promise<{ readonly ok: true; readonly listener: Listener } | { readonly ok: false; readonly error: ListenError }> => {
   let settle: (redirect: Redirect | undefined) => void = () => undefined
   const redirect = new Promise<Redirect | undefined>((resolve) => (settle = resolve))
   let done = false
@@ -109,7 +111,12 @@ export const listenForRedirect = async (options: ListenOptions): Promise<{ reado
   let waiting: { res: ServerResponse; json: boolean } | undefined
 
   const answer = (res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8') => {
-    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' })
+    res.writeHead(status, {
+      'Content-Type': type,
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+    })
     res.end(body)
   }
 
@@ -197,7 +204,12 @@ export const listenForRedirect = async (options: ListenOptions): Promise<{ reado
     waiting = undefined
     if (target !== undefined && !target.res.destroyed) {
       if (target.json) answer(target.res, ok ? 200 : 400, JSON.stringify({ ok, message }), 'application/json')
-      else answer(target.res, ok ? 200 : 400, page(ok ? 'zchat: logged in' : 'zchat: login failed', `<p id="status" data-ok="${ok}">${escapeHtml(message)}</p>`))
+      else
+        answer(
+          target.res,
+          ok ? 200 : 400,
+          page(ok ? 'zchat: logged in' : 'zchat: login failed', `<p id="status" data-ok="${ok}">${escapeHtml(message)}</p>`),
+        )
     }
     await closeAll()
   }

@@ -17,7 +17,10 @@ export const terminalStdoutWarning = (command: string): string =>
   `stdout is a terminal: Singer output is meant for a target or a file. Redirect it: ${command} > out.jsonl (or: ${command} | target-jsonl)`
 
 /** Where file descriptor 1 leads: a file's path, a pipe, or the terminal (Linux's /proc; elsewhere: stdout). */
-export const stdoutTarget = (isTerminal: boolean = process.stdout.isTTY === true, link: () => string = () => readlinkSync('/proc/self/fd/1')): string => {
+export const stdoutTarget = (
+  isTerminal: boolean = process.stdout.isTTY === true,
+  link: () => string = () => readlinkSync('/proc/self/fd/1'),
+): string => {
   if (isTerminal) return 'on the terminal'
   let target: string
   try {

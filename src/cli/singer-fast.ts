@@ -44,7 +44,9 @@ export const runSingerFast = async (argv: readonly string[], version: string): P
     const formatGiven = values['log-format'] ?? process.env.ZCHAT_LOG_FORMAT
     // Unset, Meltano's SINGER_SDK_LOG_CONFIG decides, as for the oclif commands (structured-log.ts).
     logLevel = logLevelOf(oneOf('log-level', levelGiven, LOG_LEVELS, 'info'), levelGiven === undefined || levelGiven === '')
-    logFormat = logFormatOf(formatGiven === undefined || formatGiven === '' ? undefined : oneOf('log-format', formatGiven, LOG_FORMATS, 'text'))
+    logFormat = logFormatOf(
+      formatGiven === undefined || formatGiven === '' ? undefined : oneOf('log-format', formatGiven, LOG_FORMATS, 'text'),
+    )
     format = oneOf('format', values.format, ABOUT_FORMATS, 'text')
   } catch (error) {
     const message = (error as Error).message.replace(/^Unknown option '([^']+)'.*$/s, 'Nonexistent flag: $1')

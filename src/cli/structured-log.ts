@@ -68,14 +68,27 @@ const sdkLogConfig = (path: string, read: (path: string) => string): Record<stri
 const readUtf8 = (path: string): string => readFileSync(path, 'utf8')
 
 /** Python's level names as zchat's levels (CRITICAL is an error here). */
-const FROM_PYTHON: Record<string, LogLevel> = { DEBUG: 'debug', INFO: 'info', WARN: 'warn', WARNING: 'warn', ERROR: 'error', CRITICAL: 'error', FATAL: 'error' }
+const FROM_PYTHON: Record<string, LogLevel> = {
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  WARNING: 'warn',
+  ERROR: 'error',
+  CRITICAL: 'error',
+  FATAL: 'error',
+}
 
 /**
  * The log level of a run: the flag (or ZCHAT_LOG_LEVEL) when given, else the
  * root level of Meltano's SINGER_SDK_LOG_CONFIG (Meltano's own --log-level, as
  * an SDK tap would take it), else the flag's default.
  */
-export const logLevelOf = (flag: LogLevel, fromDefault: boolean, env: NodeJS.ProcessEnv = process.env, read: (path: string) => string = readUtf8): LogLevel => {
+export const logLevelOf = (
+  flag: LogLevel,
+  fromDefault: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+  read: (path: string) => string = readUtf8,
+): LogLevel => {
   const path = env.SINGER_SDK_LOG_CONFIG
   if (!fromDefault || path === undefined || path === '') return flag
   const root = sdkLogConfig(path, read)?.root as { level?: unknown } | undefined
@@ -98,7 +111,11 @@ export const asksForStructuredLogs = (path: string, read: (path: string) => stri
  * into it) when given, else structured when Meltano's SINGER_SDK_LOG_CONFIG
  * asks for it, else text.
  */
-export const logFormatOf = (flag: LogFormat | undefined, env: NodeJS.ProcessEnv = process.env, read?: (path: string) => string): LogFormat => {
+export const logFormatOf = (
+  flag: LogFormat | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  read?: (path: string) => string,
+): LogFormat => {
   if (flag !== undefined) return flag
   const path = env.SINGER_SDK_LOG_CONFIG
   return path !== undefined && path !== '' && asksForStructuredLogs(path, read) ? 'json' : 'text'

@@ -60,21 +60,35 @@ export const refreshingCredentials = (config: Config, deps: RefreshDeps): Creden
   let renewal: Promise<boolean> | undefined
 
   const persist = async (tokens: Tokens): Promise<void> => {
-    const updates = { access_token: tokens.accessToken, ...(tokens.refreshToken === undefined ? {} : { refresh_token: tokens.refreshToken }) }
+    const updates = {
+      access_token: tokens.accessToken,
+      ...(tokens.refreshToken === undefined ? {} : { refresh_token: tokens.refreshToken }),
+    }
     const spent = tokens.refreshToken !== undefined
     const where = elsewhere(config)
     if (where === undefined) {
       const written = await deps.store(config.storedIn!, updates)
       if (E.isRight(written)) {
-        deps.log.info(`the new ${spent ? 'access and refresh tokens were' : 'access token was'} written to ${config.storedIn}${spent ? ' (the refresh token it held is spent)' : ''}`)
+        deps.log.info(
+          `the new ${spent ? 'access and refresh tokens were' : 'access token was'} written to ${config.storedIn}${spent ? ' (the refresh token it held is spent)' : ''}`,
+        )
         return
       }
-      if (spent) deps.log.warn(`the stored refresh token is now spent (refresh tokens may work once), and the new one could not be written back: ${written.left}; ${HOW_TO_STORE}`)
+      if (spent)
+        deps.log.warn(
+          `the stored refresh token is now spent (refresh tokens may work once), and the new one could not be written back: ${written.left}; ${HOW_TO_STORE}`,
+        )
       else deps.log.warn(`the new access token could not be written back (${written.left}); the next run refreshes again`)
       return
     }
-    if (spent) deps.log.warn(`the stored refresh token is now spent (refresh tokens may work once), and the new one is not stored: the settings came from ${where}; ${HOW_TO_STORE}`)
-    else deps.log.info(`the new access token serves this run only (the settings came from ${where}); the stored refresh token still works, so the next run refreshes again`)
+    if (spent)
+      deps.log.warn(
+        `the stored refresh token is now spent (refresh tokens may work once), and the new one is not stored: the settings came from ${where}; ${HOW_TO_STORE}`,
+      )
+    else
+      deps.log.info(
+        `the new access token serves this run only (the settings came from ${where}); the stored refresh token still works, so the next run refreshes again`,
+      )
   }
 
   const renewOnce = async (): Promise<boolean> => {

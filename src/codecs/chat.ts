@@ -73,10 +73,7 @@ const Engagement = optionalFields({
 })
 
 /** A page the visitor saw: an object, or (met in production by the singer-io tap) a list of scalars. */
-const WebpathEntry = t.union([
-  optionalFields({ from: t.string, to: t.string, title: t.string, timestamp: Timestamp }),
-  t.array(ListScalar),
-])
+const WebpathEntry = t.union([optionalFields({ from: t.string, to: t.string, title: t.string, timestamp: Timestamp }), t.array(ListScalar)])
 
 export const Chat = record(
   { id: t.string, type: t.keyof({ chat: null, offline_msg: null }) },

@@ -80,13 +80,15 @@ export const SETTINGS = {
   }),
   max_requests_per_minute: annotate(PositiveInt, {
     title: 'Requests per minute',
-    description: "Requests zchat makes per minute at most, over all streams, so it stays within the API's rate limit (200 a minute per account).",
+    description:
+      "Requests zchat makes per minute at most, over all streams, so it stays within the API's rate limit (200 a minute per account).",
     default: DEFAULT_REQUESTS_PER_MINUTE,
     minimum: 1,
   }),
   max_retries: annotate(NonNegativeInt, {
     title: 'Retries',
-    description: 'Retries of one request after a rate limit, a 5xx, a network fault, a timeout or a body that is not JSON, with exponential backoff.',
+    description:
+      'Retries of one request after a rate limit, a 5xx, a network fault, a timeout or a body that is not JSON, with exponential backoff.',
     default: DEFAULT_MAX_RETRIES,
     minimum: 0,
   }),
@@ -115,7 +117,7 @@ export const SETTINGS = {
     title: 'Chats strategy',
     type: 'string',
     description:
-      'How chats are read. export (default): the incremental export by update_timestamp, which also catches chats edited or deleted after they ended. search: chats/search windows by end_timestamp (offline messages by timestamp) and a bulk fetch, the singer-io tap\'s method; it cannot see later edits or deletions, so pair it with chats_full_sync_days.',
+      "How chats are read. export (default): the incremental export by update_timestamp, which also catches chats edited or deleted after they ended. search: chats/search windows by end_timestamp (offline messages by timestamp) and a bulk fetch, the singer-io tap's method; it cannot see later edits or deletions, so pair it with chats_full_sync_days.",
     default: 'export',
   }),
   chat_search_interval_days: annotate(PositiveInt, {
@@ -127,8 +129,7 @@ export const SETTINGS = {
   }),
   chats_full_sync_days: annotate(PositiveInt, {
     title: 'Chats full sync every',
-    description:
-      'Re-read all chats from start_date when the last full read is older than this many days (kept in state). Unset: never.',
+    description: 'Re-read all chats from start_date when the last full read is older than this many days (kept in state). Unset: never.',
     minimum: 1,
   }),
   client_id: annotate(t.string, {
@@ -157,7 +158,7 @@ export const SETTINGS = {
   stream_map_config: annotate(ObjectSetting, {
     type: 'object',
     title: 'Stream map config',
-    description: 'Values stream map expressions read as config, e.g. a hashing salt: config[\'salt\'].',
+    description: "Values stream map expressions read as config, e.g. a hashing salt: config['salt'].",
   }),
   flattening_enabled: annotate(t.boolean, {
     title: 'Flattening',
@@ -174,7 +175,7 @@ export const SETTINGS = {
     {
       title: 'Metrics log level',
       description:
-        "Level of the METRIC log lines (record_count, http_request_duration), as in Meltano SDK taps: they are logged at INFO, so DEBUG or INFO shows them and WARNING, ERROR or NONE hides them. Unset: shown in piped and JSON logs, hidden on a terminal.",
+        'Level of the METRIC log lines (record_count, http_request_duration), as in Meltano SDK taps: they are logged at INFO, so DEBUG or INFO shows them and WARNING, ERROR or NONE hides them. Unset: shown in piped and JSON logs, hidden on a terminal.',
       type: 'string',
       enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'NONE'],
     },
@@ -296,7 +297,9 @@ const SUBDOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i
 export const parseDate = (text: string): Date | undefined => {
   const trimmed = text.trim()
   if (!DATE_ONLY.test(trimmed) && !DATE_TIME.test(trimmed)) return undefined
-  const date = new Date(DATE_ONLY.test(trimmed) ? `${trimmed}T00:00:00Z` : NO_OFFSET.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed)
+  const date = new Date(
+    DATE_ONLY.test(trimmed) ? `${trimmed}T00:00:00Z` : NO_OFFSET.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed,
+  )
   return Number.isNaN(date.getTime()) ? undefined : date
 }
 
@@ -354,7 +357,14 @@ const codecProblems = (raw: Record<string, unknown>, errors: t.Errors): string[]
 const refreshOf = (c: RawConfig, apiBase: string): { refresh?: TokenRefresh } => {
   const [clientId, clientSecret, refreshToken] = [c.client_id, c.client_secret, c.refresh_token].map((v) => v?.trim() ?? '')
   if (clientId === '' || clientSecret === '' || refreshToken === '') return {}
-  return { refresh: { clientId: clientId!, clientSecret: clientSecret!, refreshToken: refreshToken!, tokenUrl: oauthEndpoints(new URL(apiBase).origin).token } }
+  return {
+    refresh: {
+      clientId: clientId!,
+      clientSecret: clientSecret!,
+      refreshToken: refreshToken!,
+      tokenUrl: oauthEndpoints(new URL(apiBase).origin).token,
+    },
+  }
 }
 
 /** Validate and normalise a parsed config file. Left: one line per problem. */
@@ -392,7 +402,8 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
   const startText = usable('start_date')
   if (startText !== undefined) {
     const parsed = parseDate(startText)
-    if (parsed === undefined) problems.push(`start_date: ${JSON.stringify(startText)} is not a date (YYYY-MM-DD, or RFC 3339 such as 2024-01-01T00:00:00Z)`)
+    if (parsed === undefined)
+      problems.push(`start_date: ${JSON.stringify(startText)} is not a date (YYYY-MM-DD, or RFC 3339 such as 2024-01-01T00:00:00Z)`)
     else if (parsed.getTime() > now.getTime()) problems.push(`start_date: ${startText} is in the future`)
     // The API's times are seconds since 1970; before that it answers 400 about a start_time the user never set.
     else if (parsed.getTime() < 0) problems.push(`start_date: ${startText} is before 1970-01-01, earlier than the API can read from`)

@@ -17,9 +17,11 @@ export const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]
 export const record = <R extends t.Props, O extends t.Props>(required: R, optional: O) =>
   t.intersection([
     t.type(required),
-    t.partial(Object.fromEntries(Object.entries(optional).map(([k, v]) => [k, nullable(v)])) as unknown as {
-      [K in keyof O]: t.UnionC<[O[K], t.NullC]>
-    }),
+    t.partial(
+      Object.fromEntries(Object.entries(optional).map(([k, v]) => [k, nullable(v)])) as unknown as {
+        [K in keyof O]: t.UnionC<[O[K], t.NullC]>
+      },
+    ),
   ])
 
 /** Like `record`, for nested objects where nothing is guaranteed. */
@@ -47,7 +49,13 @@ const Z = 90
 const twoDigits = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48
 
 const daysInMonth = (year: number, month: number): number =>
-  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : month === 4 || month === 6 || month === 9 || month === 11
+      ? 30
+      : 31
 
 /**
  * Whether a string TIMESTAMP matches names a real instant: a day its month

@@ -13,7 +13,10 @@ export default class Check extends Command {
   static override summary = 'Check in plain words that the subdomain, token and scopes work, with one request.'
   static override description =
     'Asks the API for the account, once, and says what works or what to fix. Exit status 0 when the connection works, 1 when it does not, 2 when the config itself is wrong.'
-  static override examples = ['<%= config.bin %> check --config config.json', 'TAP_ZENDESK_CHAT_ACCESS_TOKEN=... <%= config.bin %> check --config base.json --config ENV']
+  static override examples = [
+    '<%= config.bin %> check --config config.json',
+    'TAP_ZENDESK_CHAT_ACCESS_TOKEN=... <%= config.bin %> check --config base.json --config ENV',
+  ]
   static override flags = {
     config: configFlag(true),
     'log-level': logLevelFlag,
@@ -28,7 +31,11 @@ export default class Check extends Command {
       loadConfig(flags.config ?? [], new Date()),
       TE.chain((parsed) => {
         // A person is waiting: one retry at most, and no long Retry-After.
-        const config = { ...parsed.config, maxRetries: Math.min(parsed.config.maxRetries, 1), maxRetryWaitMs: Math.min(parsed.config.maxRetryWaitMs, 10_000) }
+        const config = {
+          ...parsed.config,
+          maxRetries: Math.min(parsed.config.maxRetries, 1),
+          maxRetryWaitMs: Math.min(parsed.config.maxRetryWaitMs, 10_000),
+        }
         const real = realEnv(config, this.config.version, logLevel, logFormat)
         // Metrics are for pipelines' logs; a person checking a connection reads the answer.
         const env = { ...real, log: { ...real.log, metric: () => undefined } }

@@ -34,17 +34,34 @@ export default class Login extends Command {
     'client-id': Flags.string({ required: true, description: 'Identifier of the Zendesk Chat OAuth client.' }),
     'client-secret': Flags.string({
       env: 'ZCHAT_CLIENT_SECRET',
-      description: 'Secret of the OAuth client: the authorization-code grant (and a refresh token, if the API gives one). Without it, the implicit grant. Prefer the variable to the flag: command lines are visible to other users.',
+      description:
+        'Secret of the OAuth client: the authorization-code grant (and a refresh token, if the API gives one). Without it, the implicit grant. Prefer the variable to the flag: command lines are visible to other users.',
     }),
-    port: Flags.integer({ default: 8080, min: 1, max: 65535, description: 'Port of the redirect URL http://localhost:PORT, as registered in the OAuth client.' }),
-    config: Flags.string({ default: 'config.json', description: 'Config file to write the token into (created when missing; other settings are kept).' }),
-    legacy: Flags.boolean({ default: false, description: 'Use the legacy Chat-only endpoints on www.zopim.com instead of https://{subdomain}.zendesk.com/oauth2/chat/.' }),
+    port: Flags.integer({
+      default: 8080,
+      min: 1,
+      max: 65535,
+      description: 'Port of the redirect URL http://localhost:PORT, as registered in the OAuth client.',
+    }),
+    config: Flags.string({
+      default: 'config.json',
+      description: 'Config file to write the token into (created when missing; other settings are kept).',
+    }),
+    legacy: Flags.boolean({
+      default: false,
+      description: 'Use the legacy Chat-only endpoints on www.zopim.com instead of https://{subdomain}.zendesk.com/oauth2/chat/.',
+    }),
     'base-url': Flags.string({
-      description: 'API root as the base_url setting (e.g. the sandbox\'s http://127.0.0.1:PORT/api/v2/chat); the OAuth endpoints are on its host. Plain http:// only for loopback hosts.',
+      description:
+        "API root as the base_url setting (e.g. the sandbox's http://127.0.0.1:PORT/api/v2/chat); the OAuth endpoints are on its host. Plain http:// only for loopback hosts.",
     }),
     scope: Flags.string({ default: 'read chat', description: 'Scopes to ask for, separated by spaces.' }),
     timeout: Flags.integer({ default: 300, min: 1, description: 'Seconds to wait for the redirect.' }),
-    open: Flags.boolean({ default: true, allowNo: true, description: 'Open the URL in a browser when the terminal is interactive (--no-open: only print it).' }),
+    open: Flags.boolean({
+      default: true,
+      allowNo: true,
+      description: 'Open the URL in a browser when the terminal is interactive (--no-open: only print it).',
+    }),
     'log-level': logLevelFlag,
     'log-format': logFormatFlag,
   }

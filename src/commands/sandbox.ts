@@ -52,7 +52,8 @@ export default class Sandbox extends Command {
     quirks: Flags.string({
       options: ['rare', 'often'],
       default: 'rare',
-      description: 'How often the rare shapes of real payloads come (webpath entries as lists, null items, numeric strings, bans without type...): rare, as the real API, or often, every quirk on many records. Change it while serving with PUT /_sandbox/quirks {"quirks":"often"}.',
+      description:
+        'How often the rare shapes of real payloads come (webpath entries as lists, null items, numeric strings, bans without type...): rare, as the real API, or often, every quirk on many records. Change it while serving with PUT /_sandbox/quirks {"quirks":"often"}.',
     }),
     faults: Flags.custom<FaultPlan>({
       helpValue: 'SPEC',
@@ -72,7 +73,9 @@ export default class Sandbox extends Command {
     } catch (error) {
       if ((error as { code?: string }).code !== 'EADDRINUSE') throw error
       if (flags.port !== undefined) {
-        process.stderr.write(`error: port ${flags.port} on ${SANDBOX_HOST} is in use (another sandbox?): choose another with --port, or --port 0 for any free port\n`)
+        process.stderr.write(
+          `error: port ${flags.port} on ${SANDBOX_HOST} is in use (another sandbox?): choose another with --port, or --port 0 for any free port\n`,
+        )
         process.exitCode = 2
         return
       }
@@ -92,7 +95,8 @@ export default class Sandbox extends Command {
     }
     const control = `http://${SANDBOX_HOST}:${sandbox.port}${CONTROL_PREFIX}`
     if (clockOffsetMs !== 0) process.stderr.write(`clock: ${clockOffsetMs} ms off this machine's (change: PUT ${control}clock)\n`)
-    if (flags.unavailable !== undefined) process.stderr.write(`unavailable: ${JSON.stringify(flags.unavailable)} (change: PUT ${control}unavailable)\n`)
+    if (flags.unavailable !== undefined)
+      process.stderr.write(`unavailable: ${JSON.stringify(flags.unavailable)} (change: PUT ${control}unavailable)\n`)
     process.stderr.write('Ctrl-C to stop.\n')
     const interrupted = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve)

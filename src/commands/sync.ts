@@ -32,7 +32,7 @@ export default class Sync extends Command {
     test: Flags.option({
       options: ['records', 'schema'] as const,
       description:
-        'Connection test. records (a bare --test): each selected stream\'s SCHEMA and one RECORD, no STATE, then exit 0. schema: SCHEMA messages only, without a request.',
+        "Connection test. records (a bare --test): each selected stream's SCHEMA and one RECORD, no STATE, then exit 0. schema: SCHEMA messages only, without a request.",
     })(),
     'log-level': logLevelFlag,
     'log-format': logFormatFlag,
@@ -56,7 +56,8 @@ export default class Sync extends Command {
         const clamped = clampFutureBookmarks(state.state, STREAMS, env.now())
         for (const warning of clamped.warnings) env.log.warn(warning)
         if (streams.length === 0) {
-          const nothing = 'the catalog selects no stream: nothing to sync (mark streams "selected": true in their metadata, or run without --catalog for every stream)'
+          const nothing =
+            'the catalog selects no stream: nothing to sync (mark streams "selected": true in their metadata, or run without --catalog for every stream)'
           // A connection test that tests nothing has not passed.
           if (flags.test !== undefined) return TE.left(invalidInput('catalog', [nothing]))
           env.log.warn(nothing)
@@ -64,7 +65,8 @@ export default class Sync extends Command {
         return async () => {
           const result = await sync(streams, clamped.state, flags.test)(env)()
           // Before the block's last drawing, so the block stays the last thing on a terminal.
-          if (result._tag === 'Right') env.log.info(summaryLine(result.right, env.requests(), performance.now(), flags.test, stdoutTarget()))
+          if (result._tag === 'Right')
+            env.log.info(summaryLine(result.right, env.requests(), performance.now(), flags.test, stdoutTarget()))
           env.finish()
           return result
         }

@@ -75,7 +75,8 @@ export interface AuthFailure {
   readonly message: string
 }
 
-export type Failure = UsageError | InputError | InvalidInput | HttpError | NetworkError | DecodeError | Interrupted | OutputClosed | AuthFailure
+export type Failure =
+  UsageError | InputError | InvalidInput | HttpError | NetworkError | DecodeError | Interrupted | OutputClosed | AuthFailure
 
 export const usageError = (message: string): Failure => ({ _tag: 'UsageError', message })
 export const inputError = (what: InputError['what'], file: string, message: string): Failure => ({

@@ -18,8 +18,7 @@ interface Annotation {
 
 const annotations = new WeakMap<t.Mixed, Annotation>()
 
-const copyCodec = <C extends t.Mixed>(codec: C): C =>
-  new t.Type(codec.name, codec.is, codec.validate, codec.encode) as unknown as C
+const copyCodec = <C extends t.Mixed>(codec: C): C => new t.Type(codec.name, codec.is, codec.validate, codec.encode) as unknown as C
 
 /** A codec whose JSON Schema is exactly `schema` (for codecs io-ts cannot describe). */
 export const withSchema = <C extends t.Mixed>(codec: C, schema: JsonSchema): C => {
@@ -47,8 +46,7 @@ export const schemaLike = <C extends t.Mixed>(codec: C, base: t.Mixed, extra: Js
 /** Tags of io-ts codecs, read structurally so one function covers them all. */
 type Tagged = t.Mixed & { readonly _tag?: string }
 
-const isSimple = (s: JsonSchema): boolean =>
-  Object.keys(s).every((k) => k === 'type' || k === 'format' || k === 'enum')
+const isSimple = (s: JsonSchema): boolean => Object.keys(s).every((k) => k === 'type' || k === 'format' || k === 'enum')
 
 const typesOf = (s: JsonSchema): string[] => {
   if (s.type === undefined) return []
@@ -90,9 +88,7 @@ const unionSchema = (members: readonly JsonSchema[]): JsonSchema => {
 }
 
 const enumTypes = (s: JsonSchema): string[] =>
-  [...new Set((s.enum as unknown[]).map((v) => (v === null ? 'null' : typeof v)))].map((x) =>
-    x === 'bigint' ? 'integer' : x,
-  )
+  [...new Set((s.enum as unknown[]).map((v) => (v === null ? 'null' : typeof v)))].map((x) => (x === 'bigint' ? 'integer' : x))
 
 const objectSchema = (props: t.Props, required: boolean): JsonSchema => ({
   type: 'object',

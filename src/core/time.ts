@@ -15,7 +15,6 @@ export const toMicros = (iso: string): number | undefined => {
   return ms * 1000 + Number(fraction)
 }
 
-
 /** Microseconds since the epoch as RFC 3339 in UTC, fraction kept to the microsecond: `2024-02-09T13:12:16.817973Z`. */
 export const fromMicros = (micros: number): string => {
   const seconds = Math.floor(micros / 1_000_000)

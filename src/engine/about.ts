@@ -9,7 +9,18 @@ import { defaultMethodOf, type StreamDef } from '../streams/stream.js'
 export const TAP_NAME = 'tap-zendesk-chat'
 export const TAP_DESCRIPTION =
   'Zendesk Chat extractor for Singer and Meltano: chats, agents, timelines and account settings, incrementally.'
-export const CAPABILITIES = ['catalog', 'discover', 'properties', 'state', 'about', 'activate-version', 'test', 'structured-logging', 'stream-maps', 'schema-flattening'] as const
+export const CAPABILITIES = [
+  'catalog',
+  'discover',
+  'properties',
+  'state',
+  'about',
+  'activate-version',
+  'test',
+  'structured-logging',
+  'stream-maps',
+  'schema-flattening',
+] as const
 
 export interface About {
   readonly name: string
@@ -42,7 +53,11 @@ export const about = (version: string, streams: readonly StreamDef[]): About => 
     description: s.description,
     key_properties: s.keyProperties,
     replication_method: defaultMethodOf(s),
-    ...(s.replication.method !== 'INCREMENTAL' ? {} : defaultMethodOf(s) === 'INCREMENTAL' ? { replication_key: s.replication.key } : { incremental_key: s.replication.key }),
+    ...(s.replication.method !== 'INCREMENTAL'
+      ? {}
+      : defaultMethodOf(s) === 'INCREMENTAL'
+        ? { replication_key: s.replication.key }
+        : { incremental_key: s.replication.key }),
   })),
 })
 

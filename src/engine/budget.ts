@@ -77,7 +77,10 @@ export const describeSlowdown = (budget: number, pace: number): string =>
   `the API answered 429 although zchat kept within max_requests_per_minute (${budget}): another app may be using the account's rate limit. ` +
   `zchat lowers its own rate to ${pace} requests a minute for the rest of the run, and raises it slowly while requests succeed`
 
-export const requestBudget = (perMinute: number, { clock, sleep, stopped = () => false, notice = () => undefined }: BudgetClock): RequestBudget => {
+export const requestBudget = (
+  perMinute: number,
+  { clock, sleep, stopped = () => false, notice = () => undefined }: BudgetClock,
+): RequestBudget => {
   // Start times of the last `perMinute` requests, oldest first (a ring once full).
   const starts: number[] = []
   let oldest = 0

@@ -34,10 +34,7 @@ export const propertiesOf = (stream: StreamDef): readonly string[] => Object.key
 
 /** Fields a target needs whatever the user selects: keys and the replication key. */
 const automaticFields = (stream: StreamDef): ReadonlySet<string> =>
-  new Set([
-    ...stream.keyProperties,
-    ...(stream.replication.method === 'INCREMENTAL' ? [stream.replication.key] : []),
-  ])
+  new Set([...stream.keyProperties, ...(stream.replication.method === 'INCREMENTAL' ? [stream.replication.key] : [])])
 
 export const catalogEntry = (stream: StreamDef): CatalogEntry => {
   const validKey = stream.replication.method === 'INCREMENTAL' ? stream.replication.key : undefined
@@ -111,9 +108,7 @@ const selectAll = (def: StreamDef): SelectedStream => ({
 export const defaultSelection = (streams: readonly StreamDef[]): readonly SelectedStream[] => streams.map(selectAll)
 
 const metadataAt = (entry: CatalogStream, breadcrumb: readonly string[]): Record<string, unknown> => {
-  const found = entry.metadata?.find(
-    (m) => m.breadcrumb.length === breadcrumb.length && m.breadcrumb.every((b, i) => b === breadcrumb[i]),
-  )
+  const found = entry.metadata?.find((m) => m.breadcrumb.length === breadcrumb.length && m.breadcrumb.every((b, i) => b === breadcrumb[i]))
   return found?.metadata ?? {}
 }
 
@@ -141,8 +136,7 @@ const selectFromEntry = (def: StreamDef, entry: CatalogStream): E.Either<readonl
     }
   }
   const properties = known.filter(
-    (p) =>
-      automatic.has(p) || isSelected(metadataAt(entry, ['properties', p]), legacySchema.properties?.[p]?.selected, true),
+    (p) => automatic.has(p) || isSelected(metadataAt(entry, ['properties', p]), legacySchema.properties?.[p]?.selected, true),
   )
 
   const requestedMethod = streamMd['replication-method'] ?? entry.replication_method
@@ -150,7 +144,10 @@ const selectFromEntry = (def: StreamDef, entry: CatalogStream): E.Either<readonl
   if (requestedMethod !== undefined) {
     if (requestedMethod === 'FULL_TABLE') method = 'FULL_TABLE'
     else if (requestedMethod === 'INCREMENTAL' && def.replication.method === 'INCREMENTAL') method = 'INCREMENTAL'
-    else problems.push(`stream ${def.name}: replication method ${JSON.stringify(requestedMethod)} is not supported (use ${def.replication.method === 'INCREMENTAL' ? 'INCREMENTAL or FULL_TABLE' : 'FULL_TABLE'})`)
+    else
+      problems.push(
+        `stream ${def.name}: replication method ${JSON.stringify(requestedMethod)} is not supported (use ${def.replication.method === 'INCREMENTAL' ? 'INCREMENTAL or FULL_TABLE' : 'FULL_TABLE'})`,
+      )
   }
   const requestedKey = streamMd['replication-key'] ?? entry.replication_key
   const validKey = def.replication.method === 'INCREMENTAL' ? def.replication.key : undefined
@@ -169,7 +166,10 @@ const selectFromEntry = (def: StreamDef, entry: CatalogStream): E.Either<readonl
 }
 
 /** The streams and fields a user's catalog selects, in zchat's sync order. Left: one line per problem. */
-export const selectStreams = (catalog: CatalogFile, streams: readonly StreamDef[]): E.Either<readonly string[], readonly SelectedStream[]> => {
+export const selectStreams = (
+  catalog: CatalogFile,
+  streams: readonly StreamDef[],
+): E.Either<readonly string[], readonly SelectedStream[]> => {
   const problems: string[] = []
   const entries = new Map<string, CatalogStream>()
   for (const entry of catalog.streams) {

@@ -20,12 +20,24 @@ export const adviceFor = (failure: Failure, apiBase: string): string[] => {
   const host = new URL(apiBase).host
   switch (failure._tag) {
     case 'HttpError':
-      if (failure.status === 401) return ['The access token was refused (401).', 'Get a new one with zchat login (an OAuth client of Zendesk Chat: Settings > Account > API & SDKs), with the read and chat scopes.']
-      if (failure.status === 403) return ['The token was accepted, but may not read the account (403).', 'Give the token the read and chat scopes (or use an owner or administrator token).']
-      if (failure.status === 404) return [`No Zendesk Chat API at ${host} (404).`, 'Check subdomain (acme for acme.zendesk.com) or base_url.']
+      if (failure.status === 401)
+        return [
+          'The access token was refused (401).',
+          'Get a new one with zchat login (an OAuth client of Zendesk Chat: Settings > Account > API & SDKs), with the read and chat scopes.',
+        ]
+      if (failure.status === 403)
+        return [
+          'The token was accepted, but may not read the account (403).',
+          'Give the token the read and chat scopes (or use an owner or administrator token).',
+        ]
+      if (failure.status === 404)
+        return [`No Zendesk Chat API at ${host} (404).`, 'Check subdomain (acme for acme.zendesk.com) or base_url.']
       return [`${host} answered ${failure.status}: ${failure.message}.`, 'Try again later; if it lasts, check status.zendesk.com.']
     case 'NetworkError':
-      return [`Could not get an answer from ${host}: ${failure.message}.`, 'Check subdomain or base_url, and this machine\'s network or proxy.']
+      return [
+        `Could not get an answer from ${host}: ${failure.message}.`,
+        "Check subdomain or base_url, and this machine's network or proxy.",
+      ]
     default:
       return [`The check did not finish (${failure._tag}).`]
   }
@@ -41,7 +53,11 @@ export const check: Program<CheckResult> = (env) => async () => {
   const account = Account.decode(answer.right)
   if (E.isLeft(account)) return E.right({ ok: false, lines: [`${host} answered, but not with a Zendesk Chat account: check base_url.`] })
   const { account_key: key, status, plan } = account.right
-  const about = [`account ${key}`, plan?.name === undefined ? undefined : `plan ${plan.name}`, status === undefined ? undefined : `status ${status}`]
+  const about = [
+    `account ${key}`,
+    plan?.name === undefined ? undefined : `plan ${plan.name}`,
+    status === undefined ? undefined : `status ${status}`,
+  ]
     .filter((w) => w !== undefined)
     .join(', ')
   return E.right({

@@ -123,7 +123,9 @@ export const rawRecords = (stream: StreamDef, at: RecordsAt, body: unknown): E.E
         if (!Array.isArray(group)) return E.left(shapeFailure(stream, `an object with arrays ${fields.join(', ')}`, body))
         for (const r of group) {
           // Absent or null: the array says which kind the record is.
-          records.push(typeof r === 'object' && r !== null && (r as Record<string, unknown>)[tagField] == null ? { ...r, [tagField]: field } : r)
+          records.push(
+            typeof r === 'object' && r !== null && (r as Record<string, unknown>)[tagField] == null ? { ...r, [tagField]: field } : r,
+          )
         }
       }
       return E.right(records)

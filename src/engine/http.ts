@@ -101,7 +101,13 @@ const sameOrigin = (a: string, b: string): boolean => new URL(a).origin === new 
 type OnRateLimited = (retryAfterMs: number | undefined) => void
 
 /** One try: the request, redirects on the API's own origin followed, the body read and parsed. */
-const attempt = async (env: Env, req: PageRequest, elements: ElementStream | undefined, token: string, onRateLimited: OnRateLimited): Promise<Attempt> => {
+const attempt = async (
+  env: Env,
+  req: PageRequest,
+  elements: ElementStream | undefined,
+  token: string,
+  onRateLimited: OnRateLimited,
+): Promise<Attempt> => {
   const grace = graceAfter(env.stop, STOP_GRACE_MS)
   try {
     return await attemptWithin(env, req, elements, grace.signal, token, onRateLimited)
@@ -195,9 +201,17 @@ const attemptWithin = async (
       const target = new URL(location, url).toString()
       if (!sameOrigin(target, env.config.apiBase)) {
         const host = new URL(target).host
-        return { retry: false, failure: httpError(endpoint, response.status, `redirected to another host (${host}); not followed, so the access token is not sent there`) }
+        return {
+          retry: false,
+          failure: httpError(
+            endpoint,
+            response.status,
+            `redirected to another host (${host}); not followed, so the access token is not sent there`,
+          ),
+        }
       }
-      if (hops >= MAX_REDIRECTS) return { retry: false, failure: httpError(endpoint, response.status, `more than ${MAX_REDIRECTS} redirects`) }
+      if (hops >= MAX_REDIRECTS)
+        return { retry: false, failure: httpError(endpoint, response.status, `more than ${MAX_REDIRECTS} redirects`) }
       url = target
     }
     if (response.status === 429) onRateLimited(retryAfterOf(response.headers.get('retry-after'), env.now().getTime()))
@@ -206,15 +220,28 @@ const attemptWithin = async (
   } catch (error) {
     if (abandon.aborted) return { retry: false, failure: interrupted(env.stop.reason as 'SIGTERM' | 'SIGINT') }
     requestTimer(env, req, started, undefined)
-    if (timeout.signal.aborted) return { retry: true, failure: networkError(endpoint, `no response within ${env.config.requestTimeoutMs / 1000} s`) }
+    if (timeout.signal.aborted)
+      return { retry: true, failure: networkError(endpoint, `no response within ${env.config.requestTimeoutMs / 1000} s`) }
     // A name that does not resolve is a wrong subdomain or base_url, not a network that is briefly down; once the
     // host has answered, though, the same error is a resolver's hiccup and is retried like any other.
     if (NO_SUCH_HOST.has(codeOf(error) ?? '') && !env.api.answered()) {
-      return { retry: false, failure: networkError(endpoint, `${describeError(error)}: no such host ${new URL(url).host}; check subdomain (acme for acme.zendesk.com) or base_url`) }
+      return {
+        retry: false,
+        failure: networkError(
+          endpoint,
+          `${describeError(error)}: no such host ${new URL(url).host}; check subdomain (acme for acme.zendesk.com) or base_url`,
+        ),
+      }
     }
     if (speaksNoTls(error)) {
       // Asking again will not change what the server speaks.
-      return { retry: false, failure: networkError(endpoint, `the server at ${new URL(url).host} does not speak TLS: base_url is https:// but the server answers plain http:// (use http:// for a local server)`) }
+      return {
+        retry: false,
+        failure: networkError(
+          endpoint,
+          `the server at ${new URL(url).host} does not speak TLS: base_url is https:// but the server answers plain http:// (use http:// for a local server)`,
+        ),
+      }
     }
     return { retry: true, failure: networkError(endpoint, describeError(error)) }
   } finally {
@@ -242,7 +269,11 @@ const requestTimer = (env: Env, req: PageRequest, started: number, status: numbe
     type: 'timer',
     metric: 'http_request_duration',
     value: Math.round(env.clock() - started) / 1000,
-    tags: { endpoint: req.path, ...(status === undefined ? {} : { http_status_code: status }), status: status !== undefined && status < 400 ? 'succeeded' : 'failed' },
+    tags: {
+      endpoint: req.path,
+      ...(status === undefined ? {} : { http_status_code: status }),
+      status: status !== undefined && status < 400 ? 'succeeded' : 'failed',
+    },
   })
 
 /**
@@ -263,7 +294,10 @@ const codeOf = (error: unknown): string | undefined => {
 /** Whether a fetch failed because the server answered a TLS handshake with something else (OpenSSL's "wrong version number"). */
 const speaksNoTls = (error: unknown): boolean => {
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
-  return cause?.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (typeof cause?.message === 'string' && /wrong version number|packet length too long/.test(cause.message))
+  return (
+    cause?.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+    (typeof cause?.message === 'string' && /wrong version number|packet length too long/.test(cause.message))
+  )
 }
 
 /** What went wrong below HTTP, in a few words: fetch's `TypeError: fetch failed` says little, its cause says more. */
@@ -337,9 +371,20 @@ export const getJson =
       if (!result.retry) return E.left(result.failure)
       const asked = result.retryAfterMs
       if (asked !== undefined && asked > maxRetryWaitMs) {
-        return E.left(withMessage(result.failure, `the API asked to wait ${Math.ceil(asked / 1000)} s (Retry-After), more than max_retry_wait_seconds (${maxRetryWaitMs / 1000}); the last STATE resumes the run later`))
+        return E.left(
+          withMessage(
+            result.failure,
+            `the API asked to wait ${Math.ceil(asked / 1000)} s (Retry-After), more than max_retry_wait_seconds (${maxRetryWaitMs / 1000}); the last STATE resumes the run later`,
+          ),
+        )
       }
-      if (n > maxRetries) return E.left(withMessage(result.failure, `${messageOf(result.failure)}; gave up after ${maxRetries} ${maxRetries === 1 ? 'retry' : 'retries'}`))
+      if (n > maxRetries)
+        return E.left(
+          withMessage(
+            result.failure,
+            `${messageOf(result.failure)}; gave up after ${maxRetries} ${maxRetries === 1 ? 'retry' : 'retries'}`,
+          ),
+        )
       const wait = asked !== undefined ? asked + Math.random() * RETRY_AFTER_JITTER_MS : backoffMs(n)
       if (asked !== undefined) env.budget.holdFor(wait)
       if (result.failure._tag === 'HttpError' && result.failure.status === 429) env.budget.rateLimited(startedMs, wait)

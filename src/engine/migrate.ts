@@ -94,10 +94,15 @@ const fromSingerIo = (input: Json, streams: readonly StreamDef[], notes: string[
       // offset.id is the next since_id to ask for; zchat keeps the last id emitted.
       if (typeof next === 'number' && Number.isInteger(next) && next >= 1) {
         kept[replication.key] = next - 1
-        notes.push(`state: bookmarks.${stream.name}.offset.${replication.key} ${next} (the singer-io tap's next since_id) read as ${replication.key} ${next - 1}`)
-      } else notes.push(`state: bookmarks.${stream.name}.offset of the singer-io tap holds no position; ${stream.name} is read from the start`)
+        notes.push(
+          `state: bookmarks.${stream.name}.offset.${replication.key} ${next} (the singer-io tap's next since_id) read as ${replication.key} ${next - 1}`,
+        )
+      } else
+        notes.push(`state: bookmarks.${stream.name}.offset of the singer-io tap holds no position; ${stream.name} is read from the start`)
     } else if (Object.values(offset).some((v) => v != null)) {
-      notes.push(`state: bookmarks.${stream.name}.offset (the singer-io tap's place inside a search window) dropped; that window is read again`)
+      notes.push(
+        `state: bookmarks.${stream.name}.offset (the singer-io tap's place inside a search window) dropped; that window is read again`,
+      )
     }
     bookmarks[stream.name] = normaliseEntry(stream, kept, false)
   }

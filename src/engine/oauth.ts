@@ -61,7 +61,10 @@ export const requestToken = async (req: TokenRequest): Promise<E.Either<Failure,
     text = await response.text()
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause
-    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${req.timeoutMs / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message)
+    const why =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${req.timeoutMs / 1000} s`
+        : (cause?.code ?? cause?.message ?? (error as Error).message)
     return E.left(authFailure(`could not reach the token endpoint at ${host} (${why})`))
   }
   let body: unknown
@@ -74,7 +77,13 @@ export const requestToken = async (req: TokenRequest): Promise<E.Either<Failure,
   const answer = TokenAnswer.decode(body)
   if (E.isLeft(answer)) {
     const oauthError = oauthErrorOf(body)
-    return E.left(authFailure(oauthError !== undefined ? refusal(grant, response.status, oauthError) : `the token endpoint at ${host} answered ${response.status} without an access_token`))
+    return E.left(
+      authFailure(
+        oauthError !== undefined
+          ? refusal(grant, response.status, oauthError)
+          : `the token endpoint at ${host} answered ${response.status} without an access_token`,
+      ),
+    )
   }
   const { access_token, refresh_token, scope } = answer.right
   return E.right({

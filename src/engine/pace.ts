@@ -92,7 +92,9 @@ export const slowedDown = (pace: Pace, event: RateLimited): Pace => {
 
 /** The pace after a request that started at `startedMs` succeeded: a little faster, never above the budget. */
 export const spedUp = (pace: Pace, startedMs: number, budgetPerMinute: number): Pace =>
-  pace.perMinute === undefined || startedMs < pace.cutAt ? pace : { ...pace, perMinute: Math.min(budgetPerMinute, pace.perMinute + INCREASE) }
+  pace.perMinute === undefined || startedMs < pace.cutAt
+    ? pace
+    : { ...pace, perMinute: Math.min(budgetPerMinute, pace.perMinute + INCREASE) }
 
 /** Milliseconds between two request starts at this pace (0: unpaced). */
 export const gapMs = (pace: Pace): number => (pace.perMinute === undefined ? 0 : 60_000 / pace.perMinute)

@@ -21,7 +21,10 @@ import { mapFailure } from './stream-maps.js'
 
 /** A record's identity: its key and replication value. */
 const identity = (def: StreamDef, record: Row): string =>
-  JSON.stringify([...def.keyProperties.map((k) => record[k]), def.replication.method === 'INCREMENTAL' ? record[def.replication.key] : null])
+  JSON.stringify([
+    ...def.keyProperties.map((k) => record[k]),
+    def.replication.method === 'INCREMENTAL' ? record[def.replication.key] : null,
+  ])
 
 /**
  * The last replication value of a page and the identities of the records at

@@ -90,13 +90,7 @@ const followNextPage = (req: PageRequest, body: unknown): PageRequest | undefine
 }
 
 /** The request after `req`, given the page the API answered with. */
-export const nextRequest = (
-  stream: StreamDef,
-  config: Config,
-  req: PageRequest,
-  body: unknown,
-  seen: PageSeen,
-): Next => {
+export const nextRequest = (stream: StreamDef, config: Config, req: PageRequest, body: unknown, seen: PageSeen): Next => {
   const paging = stream.paging
   switch (paging.kind) {
     case 'none':

@@ -47,7 +47,10 @@ const pending = new WeakMap<Env['write'], Promise<unknown>>()
 
 const inTurn = <A>(write: Env['write'], task: () => Promise<A>): Promise<A> => {
   const turn = (pending.get(write) ?? Promise.resolve()).then(task)
-  pending.set(write, turn.catch(() => undefined))
+  pending.set(
+    write,
+    turn.catch(() => undefined),
+  )
   return turn
 }
 

@@ -44,12 +44,9 @@ interface Window {
 const naive = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 19)
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString()
 
-const query = (pass: SearchPass, w: Window): string =>
-  `type:${pass.type} AND ${pass.field}:[${naive(w.from)} TO ${naive(w.to - 1)}]`
+const query = (pass: SearchPass, w: Window): string => `type:${pass.type} AND ${pass.field}:[${naive(w.from)} TO ${naive(w.to - 1)}]`
 
-type WindowOutcome =
-  | { readonly read: true; readonly hits: number; readonly pages: number }
-  | { readonly read: false; readonly why: string }
+type WindowOutcome = { readonly read: true; readonly hits: number; readonly pages: number } | { readonly read: false; readonly why: string }
 
 interface Reader {
   readonly run: Run
@@ -99,7 +96,8 @@ const readWindow =
       if (E.isLeft(page)) {
         const failure = page.left
         // Past the first page, a 400 is the depth limit (the query itself was accepted).
-        if (pages > 0 && failure._tag === 'HttpError' && failure.status === 400) return E.right({ read: false, why: `page ${pages + 1} was refused` })
+        if (pages > 0 && failure._tag === 'HttpError' && failure.status === 400)
+          return E.right({ read: false, why: `page ${pages + 1} was refused` })
         return page
       }
       const { results, count, next_url: nextUrl }: SearchPage = page.right
@@ -107,7 +105,10 @@ const readWindow =
         hits = typeof count === 'number' ? count : results.length
         if (results.length > 0 && hits > results.length * SEARCH_MAX_PAGES) return E.right({ read: false, why: `${hits} hits` })
       }
-      const emitted = await fetchAndEmit(reader, results.map((r) => r.id))(env)()
+      const emitted = await fetchAndEmit(
+        reader,
+        results.map((r) => r.id),
+      )(env)()
       if (E.isLeft(emitted)) return emitted
       pages += 1
       if (sampled(reader.run, reader.def.name)) break
@@ -127,7 +128,10 @@ const passStart = (reader: Reader, pass: SearchPass, env: Env): number => {
   if (!reader.incremental) return Math.floor(env.config.startDate.getTime() / 1000)
   const own = entry(passBookmark(pass))
   // update_timestamp is never before a record's end_timestamp or timestamp: records searched before it were read.
-  const replicated = reader.def.replication.method === 'INCREMENTAL' && reader.def.replication.bookmark === 'datetime' ? entry(reader.def.replication.key) : undefined
+  const replicated =
+    reader.def.replication.method === 'INCREMENTAL' && reader.def.replication.bookmark === 'datetime'
+      ? entry(reader.def.replication.key)
+      : undefined
   const micros = own ?? replicated ?? env.config.startDate.getTime() * 1000
   return Math.floor(micros / 1_000_000)
 }
@@ -153,7 +157,13 @@ const readPass =
       if (!result.read) {
         if (w.to - w.from <= 1) {
           const endpoint = `${reader.paging.searchPath}?q=${query(pass, w)}`
-          return E.left(httpError(endpoint, 400, `more ${pass.type} records in one second than search can page through (${result.why}); use chats_strategy export`))
+          return E.left(
+            httpError(
+              endpoint,
+              400,
+              `more ${pass.type} records in one second than search can page through (${result.why}); use chats_strategy export`,
+            ),
+          )
         }
         splitUntil = Math.max(splitUntil, w.to)
         span = Math.ceil((w.to - w.from) / 2)
@@ -176,7 +186,15 @@ const readPass =
 
 /** Read a stream by search, pass after pass. */
 export const readBySearch =
-  (run: Run, def: StreamDef, paging: SearchPaging, toRecord: (r: Row) => Row, incremental: boolean, version?: number, codec: t.Mixed = def.codec): Program<Tally> =>
+  (
+    run: Run,
+    def: StreamDef,
+    paging: SearchPaging,
+    toRecord: (r: Row) => Row,
+    incremental: boolean,
+    version?: number,
+    codec: t.Mixed = def.codec,
+  ): Program<Tally> =>
   (env) =>
   async () => {
     const reader: Reader = { run, def, paging, toRecord, incremental, version, emitted: new Set(), codec }

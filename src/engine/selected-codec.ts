@@ -14,7 +14,12 @@ export const selectedCodec = (sel: SelectedStream): t.Mixed => {
   let codec = codecs.get(sel)
   if (codec === undefined) {
     const selected = new Set(sel.properties)
-    const paths = [...propertiesOf(sel.def).filter((p) => !selected.has(p)).map((p) => [p]), ...(sel.pruned ?? [])]
+    const paths = [
+      ...propertiesOf(sel.def)
+        .filter((p) => !selected.has(p))
+        .map((p) => [p]),
+      ...(sel.pruned ?? []),
+    ]
     codec = paths.reduce(codecWithout, sel.def.codec)
     codecs.set(sel, codec)
   }

@@ -98,7 +98,9 @@ const unwrapState = (input: unknown): unknown => {
 /** parseState, also saying what it converted from another connector's state. */
 export const readState = (input: unknown, streams: readonly StreamDef[]): E.Either<readonly string[], ReadState> => {
   const migrated = migrateState(unwrapState(input), streams)
-  return E.map((state: State) => ({ state, notes: migrated.notes, warnings: unreadBookmarks(state, streams) }))(checkState(migrated.value, streams))
+  return E.map((state: State) => ({ state, notes: migrated.notes, warnings: unreadBookmarks(state, streams) }))(
+    checkState(migrated.value, streams),
+  )
 }
 
 /**
@@ -112,7 +114,9 @@ export const unreadBookmarks = (state: State, streams: readonly StreamDef[]): st
   for (const [name, entry] of Object.entries(state.bookmarks)) {
     const stream = streams.find((s) => s.name === name)
     if (stream === undefined) {
-      warnings.push(`state: bookmarks.${name} ignored: zchat has no stream ${JSON.stringify(name)} (its streams: ${names.join(', ')}); kept in the state as it is`)
+      warnings.push(
+        `state: bookmarks.${name} ignored: zchat has no stream ${JSON.stringify(name)} (its streams: ${names.join(', ')}); kept in the state as it is`,
+      )
       continue
     }
     if (typeof entry !== 'object' || entry === null) continue
@@ -125,8 +129,13 @@ export const unreadBookmarks = (state: State, streams: readonly StreamDef[]): st
         ? `${name} is read in full, as every run reads it`
         : readsFrom.length > 0
           ? `${name} resumes from ${readsFrom.map(([key]) => `${key} ${String(entry[key])}`).join(', ')}`
-          : `${name} is read in full from start_date (its bookmark is ${bookmarksKept(stream).map(([key]) => key).filter((k) => k !== LAST_FULL_SYNC).join(' or ')})`
-    warnings.push(`state: bookmarks.${name}: ${unread.map((k) => JSON.stringify(k)).join(', ')} ignored (not a bookmark zchat keeps); ${instead}`)
+          : `${name} is read in full from start_date (its bookmark is ${bookmarksKept(stream)
+              .map(([key]) => key)
+              .filter((k) => k !== LAST_FULL_SYNC)
+              .join(' or ')})`
+    warnings.push(
+      `state: bookmarks.${name}: ${unread.map((k) => JSON.stringify(k)).join(', ')} ignored (not a bookmark zchat keeps); ${instead}`,
+    )
   }
   return warnings
 }
@@ -135,7 +144,11 @@ export const unreadBookmarks = (state: State, streams: readonly StreamDef[]): st
  * Date-time bookmarks later than `now` (a clock set wrong, a hand-edited file)
  * would find nothing, run after run: they are brought back to `now`, with a warning.
  */
-export const clampFutureBookmarks = (state: State, streams: readonly StreamDef[], now: Date): { readonly state: State; readonly warnings: readonly string[] } => {
+export const clampFutureBookmarks = (
+  state: State,
+  streams: readonly StreamDef[],
+  now: Date,
+): { readonly state: State; readonly warnings: readonly string[] } => {
   let clamped = state
   const warnings: string[] = []
   const nowText = now.toISOString()
@@ -145,7 +158,9 @@ export const clampFutureBookmarks = (state: State, streams: readonly StreamDef[]
       if (kind !== 'datetime' || value === undefined || key === LAST_FULL_SYNC) continue
       if (BOOKMARKS.datetime.compare(value, nowText) > 0) {
         clamped = withBookmark(clamped, stream.name, key, nowText)
-        warnings.push(`state: bookmarks.${stream.name}.${key} ${String(value)} is later than now (${nowText}); resuming from ${nowText} instead`)
+        warnings.push(
+          `state: bookmarks.${stream.name}.${key} ${String(value)} is later than now (${nowText}); resuming from ${nowText} instead`,
+        )
       }
     }
   }
@@ -164,7 +179,10 @@ const checkState = (input: unknown, streams: readonly StreamDef[]): E.Either<rea
   if (E.isLeft(decoded)) {
     return E.left(['"bookmarks" must be an object and "currently_syncing" a stream name or null'])
   }
-  const bookmarks: Record<string, Readonly<Record<string, unknown>>> = { ...decoded.right.bookmarks } as Record<string, Readonly<Record<string, unknown>>>
+  const bookmarks: Record<string, Readonly<Record<string, unknown>>> = { ...decoded.right.bookmarks } as Record<
+    string,
+    Readonly<Record<string, unknown>>
+  >
   const problems: string[] = []
   for (const stream of streams) {
     const entry = bookmarks[stream.name]

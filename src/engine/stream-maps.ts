@@ -48,12 +48,18 @@ export const streamMapPlan = (
 export const written = (plan: MapPlan | undefined, stream: string): boolean => (plan?.get(stream)?.length ?? 1) > 0
 
 /** The streams `sel` is written as. */
-export const writtenStreams = (plan: MapPlan | undefined, sel: SelectedStream, bookmarkProperties: readonly string[]): readonly WrittenStream[] =>
+export const writtenStreams = (
+  plan: MapPlan | undefined,
+  sel: SelectedStream,
+  bookmarkProperties: readonly string[],
+): readonly WrittenStream[] =>
   plan?.get(sel.def.name) ?? [{ name: sel.def.name, schema: sel.schema, keyProperties: sel.def.keyProperties, bookmarkProperties }]
 
-export const schemaLines = (streams: readonly WrittenStream[]): string => streams.map((s) => schemaLine(s.name, s.schema, s.keyProperties, s.bookmarkProperties)).join('')
+export const schemaLines = (streams: readonly WrittenStream[]): string =>
+  streams.map((s) => schemaLine(s.name, s.schema, s.keyProperties, s.bookmarkProperties)).join('')
 
-export const activateVersionLines = (streams: readonly WrittenStream[], version: number): string => streams.map((s) => activateVersionLine(s.name, version)).join('')
+export const activateVersionLines = (streams: readonly WrittenStream[], version: number): string =>
+  streams.map((s) => activateVersionLine(s.name, version)).join('')
 
 /** Whether `stream`'s records go through a map (the per-record path then checks for a failure and for dropped records). */
 export const isMapped = (plan: MapPlan | undefined, stream: string): boolean => {
@@ -66,7 +72,12 @@ export const isMapped = (plan: MapPlan | undefined, stream: string): boolean => 
  * it, '' when none does. Throws RecordMapFailure when an expression fails on
  * the record (the page is then refused before any of its lines is written).
  */
-export const recordWriter = (plan: MapPlan | undefined, stream: string, timeExtracted: string, version?: number): ((record: Record<string, unknown>) => string) => {
+export const recordWriter = (
+  plan: MapPlan | undefined,
+  stream: string,
+  timeExtracted: string,
+  version?: number,
+): ((record: Record<string, unknown>) => string) => {
   const streams = plan?.get(stream)
   if (streams === undefined || !isMapped(plan, stream)) return recordLines(stream, timeExtracted, version)
   const writers = streams.map((s) => {

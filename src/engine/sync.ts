@@ -24,7 +24,17 @@ import { skipUnavailable } from './unavailable.js'
 import { stateLine } from './singer.js'
 import { activateVersionLines, isMapped, recordWriter, schemaLines, streamMapPlan, written, writtenStreams } from './stream-maps.js'
 import { selectedCodec } from './selected-codec.js'
-import { bookmarkAt, bookmarkOf, bookmarksKept, LAST_FULL_SYNC, VERSION, withBookmark, withCurrentlySyncing, withoutBookmarks, type State } from './state.js'
+import {
+  bookmarkAt,
+  bookmarkOf,
+  bookmarksKept,
+  LAST_FULL_SYNC,
+  VERSION,
+  withBookmark,
+  withCurrentlySyncing,
+  withoutBookmarks,
+  type State,
+} from './state.js'
 
 export interface StreamSummary {
   readonly stream: string
@@ -39,8 +49,7 @@ export interface SyncResult {
   readonly state: State
 }
 
-const bookmarkKey = (def: StreamDef): string | undefined =>
-  def.replication.method === 'INCREMENTAL' ? def.replication.key : undefined
+const bookmarkKey = (def: StreamDef): string | undefined => (def.replication.method === 'INCREMENTAL' ? def.replication.key : undefined)
 
 /**
  * Where a stream's records are read as they arrive rather than from a parsed
@@ -90,7 +99,17 @@ const readPages =
       let fold: PageFold | undefined
       const begin = (): PageFold => {
         const line = recordWriter(run.maps, def.name, env.now().toISOString(), version)
-        fold = new PageFold({ run, sel, start, previous, toRecord, line, limit: recordsWanted(run, def.name), out, mapped: isMapped(run.maps, def.name) })
+        fold = new PageFold({
+          run,
+          sel,
+          start,
+          previous,
+          toRecord,
+          line,
+          limit: recordsWanted(run, def.name),
+          out,
+          mapped: isMapped(run.maps, def.name),
+        })
         return fold
       }
       // fetch (a streamed body's records are decoded and kept or dropped as they arrive) → the rest of the page → emit.
@@ -104,7 +123,9 @@ const readPages =
           })(rawRecords(def, def.records, body)),
         ),
         // The page's RECORD lines, then the STATE its bookmark moves, in one turn of the output.
-        RTE.chainFirst(({ folded }) => commitRecords(run, def.name, withLead(opening, folded.lines.pieces(PIECE_BYTES)), folded.lines.lines, folded.advance)),
+        RTE.chainFirst(({ folded }) =>
+          commitRecords(run, def.name, withLead(opening, folded.lines.pieces(PIECE_BYTES)), folded.lines.lines, folded.advance),
+        ),
       )(env)()
       if (E.isLeft(outcome)) {
         const failure = outcome.left
@@ -115,7 +136,8 @@ const readPages =
         }
         // The API's clock may be ahead of what the last answer showed (or this is its first answer): its refusal's Date says.
         const recentNow = isRefusal(failure) ? tooRecent(def, current, env.api.now()) : undefined
-        if (recentNow !== undefined) return held(`the API refused ${describeRequest(current)} (${failure._tag === 'HttpError' ? failure.status : ''}): ${recentNow}`)
+        if (recentNow !== undefined)
+          return held(`the API refused ${describeRequest(current)} (${failure._tag === 'HttpError' ? failure.status : ''}): ${recentNow}`)
         return outcome
       }
       const { body, folded } = outcome.right
@@ -169,44 +191,63 @@ const syncStream =
     const full = incremental && fullSyncDue(run.state, def, env)
     if (full) {
       // The old bookmarks go now, so a run stopped halfway resumes the full read rather than skipping it.
-      run.state = withoutBookmarks(run.state, def.name, bookmarksKept(def).map(([key]) => key).filter((k) => k !== LAST_FULL_SYNC))
+      run.state = withoutBookmarks(
+        run.state,
+        def.name,
+        bookmarksKept(def)
+          .map(([key]) => key)
+          .filter((k) => k !== LAST_FULL_SYNC),
+      )
       env.log.info(`stream ${def.name}: reading everything from start_date again (chats_full_sync_days)`)
     }
     const paging = pagingOf(def, env.config)
     const start = incremental ? bookmarkOf(run.state, def) : undefined
     const unused = incremental ? undefined : bookmarkOf(run.state, def)
     if (unused !== undefined) {
-      env.log.info(`stream ${def.name}: read in full (FULL_TABLE); the state's bookmark ${bookmarkKey(def)} ${String(unused)} is kept but not used (select INCREMENTAL in the catalog to read only records after it)`)
+      env.log.info(
+        `stream ${def.name}: read in full (FULL_TABLE); the state's bookmark ${bookmarkKey(def)} ${String(unused)} is kept but not used (select INCREMENTAL in the catalog to read only records after it)`,
+      )
     }
     for (const assumed of def.assumptions ?? []) env.log.info(`stream ${def.name}: assumed: ${assumed}`)
     if (paging.kind !== 'search') {
-      env.log.info(`stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming from ${bookmarkKey(def)} ${String(start)}`}`)
+      env.log.info(
+        `stream ${def.name}: ${start === undefined ? 'reading all records' : `resuming from ${bookmarkKey(def)} ${String(start)}`}`,
+      )
     }
     // A full-table read is one version of the stream; a target that knows ACTIVATE_VERSION replaces the older ones with it.
     const version = !incremental && env.config.activateVersion && run.sample === undefined ? env.now().getTime() : undefined
     const outputs = writtenStreams(run.maps, sel, bookmarkProperties(sel, env))
     const schema = schemaLines(outputs)
     // The first versioned read announces its version at once, so the target has the table before the records arrive.
-    const announce = version !== undefined && bookmarkAt(run.state, def.name, VERSION) === undefined ? activateVersionLines(outputs, version) : ''
+    const announce =
+      version !== undefined && bookmarkAt(run.state, def.name, VERSION) === undefined ? activateVersionLines(outputs, version) : ''
     // Page by page, the announcement goes with the first page: a stream the account does not have announces nothing.
     const opened = await emit(paging.kind === 'search' ? schema + announce : schema)(env)()
     if (E.isLeft(opened)) return opened
 
-    const read = await (paging.kind === 'search' ? readBySearch(run, def, paging, toRecord, incremental, version, selectedCodec(sel)) : readPages(run, sel, start, toRecord, version, announce))(env)()
+    const read = await (
+      paging.kind === 'search'
+        ? readBySearch(run, def, paging, toRecord, incremental, version, selectedCodec(sel))
+        : readPages(run, sel, start, toRecord, version, announce)
+    )(env)()
     if (E.isLeft(read)) return read
     const { pages, skipped, held } = read.right
     const records = run.counter.total(def.name)
     if (full) run.state = withBookmark(run.state, def.name, LAST_FULL_SYNC, env.now().toISOString())
     // Only a read that saw the whole stream may retire the older versions: a skipped or held-back stream keeps them.
     if (version !== undefined && skipped !== true && held !== true) {
-      const activated = await commit(run, def.name, activateVersionLines(outputs, version), (state) => withBookmark(state, def.name, VERSION, version))(env)()
+      const activated = await commit(run, def.name, activateVersionLines(outputs, version), (state) =>
+        withBookmark(state, def.name, VERSION, version),
+      )(env)()
       if (E.isLeft(activated)) return activated
     }
 
     const bookmark = incremental ? bookmarksOf(run.state, def, env) : undefined
     run.counter.report(def.name, true)
     env.progress?.({ stream: def.name, records, pages, ...bookmarkNow(run, sel), done: true })
-    env.log.info(`stream ${def.name}: ${records} records in ${pages} pages${bookmark === undefined ? '' : `, bookmark ${describeBookmarks(bookmark)}`}`)
+    env.log.info(
+      `stream ${def.name}: ${records} records in ${pages} pages${bookmark === undefined ? '' : `, bookmark ${describeBookmarks(bookmark)}`}`,
+    )
     return E.right({ stream: def.name, records, pages, ...(bookmark === undefined ? {} : { bookmark }) })
   }
 
@@ -242,7 +283,13 @@ export const sync =
     const maps = plan.right.size === 0 ? {} : { maps: plan.right }
     const streams = selection.filter((sel) => written(plan.right, sel.def.name))
     if (test === 'schema') return schemasOnly(streams, state, plan.right)(env)()
-    const run: Run = { state, warned: new Set(), counter: new RecordCounter(env.clock, env.log), ...(test === 'records' ? { sample: 1 } : {}), ...maps }
+    const run: Run = {
+      state,
+      warned: new Set(),
+      counter: new RecordCounter(env.clock, env.log),
+      ...(test === 'records' ? { sample: 1 } : {}),
+      ...maps,
+    }
     const halt = new AbortController()
     const stop = AbortSignal.any([env.stop, halt.signal])
     const halted = new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }))

@@ -10,7 +10,8 @@ export const SEPARATOR = '__'
 
 type Props = Record<string, JsonSchema>
 
-const typesOf = (s: JsonSchema): readonly string[] => (s.type === undefined ? [] : Array.isArray(s.type) ? (s.type as string[]) : [s.type as string])
+const typesOf = (s: JsonSchema): readonly string[] =>
+  s.type === undefined ? [] : Array.isArray(s.type) ? (s.type as string[]) : [s.type as string]
 
 /** A column that holds JSON text: a string, nullable when the original was. */
 const jsonColumn = (types: readonly string[]): JsonSchema => ({ type: types.includes('null') ? ['string', 'null'] : 'string' })

@@ -50,11 +50,18 @@ const isGlob = (name: string): boolean => /[*?[]/.test(name)
 
 /** `__alias__`: a name, or an expression over `__stream_name__` (or a quoted text), as the SDK evaluates it. */
 const aliasOf = (where: string, text: unknown, stream: string): string => {
-  if (typeof text !== 'string' || text.trim() === '') throw new CheckProblem(`${where}.__alias__: expected a stream name or an expression, got ${JSON.stringify(text)}`)
+  if (typeof text !== 'string' || text.trim() === '')
+    throw new CheckProblem(`${where}.__alias__: expected a stream name or an expression, got ${JSON.stringify(text)}`)
   if (!text.includes('__stream_name__') && !/^\s*['"]/.test(text)) return text
   const empty = { type: 'object', properties: {} }
   try {
-    const { run } = compileExpression(text, { schema: empty, fullSchema: empty, streamName: stream, originalStreamName: stream, config: {} })
+    const { run } = compileExpression(text, {
+      schema: empty,
+      fullSchema: empty,
+      streamName: stream,
+      originalStreamName: stream,
+      config: {},
+    })
     const name = run({ record: {}, self: undefined })
     if (typeof name !== 'string' || name === '') throw new CheckProblem(`gives ${JSON.stringify(name)}, not a stream name`)
     return name
@@ -89,7 +96,11 @@ const dictSetting = (name: string, value: unknown): Dict | undefined => {
  * (every zchat stream); an empty plan when no map or flattening is set, so
  * the run writes records exactly as before. Left: one line per problem.
  */
-export const planStreamMaps = (settings: MapSettings, selected: readonly SourceStream[], known: readonly string[]): E.Either<readonly string[], MapPlan> => {
+export const planStreamMaps = (
+  settings: MapSettings,
+  selected: readonly SourceStream[],
+  known: readonly string[],
+): E.Either<readonly string[], MapPlan> => {
   try {
     return E.right(plan(settings, selected, known))
   } catch (error) {
@@ -106,17 +117,23 @@ const plan = (settings: MapSettings, selected: readonly SourceStream[], known: r
 
   let removeUnnamed = false
   if (Object.hasOwn(maps, '__else__')) {
-    if (!isNull(maps.__else__)) throw new CheckProblem(`stream_maps.__else__: can only be null (write only the streams named), got ${JSON.stringify(maps.__else__)}`)
+    if (!isNull(maps.__else__))
+      throw new CheckProblem(`stream_maps.__else__: can only be null (write only the streams named), got ${JSON.stringify(maps.__else__)}`)
     removeUnnamed = true
     delete maps.__else__
   }
   const matching = (where: string, name: string): string[] => {
     const found = isGlob(name) ? known.filter((k) => globPattern(name).test(k)) : known.filter((k) => k === name)
-    if (found.length === 0) throw new CheckProblem(`${where}: ${isGlob(name) ? `the pattern ${name} matches no` : `there is no`} zchat stream${isGlob(name) ? '' : ` named ${name}`} (streams: ${known.join(', ')})`)
+    if (found.length === 0)
+      throw new CheckProblem(
+        `${where}: ${isGlob(name) ? `the pattern ${name} matches no` : `there is no`} zchat stream${isGlob(name) ? '' : ` named ${name}`} (streams: ${known.join(', ')})`,
+      )
     return found
   }
 
-  type Entry = { readonly where: string; readonly definition: Dict | undefined; readonly alias: string } | { readonly where: string; readonly removed: true }
+  type Entry =
+    | { readonly where: string; readonly definition: Dict | undefined; readonly alias: string }
+    | { readonly where: string; readonly removed: true }
   const primary = new Map<string, Entry>()
   const extra = new Map<string, Entry[]>()
   for (const [key, value] of Object.entries(maps)) {
@@ -130,10 +147,13 @@ const plan = (settings: MapSettings, selected: readonly SourceStream[], known: r
     if (Object.hasOwn(value, '__source__')) {
       const source = value.__source__
       if (typeof source !== 'string') throw new CheckProblem(`${where}.__source__: expected a stream name, got ${JSON.stringify(source)}`)
-      if (Object.hasOwn(value, '__alias__')) throw new CheckProblem(`${where}: __source__ names the new stream by its key (${key}); __alias__ is not for it`)
+      if (Object.hasOwn(value, '__alias__'))
+        throw new CheckProblem(`${where}: __source__ names the new stream by its key (${key}); __alias__ is not for it`)
       const sources = matching(`${where}.__source__`, source)
-      if (sources.length > 1 && !(isGlob(key) && key === source)) throw new CheckProblem(`${where}: __source__ ${source} matches ${sources.length} streams, which would all be written as ${key}`)
-      for (const stream of sources) extra.set(stream, [...(extra.get(stream) ?? []), { where, definition: value, alias: key === source ? stream : key }])
+      if (sources.length > 1 && !(isGlob(key) && key === source))
+        throw new CheckProblem(`${where}: __source__ ${source} matches ${sources.length} streams, which would all be written as ${key}`)
+      for (const stream of sources)
+        extra.set(stream, [...(extra.get(stream) ?? []), { where, definition: value, alias: key === source ? stream : key }])
       continue
     }
     for (const stream of matching(where, key)) {
@@ -146,7 +166,11 @@ const plan = (settings: MapSettings, selected: readonly SourceStream[], known: r
   const names = new Map<string, string>()
   for (const source of selected) {
     const entries: Entry[] = []
-    const first = primary.get(source.name) ?? (removeUnnamed ? { where: 'stream_maps.__else__', removed: true as const } : { where: `stream ${source.name}`, definition: undefined, alias: source.name })
+    const first =
+      primary.get(source.name) ??
+      (removeUnnamed
+        ? { where: 'stream_maps.__else__', removed: true as const }
+        : { where: `stream ${source.name}`, definition: undefined, alias: source.name })
     entries.push(first, ...(extra.get(source.name) ?? []))
     const outputs: MappedStream[] = []
     for (const entry of entries) {

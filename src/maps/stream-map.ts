@@ -53,7 +53,9 @@ const typesOf = (s: JsonSchema | undefined): readonly string[] =>
 /** A record's name in a failure line: its key values, as decode errors write them. */
 const recordName = (record: Dict, keys: readonly string[]): string => {
   const values = keys.map((k) => record[k])
-  return values.length > 0 && values.every((v) => typeof v === 'string' || typeof v === 'number') ? values.map((v) => JSON.stringify(v)).join('/') : '(no key)'
+  return values.length > 0 && values.every((v) => typeof v === 'string' || typeof v === 'number')
+    ? values.map((v) => JSON.stringify(v)).join('/')
+    : '(no key)'
 }
 
 /**
@@ -69,7 +71,8 @@ interface FieldRef {
 }
 
 const fieldRef = (property: string, fullSchema: JsonSchema): FieldRef => {
-  if (!property.includes('.') || Object.hasOwn(propertiesOf(fullSchema), property)) return { property, steps: [property], schemaPath: [property] }
+  if (!property.includes('.') || Object.hasOwn(propertiesOf(fullSchema), property))
+    return { property, steps: [property], schemaPath: [property] }
   const steps = property.split('.')
   if (steps.some((s) => s === '')) throw new CheckProblem(`${JSON.stringify(property)} is not a field path (a.b.c)`)
   if (steps.some((s) => /^__.*__$/.test(s))) throw new CheckProblem(`${JSON.stringify(property)}: names like __x__ are not fields`)
@@ -91,13 +94,18 @@ const fieldRef = (property: string, fullSchema: JsonSchema): FieldRef => {
       schemaPath.push('[]')
       node = node!.items as JsonSchema | undefined
     }
-    if (!last && !typesOf(node).includes('object')) throw new CheckProblem(`field ${steps.slice(0, i + 1).join('.')} is not an object: it has no fields to map`)
+    if (!last && !typesOf(node).includes('object'))
+      throw new CheckProblem(`field ${steps.slice(0, i + 1).join('.')} is not an object: it has no fields to map`)
   })
   return { property, steps, schemaPath }
 }
 
 /** The schema with the node at `path` replaced by what `change` makes of it (undefined: removed); copied along the path. */
-const schemaChanged = (schema: JsonSchema, path: readonly string[], change: (old: JsonSchema | undefined) => JsonSchema | undefined): JsonSchema => {
+const schemaChanged = (
+  schema: JsonSchema,
+  path: readonly string[],
+  change: (old: JsonSchema | undefined) => JsonSchema | undefined,
+): JsonSchema => {
   const [step, ...rest] = path
   if (step === undefined) return schema
   if (step === '[]') return { ...schema, items: schemaChanged((schema.items ?? {}) as JsonSchema, rest, change) }
@@ -180,12 +188,22 @@ export const compileStreamMap = (
     }
   }
 
-  const baseContext: CompileContext = { schema: source.schema, fullSchema: source.fullSchema, streamName: alias, originalStreamName: source.name, config }
+  const baseContext: CompileContext = {
+    schema: source.schema,
+    fullSchema: source.fullSchema,
+    streamName: alias,
+    originalStreamName: source.name,
+    config,
+  }
   // Fields the stream writes whatever `__else__` says: its key and the fields its bookmark moves on.
   const kept = [...new Set([...keyProperties, ...source.bookmarkProperties])].filter((p) => Object.hasOwn(propertiesOf(source.schema), p))
   let schema: JsonSchema = includeByDefault
     ? source.schema
-    : { ...source.schema, properties: Object.fromEntries(kept.map((p) => [p, propertiesOf(source.schema)[p]!])), required: ((source.schema.required as string[] | undefined) ?? []).filter((r) => kept.includes(r)) }
+    : {
+        ...source.schema,
+        properties: Object.fromEntries(kept.map((p) => [p, propertiesOf(source.schema)[p]!])),
+        required: ((source.schema.required as string[] | undefined) ?? []).filter((r) => kept.includes(r)),
+      }
   if (!includeByDefault && (schema.required as string[]).length === 0) {
     const { required: _r, ...rest } = schema
     schema = rest
@@ -204,14 +222,17 @@ export const compileStreamMap = (
     const isTop = ref.steps.length === 1
     const exists = schemaAt(source.fullSchema, ref.schemaPath)
     if (isNull(value)) {
-      if (exists === 'missing' || exists === undefined) throw new CheckProblem(`${at}: stream ${source.name} has no field ${property} to remove`)
+      if (exists === 'missing' || exists === undefined)
+        throw new CheckProblem(`${at}: stream ${source.name} has no field ${property} to remove`)
       if (isTop && keyProperties.includes(property)) {
         throw new CheckProblem(
           `${at}: removing the key property ${property} of stream ${alias} is refused; use __key_properties__ to name a new key (or null for none)`,
         )
       }
       if (isTop && source.bookmarkProperties.includes(property)) {
-        throw new CheckProblem(`${at}: removing ${property}, the field stream ${source.name}'s bookmark moves on (its replication key), is refused`)
+        throw new CheckProblem(
+          `${at}: removing ${property}, the field stream ${source.name}'s bookmark moves on (its replication key), is refused`,
+        )
       }
       schema = schemaChanged(schema, ref.schemaPath, () => undefined)
       ;(isTop ? top : nested).push({ ref })
@@ -236,17 +257,23 @@ export const compileStreamMap = (
       try {
         return toJson(run(scope))
       } catch (error) {
-        throw new RecordMapFailure(`${at}: stream ${source.name}, record ${recordName(scope.record, source.keyProperties)}: ${JSON.stringify(value)} failed: ${(error as Error).message}`)
+        throw new RecordMapFailure(
+          `${at}: stream ${source.name}, record ${recordName(scope.record, source.keyProperties)}: ${JSON.stringify(value)} failed: ${(error as Error).message}`,
+        )
       }
     }
     ;(isTop ? top : nested).push({ ref, run: guarded })
   }
 
   for (const key of keyProperties) {
-    if (!Object.hasOwn(propertiesOf(schema), key)) throw problem(`key property ${key} of stream ${alias} is not among its fields (__key_properties__: ${keyProperties.join(', ') || 'none'})`)
+    if (!Object.hasOwn(propertiesOf(schema), key))
+      throw problem(
+        `key property ${key} of stream ${alias} is not among its fields (__key_properties__: ${keyProperties.join(', ') || 'none'})`,
+      )
   }
   for (const key of source.bookmarkProperties) {
-    if (!Object.hasOwn(propertiesOf(schema), key)) throw problem(`${key}, the field stream ${source.name}'s bookmark moves on, is not among its fields`)
+    if (!Object.hasOwn(propertiesOf(schema), key))
+      throw problem(`${key}, the field stream ${source.name}'s bookmark moves on, is not among its fields`)
   }
 
   let filter: Compiled | undefined
@@ -258,7 +285,9 @@ export const compileStreamMap = (
         try {
           return run(scope)
         } catch (error) {
-          throw new RecordMapFailure(`${where}.__filter__: stream ${source.name}, record ${recordName(scope.record, source.keyProperties)}: ${JSON.stringify(text)} failed: ${(error as Error).message}`)
+          throw new RecordMapFailure(
+            `${where}.__filter__: stream ${source.name}, record ${recordName(scope.record, source.keyProperties)}: ${JSON.stringify(text)} failed: ${(error as Error).message}`,
+          )
         }
       }
     } catch (error) {
@@ -280,7 +309,8 @@ export const compileStreamMap = (
     flatten = recordFlattener(schema, flattening.maxDepth)
   }
 
-  if (definition === undefined && flatten === undefined) return { name: alias, schema, keyProperties, bookmarkProperties: source.bookmarkProperties }
+  if (definition === undefined && flatten === undefined)
+    return { name: alias, schema, keyProperties, bookmarkProperties: source.bookmarkProperties }
   const transform = (record: Dict): Dict | undefined => {
     if (filter !== undefined && !truthy(filter({ record, self: undefined }))) return undefined
     let out: Dict

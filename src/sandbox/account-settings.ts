@@ -14,7 +14,8 @@ export type UnavailableStatus = (typeof UNAVAILABLE_STATUSES)[number]
 /** Resource (a path under the API prefix, or its first segments: `routing_settings`) → what it answers. */
 export type Unavailable = Readonly<Record<string, UnavailableStatus>>
 
-const FORBIDDEN = "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server."
+const FORBIDDEN =
+  "You don't have the permission to access the requested resource. It is either read-protected or not readable by the server."
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
@@ -22,8 +23,10 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 export function checkUnavailable(value: unknown): Unavailable {
   if (!isRecord(value)) throw new RangeError('unavailable: give an object of resource path to 403 or 404, e.g. {"skills": 404}')
   for (const [path, status] of Object.entries(value)) {
-    if (!/^[a-z_]+(\/[a-z_]+)*$/.test(path)) throw new RangeError(`unavailable: ${JSON.stringify(path)} is not a resource path such as skills or routing_settings/account`)
-    if (!(UNAVAILABLE_STATUSES as readonly unknown[]).includes(status)) throw new RangeError(`unavailable: ${path} must answer 403 or 404, got ${JSON.stringify(status)}`)
+    if (!/^[a-z_]+(\/[a-z_]+)*$/.test(path))
+      throw new RangeError(`unavailable: ${JSON.stringify(path)} is not a resource path such as skills or routing_settings/account`)
+    if (!(UNAVAILABLE_STATUSES as readonly unknown[]).includes(status))
+      throw new RangeError(`unavailable: ${path} must answer 403 or 404, got ${JSON.stringify(status)}`)
   }
   return value as Unavailable
 }
@@ -40,7 +43,8 @@ export function parseUnavailable(spec: string): Unavailable {
 }
 
 export function checkClockOffset(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new RangeError(`clock offset: a whole number of milliseconds, got ${JSON.stringify(value)}`)
+  if (typeof value !== 'number' || !Number.isSafeInteger(value))
+    throw new RangeError(`clock offset: a whole number of milliseconds, got ${JSON.stringify(value)}`)
   return value
 }
 

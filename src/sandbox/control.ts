@@ -90,14 +90,22 @@ async function controlReply(req: IncomingMessage, { faults, requestLog, account,
     })
   }
   if (path === `${CONTROL_PREFIX}unavailable`) {
-    return setting(req, () => account.unavailable, (body) => {
-      account.unavailable = body as Record<string, 403 | 404>
-    })
+    return setting(
+      req,
+      () => account.unavailable,
+      (body) => {
+        account.unavailable = body as Record<string, 403 | 404>
+      },
+    )
   }
   if (path === `${CONTROL_PREFIX}quirks` && data !== undefined) {
-    return setting(req, () => ({ quirks: data.quirks }), (body) => {
-      data.setQuirks((body as { quirks?: unknown } | null)?.quirks as QuirkLevel)
-    })
+    return setting(
+      req,
+      () => ({ quirks: data.quirks }),
+      (body) => {
+        data.setQuirks((body as { quirks?: unknown } | null)?.quirks as QuirkLevel)
+      },
+    )
   }
   if (path === `${CONTROL_PREFIX}stats`) return req.method === 'GET' ? ok(faults.stats()) : methodNotAllowed('GET')
   if (path === `${CONTROL_PREFIX}requests`) return req.method === 'GET' ? ok(requestLog) : methodNotAllowed('GET')

@@ -22,8 +22,17 @@ import { ChatStore, type ChatPosition, type ExportedConversion, type SearchField
 import { departmentEvents, type DepartmentEvent } from './data/department-events.js'
 import { ChangeClock, checkCount, DAY, deepFreeze, pageFrom, isoSeconds, REFERENCE_NOW, slug, type Flag } from './data/common.js'
 import {
-  buildAccount, buildAgent, buildDepartment,
-  type Account, type Agent, type AgentContext, type Department, type Owner, type PlanLimit, type RoleRef, type SkillRef,
+  buildAccount,
+  buildAgent,
+  buildDepartment,
+  type Account,
+  type Agent,
+  type AgentContext,
+  type Department,
+  type Owner,
+  type PlanLimit,
+  type RoleRef,
+  type SkillRef,
 } from './data/people.js'
 import * as settings from './data/settings.js'
 import { Timeline, type TimelineEntry } from './data/timeline.js'
@@ -81,7 +90,8 @@ export interface SearchResult {
 }
 
 function checkQuirks(level: unknown): QuirkLevel {
-  if (!QUIRK_LEVELS.includes(level as QuirkLevel)) throw new RangeError(`sandbox: quirks must be ${QUIRK_LEVELS.join(' or ')}, got ${JSON.stringify(level)}`)
+  if (!QUIRK_LEVELS.includes(level as QuirkLevel))
+    throw new RangeError(`sandbox: quirks must be ${QUIRK_LEVELS.join(' or ')}, got ${JSON.stringify(level)}`)
   return level as QuirkLevel
 }
 
@@ -171,7 +181,13 @@ export class SandboxData {
     // A getter: the level can change while serving (setQuirks).
     const level = (): QuirkLevel => this.quirkLevel
     this.agentContext = {
-      seed, accountCreated, owner, roles, skills, departmentIds, agentId: (i) => this.agentId(i),
+      seed,
+      accountCreated,
+      owner,
+      roles,
+      skills,
+      departmentIds,
+      agentId: (i) => this.agentId(i),
       get quirks() {
         return level()
       },
@@ -235,7 +251,12 @@ export class SandboxData {
   /** `GET agents?since_id=&limit=`: agents with id >= sinceId (inclusive), ascending, at most `limit`. */
   agentsSince(sinceId: number, limit: number): Agent[] {
     // Ids grow with the index, so the first index at or above sinceId is found by binary search.
-    return pageFrom(this.agentTotal, (i) => this.agentId(i) >= sinceId, limit, (i) => this.agent(i))
+    return pageFrom(
+      this.agentTotal,
+      (i) => this.agentId(i) >= sinceId,
+      limit,
+      (i) => this.agent(i),
+    )
   }
 
   /** Highest agent id now. */
@@ -264,7 +285,10 @@ export class SandboxData {
   editAgents(n: number): number[] {
     checkCount('editAgents(n)', n, 0, Math.max(0, this.agentTotal - 1))
     const rng = Rng.derive(this.seed, 'agent-edit', this.agentEditCount++)
-    const chosen = rng.sample(Array.from({ length: this.agentTotal - 1 }, (_, i) => i + 1), n)
+    const chosen = rng.sample(
+      Array.from({ length: this.agentTotal - 1 }, (_, i) => i + 1),
+      n,
+    )
     chosen.forEach((index, k) => {
       const agent = this.agent(index)
       const kind = (this.agentEditCount + k) % 4
@@ -333,7 +357,13 @@ export class SandboxData {
 
   /** `GET triggers`. */
   triggers(): Trigger[] {
-    return triggers({ seed: this.seed, departmentIds: this.departmentIds, skillIds: this.skills.map((s) => s.id), site: this.site, quirks: this.quirks })
+    return triggers({
+      seed: this.seed,
+      departmentIds: this.departmentIds,
+      skillIds: this.skills.map((s) => s.id),
+      site: this.site,
+      quirks: this.quirks,
+    })
   }
 
   /** `GET routing_settings/account` (the object inside `data`). */
@@ -374,7 +404,7 @@ export class SandboxData {
   /** The first `limit` bans with id >= sinceId that are not lifted. */
   private listedBans(sinceId: number, limit: number): Ban[] {
     const out: Ban[] = []
-    for (let from = sinceId; out.length < limit; ) {
+    for (let from = sinceId; out.length < limit;) {
       const batch = this.banStore.since(from, limit - out.length)
       if (batch.length === 0) break
       for (const ban of batch) if (!this.lifted.has(ban.id)) out.push(ban)
@@ -393,7 +423,10 @@ export class SandboxData {
   liftBans(n: number): number[] {
     const listed = this.allBans()
     checkCount('liftBans(n)', n, 0, listed.length)
-    const ids = Rng.derive(this.seed, 'ban-lift', this.liftCount++).sample(listed.map((ban) => ban.id), n)
+    const ids = Rng.derive(this.seed, 'ban-lift', this.liftCount++).sample(
+      listed.map((ban) => ban.id),
+      n,
+    )
     for (const id of ids) this.lifted.add(id)
     return ids
   }
@@ -591,7 +624,14 @@ export class SandboxData {
   }
 
   private settingsContext(): settings.SettingsContext {
-    return { seed: this.seed, roles: this.roles, skills: this.skills, agents: this.agents(), departmentIds: this.departmentIds, site: this.site }
+    return {
+      seed: this.seed,
+      roles: this.roles,
+      skills: this.skills,
+      agents: this.agents(),
+      departmentIds: this.departmentIds,
+      site: this.site,
+    }
   }
 
   private chatContext(visitors: Visitors, visitorPool: number): ChatContext {

@@ -37,11 +37,9 @@ export const EARLY_TOLERANCE_MS = 50
 const isMultiple = (n: number, every: number | undefined): boolean => every !== undefined && n % every === 0
 
 /** Bursts repeat every `every + length` requests: `every` answered, then `length` failed. */
-const inBurst = (n: number, bursts: { every: number; length: number }): boolean =>
-  (n - 1) % (bursts.every + bursts.length) >= bursts.every
+const inBurst = (n: number, bursts: { every: number; length: number }): boolean => (n - 1) % (bursts.every + bursts.length) >= bursts.every
 
-const noFaults = (): Record<FaultKind, number> =>
-  Object.fromEntries(FAULT_ORDER.map((kind) => [kind, 0])) as Record<FaultKind, number>
+const noFaults = (): Record<FaultKind, number> => Object.fromEntries(FAULT_ORDER.map((kind) => [kind, 0])) as Record<FaultKind, number>
 
 export class FaultDecider {
   #plan: FaultPlan

@@ -48,12 +48,20 @@ export type FaultKind = (typeof FAULT_ORDER)[number]
 
 export const FAULT_DEFAULTS = { retryAfterSeconds: 1, windowMs: 60_000, serverErrorStatus: 503, slowMs: 5000 } as const
 
-const WHOLE_NUMBER_SETTINGS = ['vanishAfter', 'rateLimitEvery', 'retryAfterSeconds', 'resetEvery', 'truncateEvery', 'slowEvery', 'slowMs', 'htmlEvery'] as const
+const WHOLE_NUMBER_SETTINGS = [
+  'vanishAfter',
+  'rateLimitEvery',
+  'retryAfterSeconds',
+  'resetEvery',
+  'truncateEvery',
+  'slowEvery',
+  'slowMs',
+  'htmlEvery',
+] as const
 /** Settings that may be 0; every other number must be at least 1. */
 const ZERO_ALLOWED = new Set(['vanishAfter', 'retryAfterSeconds', 'slowMs', 'serverErrors.every'])
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** The least value a numeric setting takes, by its name (nested ones as `serverErrors.every`). */
 export const minimumOf = (name: string): 0 | 1 => (ZERO_ALLOWED.has(name) ? 0 : 1)
@@ -88,7 +96,9 @@ function checkServerErrors(value: unknown): void {
   wholeNumber(bursts.every, 'serverErrors.every')
   wholeNumber(bursts.length, 'serverErrors.length')
   if (bursts.status !== undefined && !(SERVER_ERROR_STATUSES as readonly unknown[]).includes(bursts.status)) {
-    throw new RangeError(`faults: serverErrors.status must be one of ${SERVER_ERROR_STATUSES.join(', ')}, got ${JSON.stringify(bursts.status)}`)
+    throw new RangeError(
+      `faults: serverErrors.status must be one of ${SERVER_ERROR_STATUSES.join(', ')}, got ${JSON.stringify(bursts.status)}`,
+    )
   }
 }
 

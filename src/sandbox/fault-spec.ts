@@ -52,10 +52,14 @@ function shaped(text: string, name: string, pattern: RegExp): RegExpExecArray {
 
 function serverErrors(text: string, statusText: string | undefined): NonNullable<FaultPlan['serverErrors']> {
   const [, every, length] = shaped(text, 'server-errors', /^(\d+)x(\d+)$/)
-  const bursts = { every: whole(every, 'server-errors EVERY', minimumOf('serverErrors.every')), length: whole(length, 'server-errors LENGTH', 1) }
+  const bursts = {
+    every: whole(every, 'server-errors EVERY', minimumOf('serverErrors.every')),
+    length: whole(length, 'server-errors LENGTH', 1),
+  }
   if (statusText === undefined) return bursts
   const status = Number(statusText) as ServerErrorStatus
-  if (!SERVER_ERROR_STATUSES.includes(status)) fail(`server-error-status takes ${FAULT_SPEC_SETTINGS['server-error-status']}, got '${statusText}'`)
+  if (!SERVER_ERROR_STATUSES.includes(status))
+    fail(`server-error-status takes ${FAULT_SPEC_SETTINGS['server-error-status']}, got '${statusText}'`)
   return { ...bursts, status }
 }
 
@@ -73,7 +77,8 @@ export function parseFaultSpec(spec: string): FaultPlan {
     if (item.trim() === '') fail(`empty setting in '${spec}' (a stray comma?)`)
     const [name, value] = item.split('=').map((part) => part.trim())
     if (!Object.hasOwn(FAULT_SPEC_SETTINGS, name)) fail(`unknown setting '${name}' (known: ${Object.keys(FAULT_SPEC_SETTINGS).join(', ')})`)
-    if (value === undefined || value === '' || item.split('=').length > 2) fail(`'${item.trim()}' is not ${name}=${FAULT_SPEC_SETTINGS[name]}`)
+    if (value === undefined || value === '' || item.split('=').length > 2)
+      fail(`'${item.trim()}' is not ${name}=${FAULT_SPEC_SETTINGS[name]}`)
     if (values.has(name)) fail(`${name} is given twice`)
     values.set(name, value)
   }

@@ -92,14 +92,22 @@ export class SandboxOAuth {
   /** Answers one OAuth request; the entry for the request log once answered. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<OAuthLogEntry> {
     const form = req.method === 'POST' ? await readForm(req).catch(() => undefined) : undefined
-    if (req.method === 'POST' && form === undefined) return send(res, req, url, { status: 400, json: { error: 'invalid_request', error_description: 'The request body is not a form.' } })
+    if (req.method === 'POST' && form === undefined)
+      return send(res, req, url, { status: 400, json: { error: 'invalid_request', error_description: 'The request body is not a form.' } })
     if (TOKEN_PATHS.has(url.pathname)) {
-      if (req.method !== 'POST') return send(res, req, url, { status: 405, json: { error: 'invalid_request', error_description: 'The token endpoint takes a POST.' } })
+      if (req.method !== 'POST')
+        return send(res, req, url, {
+          status: 405,
+          json: { error: 'invalid_request', error_description: 'The token endpoint takes a POST.' },
+        })
       return send(res, req, url, this.token(form!, req.headers.authorization), { grant_type: form!.get('grant_type') ?? '' })
     }
     if (req.method === 'GET') return send(res, req, url, this.consent(url.searchParams, url.pathname))
     if (req.method === 'POST') return send(res, req, url, this.decide(form!))
-    return send(res, req, url, { status: 405, json: { error: 'invalid_request', error_description: 'The method is not allowed for the requested URL.' } })
+    return send(res, req, url, {
+      status: 405,
+      json: { error: 'invalid_request', error_description: 'The method is not allowed for the requested URL.' },
+    })
   }
 
   /** Checks of the parameters before a person is asked: an unknown client or redirect URL is an error page, the rest go back in the redirect. */
@@ -108,17 +116,29 @@ export class SandboxOAuth {
     if (client === undefined) return errorPage('invalid_client', `Unknown client_id ${JSON.stringify(params.get('client_id') ?? '')}.`)
     const redirectUri = params.get('redirect_uri') ?? ''
     if (!client.redirectUris.includes(redirectUri)) {
-      return errorPage('invalid_redirect_uri', `The redirect_uri ${JSON.stringify(redirectUri)} is not registered for this client; register it in the client's Redirect URLs.`)
+      return errorPage(
+        'invalid_redirect_uri',
+        `The redirect_uri ${JSON.stringify(redirectUri)} is not registered for this client; register it in the client's Redirect URLs.`,
+      )
     }
     const state = params.get('state') ?? undefined
     const responseType = params.get('response_type') ?? ''
     if (responseType !== 'code' && responseType !== 'token') {
-      return redirectTo(redirectUri, { error: 'unsupported_response_type', error_description: 'response_type must be code or token.', state })
+      return redirectTo(redirectUri, {
+        error: 'unsupported_response_type',
+        error_description: 'response_type must be code or token.',
+        state,
+      })
     }
     const scopes = (params.get('scope') ?? 'read').split(/[\s+]+/).filter((s) => s !== '')
     const unknown = scopes.find((s) => !SCOPES.has(s))
     // The implicit grant answers in the fragment, errors included (RFC 6749, 4.2.2.1).
-    if (unknown !== undefined) return redirectTo(redirectUri, { error: 'invalid_scope', error_description: `Unknown scope ${JSON.stringify(unknown)}.`, state }, answerIn(responseType))
+    if (unknown !== undefined)
+      return redirectTo(
+        redirectUri,
+        { error: 'invalid_scope', error_description: `Unknown scope ${JSON.stringify(unknown)}.`, state },
+        answerIn(responseType),
+      )
     return { client, redirectUri }
   }
 
@@ -147,9 +167,16 @@ ${hidden}
     if ('status' in checked) return checked
     const state = form.get('state') ?? undefined
     if (form.get('decision') !== 'allow') {
-      return redirectTo(checked.redirectUri, { error: 'access_denied', error_description: 'The user denied access.', state }, answerIn(form.get('response_type')))
+      return redirectTo(
+        checked.redirectUri,
+        { error: 'access_denied', error_description: 'The user denied access.', state },
+        answerIn(form.get('response_type')),
+      )
     }
-    const scope = (form.get('scope') ?? 'read').split(/[\s+]+/).filter((s) => s !== '').join(' ')
+    const scope = (form.get('scope') ?? 'read')
+      .split(/[\s+]+/)
+      .filter((s) => s !== '')
+      .join(' ')
     if (form.get('response_type') === 'token') {
       const accessToken = secret('sbx-at-')
       this.accessTokens.add(accessToken)
@@ -165,7 +192,10 @@ ${hidden}
     const client = this.clients.get(form.get('client_id') ?? basicId ?? '')
     const given = form.get('client_secret') ?? basicSecret ?? ''
     if (client === undefined || !sameText(given, client.secret)) {
-      return { status: 401, json: { error: 'invalid_client', error_description: 'Client authentication failed (unknown client or wrong client secret).' } }
+      return {
+        status: 401,
+        json: { error: 'invalid_client', error_description: 'Client authentication failed (unknown client or wrong client secret).' },
+      }
     }
     const grant = form.get('grant_type')
     if (grant === 'authorization_code') {
@@ -173,10 +203,16 @@ ${hidden}
       const issued = this.codes.get(code)
       this.codes.delete(code)
       if (issued === undefined || issued.expires < Date.now() || issued.clientId !== client.id) {
-        return { status: 400, json: { error: 'invalid_grant', error_description: 'The authorization code is invalid, expired or was used already.' } }
+        return {
+          status: 400,
+          json: { error: 'invalid_grant', error_description: 'The authorization code is invalid, expired or was used already.' },
+        }
       }
       if (form.get('redirect_uri') !== issued.redirectUri) {
-        return { status: 400, json: { error: 'invalid_grant', error_description: 'The redirect_uri does not match the one the code was issued for.' } }
+        return {
+          status: 400,
+          json: { error: 'invalid_grant', error_description: 'The redirect_uri does not match the one the code was issued for.' },
+        }
       }
       return tokenAnswer(this.issue(client.id, issued.scope), issued.scope)
     }
@@ -191,7 +227,10 @@ ${hidden}
       this.accessTokens.delete(stored.accessToken)
       return tokenAnswer(this.issue(client.id, stored.scope), stored.scope)
     }
-    return { status: 400, json: { error: 'unsupported_grant_type', error_description: 'grant_type must be authorization_code or refresh_token.' } }
+    return {
+      status: 400,
+      json: { error: 'unsupported_grant_type', error_description: 'grant_type must be authorization_code or refresh_token.' },
+    }
   }
 }
 
@@ -235,7 +274,11 @@ const readForm = (req: IncomingMessage): Promise<URLSearchParams> =>
       size += chunk.length
       if (size <= MAX_BODY_BYTES) chunks.push(chunk)
     })
-    req.once('end', () => (size > MAX_BODY_BYTES ? reject(new RangeError('body too large')) : resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8')))))
+    req.once('end', () =>
+      size > MAX_BODY_BYTES
+        ? reject(new RangeError('body too large'))
+        : resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))),
+    )
     req.once('error', reject)
   })
 
@@ -255,12 +298,18 @@ const send = (res: ServerResponse, req: IncomingMessage, url: URL, answer: Answe
     res.writeHead(answer.status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': body.length, 'Cache-Control': 'no-store' })
     res.end(body)
   }
-  return { method: req.method ?? '', path: url.pathname, query: logged ?? { response_type: url.searchParams.get('response_type') ?? '' }, status: answer.status }
+  return {
+    method: req.method ?? '',
+    path: url.pathname,
+    query: logged ?? { response_type: url.searchParams.get('response_type') ?? '' },
+    status: answer.status,
+  }
 }
 
 /** An error page's two fields as the JSON error a program reads. */
 const pageAsJson = (html: string): unknown => {
   const field = (id: string) => new RegExp(`<[^>]+id="${id}"[^>]*>([^<]*)<`).exec(html)?.[1]
-  const unescape = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!)
+  const unescape = (text: string) =>
+    text.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!)
   return { error: field('error') ?? 'invalid_request', error_description: unescape(field('error_description') ?? '') }
 }

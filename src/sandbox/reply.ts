@@ -32,8 +32,7 @@ export type Handler = (query: URLSearchParams, ctx: RouteContext) => Reply
 export const DESCRIPTIONS = {
   badRequest: 'The browser (or proxy) sent a request that this server could not understand.',
   unauthorized: 'The server could not verify that you are authorized to access the requested resource',
-  notFound:
-    'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
+  notFound: 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.',
   methodNotAllowed: 'The method is not allowed for the requested URL.',
   internal:
     'The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.',

@@ -13,7 +13,10 @@ interface Exported {
   readonly timestamp: string
 }
 
-function exportOf(name: string, page: (ctx: RouteContext, startTime: number, startId: string | undefined, limit: number) => readonly Exported[]) {
+function exportOf(
+  name: string,
+  page: (ctx: RouteContext, startTime: number, startId: string | undefined, limit: number) => readonly Exported[],
+) {
   return (query: URLSearchParams, ctx: RouteContext): Reply => {
     const startTime = startTimeParam(query, ctx, 'seconds', 1 / 1000)
     if (typeof startTime !== 'number') return startTime

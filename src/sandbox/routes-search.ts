@@ -63,7 +63,9 @@ export function chatsSearch(query: URLSearchParams, ctx: RouteContext): Reply {
   const slice = hits.slice((page - 1) * SEARCH_PAGE_SIZE, page * SEARCH_PAGE_SIZE)
   const pageUrl = (n: number): string => `${ctx.baseUrl}/chats/search?q=${encodeURIComponent(q)}&page=${n}`
   return ok({
-    results: ctx.data.searchResults(slice).map((r) => ({ id: r.id, type: r.type, timestamp: r.timestamp, url: `${ctx.baseUrl}/chats/${r.id}`, preview: r.preview })),
+    results: ctx.data
+      .searchResults(slice)
+      .map((r) => ({ id: r.id, type: r.type, timestamp: r.timestamp, url: `${ctx.baseUrl}/chats/${r.id}`, preview: r.preview })),
     count: hits.length,
     next_url: page * SEARCH_PAGE_SIZE < hits.length ? pageUrl(page + 1) : null,
     prev_url: page > 1 ? pageUrl(page - 1) : null,
@@ -72,7 +74,10 @@ export function chatsSearch(query: URLSearchParams, ctx: RouteContext): Reply {
 
 /** `chats?ids=a,b,c` → `{"docs": {"a": chat, ...}}`; unknown and deleted ids are absent. */
 export function chatsByIds(query: URLSearchParams, ctx: RouteContext): Reply {
-  const ids = (query.get('ids') ?? '').split(',').map((id) => id.trim()).filter((id) => id !== '')
+  const ids = (query.get('ids') ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '')
   if (ids.length === 0) return badRequest('ids is required: chat ids separated by commas')
   return ok({ docs: ctx.data.chatsByIds(ids) })
 }

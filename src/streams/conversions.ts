@@ -14,7 +14,5 @@ export const conversions: StreamDef = {
   replication: incremental('timestamp', 'datetime'),
   paging: exportPaging('seconds', 'conversions(*)'),
   records: arrayIn('conversions'),
-  assumptions: [
-    'start_time is sent in epoch seconds, as the export page says in prose (its parameter table says microseconds)',
-  ],
+  assumptions: ['start_time is sent in epoch seconds, as the export page says in prose (its parameter table says microseconds)'],
 }

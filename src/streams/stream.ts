@@ -87,8 +87,7 @@ export type BookmarkKind =
   | 'datetime'
 
 export type Replication =
-  | { readonly method: 'FULL_TABLE' }
-  | { readonly method: 'INCREMENTAL'; readonly key: string; readonly bookmark: BookmarkKind }
+  { readonly method: 'FULL_TABLE' } | { readonly method: 'INCREMENTAL'; readonly key: string; readonly bookmark: BookmarkKind }
 
 export interface StreamDef {
   /** tap_stream_id and stream name. */

@@ -3,15 +3,7 @@ import { describeRun, PACKAGE_VERSION, tap, zchat, type RunResult } from '../sup
 import { ALL_STREAMS } from '../support/sandbox.js'
 import { compile, newAjv, type JsonObject } from '../support/singer.js'
 
-const SETTINGS = [
-  'access_token',
-  'subdomain',
-  'base_url',
-  'start_date',
-  'user_agent',
-  'request_timeout_seconds',
-  'agents_page_limit',
-]
+const SETTINGS = ['access_token', 'subdomain', 'base_url', 'start_date', 'user_agent', 'request_timeout_seconds', 'agents_page_limit']
 const STREAMS = ALL_STREAMS
 
 interface AboutJson {
@@ -51,7 +43,9 @@ describe('e2e: about', () => {
 
   it('gives name, description and the package version', () => {
     expect(viaZchat.name).to.equal('tap-zendesk-chat')
-    expect(viaZchat.description).to.be.a('string').that.matches(/zendesk chat/i)
+    expect(viaZchat.description)
+      .to.be.a('string')
+      .that.matches(/zendesk chat/i)
     expect(viaZchat.version).to.equal(PACKAGE_VERSION)
   })
 
@@ -68,7 +62,9 @@ describe('e2e: about', () => {
   it('publishes the settings as a JSON Schema with the access token secret and write-only', () => {
     const settings = viaZchat.settings
     expect(settings).to.be.an('object')
-    expect(settings.properties).to.be.an('object').that.includes.all.keys(...SETTINGS)
+    expect(settings.properties)
+      .to.be.an('object')
+      .that.includes.all.keys(...SETTINGS)
     expect(settings.properties!.access_token).to.include({ secret: true, writeOnly: true })
     for (const name of SETTINGS.filter((s) => s !== 'access_token')) {
       expect(settings.properties![name]!.secret, `${name} is not secret`).to.not.equal(true)

@@ -32,7 +32,10 @@ describe('e2e: API failures and secrets', () => {
     expect(recordsOf(parseMessages(r.stdout), 'agents')).to.have.length(12)
     const requestLines = lines(r.stderr).filter((l) => /agents/.test(l) && /since_id|GET/.test(l))
     expect(requestLines.length, `request lines on stderr:\n${r.stderr}`).to.be.at.least(3)
-    expect(lines(r.stderr).some((l) => /\baccount\b/.test(l) && /GET/.test(l)), 'account request logged').to.equal(true)
+    expect(
+      lines(r.stderr).some((l) => /\baccount\b/.test(l) && /GET/.test(l)),
+      'account request logged',
+    ).to.equal(true)
     expect(r.stderr).to.not.include(RIGHT_TOKEN)
     expect(r.stdout).to.not.include(RIGHT_TOKEN)
     expect(r.stderr).to.not.include('Bearer')

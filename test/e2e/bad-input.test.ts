@@ -126,7 +126,10 @@ describe('e2e: bad input is refused with exit 2 and one error line per problem',
       const before = sandbox().requestLog.length
       const r = await tap(...c.args.map(fill))
       const errors = expectCleanFailure(r, 2)
-      expect(errors.some((line) => line.includes(fill(c.names))), `an error line names ${fill(c.names)}:\n${r.stderr}`).to.equal(true)
+      expect(
+        errors.some((line) => line.includes(fill(c.names))),
+        `an error line names ${fill(c.names)}:\n${r.stderr}`,
+      ).to.equal(true)
       expect(sandbox().requestLog.length - before, 'no request to the API for bad input').to.equal(0)
     })
   })
@@ -141,12 +144,18 @@ describe('e2e: bad input is refused with exit 2 and one error line per problem',
   it('refuses a sync without --config with an error line naming --config', async () => {
     const catalogFile = await tmp().write('no-config-catalog.json', catalog)
     const errors = expectCleanFailure(await tap('--catalog', catalogFile), 2)
-    expect(errors.some((l) => l.includes('config')), 'names --config').to.equal(true)
+    expect(
+      errors.some((l) => l.includes('config')),
+      'names --config',
+    ).to.equal(true)
   })
 
   it('refuses an unknown flag with an error line naming it', async () => {
     const file = await tmp().write('flag-config.json', sandboxConfig(sandbox()))
     const errors = expectCleanFailure(await tap('--config', file, '--bogus'), 2)
-    expect(errors.some((l) => l.includes('--bogus')), 'names --bogus').to.equal(true)
+    expect(
+      errors.some((l) => l.includes('--bogus')),
+      'names --bogus',
+    ).to.equal(true)
   })
 })

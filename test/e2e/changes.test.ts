@@ -59,7 +59,9 @@ describe('e2e: every stream equals the sandbox, and a run after changes emits th
       expect(sorted(emitted), stream).to.deep.equal(sorted(expected[stream]!))
     }
     // The data has the hard cases: repeated timeline pairs, a cluster of chats in one second, deleted chats.
-    const pairs = sandbox().data.allTimeline().map((e) => `${e.agent_id}|${e.start_time}`)
+    const pairs = sandbox()
+      .data.allTimeline()
+      .map((e) => `${e.agent_id}|${e.start_time}`)
     expect(new Set(pairs).size).to.be.lessThan(pairs.length)
     expect(sandbox().data.bulkUpdate!.size).to.be.greaterThan(1000)
     expect(recordsOf(run1, 'chats').some((c) => c.deleted === true)).to.equal(true)
@@ -135,9 +137,19 @@ describe('e2e: every stream equals the sandbox, and a run after changes emits th
     })
 
     it('bans: a new version of the table without the lifted bans, the new ones in it, closed by ACTIVATE_VERSION', () => {
-      const bans = run2.filter((m) => m.type !== 'STATE' && 'stream' in m && m.stream === 'bans') as { type: string; record?: Record<string, unknown>; version?: number }[]
+      const bans = run2.filter((m) => m.type !== 'STATE' && 'stream' in m && m.stream === 'bans') as {
+        type: string
+        record?: Record<string, unknown>
+        version?: number
+      }[]
       const ids = bans.filter((m) => m.type === 'RECORD').map((m) => m.record!.id as number)
-      expect(sorted(ids.map(String))).to.deep.equal(sorted(sandbox().data.allBans().map((b) => String(b.id))))
+      expect(sorted(ids.map(String))).to.deep.equal(
+        sorted(
+          sandbox()
+            .data.allBans()
+            .map((b) => String(b.id)),
+        ),
+      )
       for (const id of change.lifted) expect(ids, `lifted ban ${id}`).to.not.include(id)
       expect(ids).to.include.members(change.bans)
       const closing = bans.at(-1)!

@@ -30,7 +30,8 @@ const closedPort = async (): Promise<number> => {
 const labelOf = (m: Message): string => (m.type === 'STATE' ? 'STATE' : `${m.type} ${m.stream}`)
 
 /** The messages of one stream, by type. */
-const typesOf = (messages: readonly Message[], stream: string): string[] => messages.filter((m) => m.type !== 'STATE' && m.stream === stream).map((m) => m.type)
+const typesOf = (messages: readonly Message[], stream: string): string[] =>
+  messages.filter((m) => m.type !== 'STATE' && m.stream === stream).map((m) => m.type)
 
 describe('e2e: Singer CLI conventions', () => {
   const sandbox = useSandbox({ seed: 81, token: SECRET, agents: 30, departments: 0, bans: 0, chats: 200, timeline: 100 })
@@ -43,7 +44,10 @@ describe('e2e: Singer CLI conventions', () => {
     it('later files win key by key: a file with only the token completes one with the place', async () => {
       const wrong = await tmp().write('place-wrong-token.json', { ...place(), access_token: 'wrong-token-1' })
       const token = await tmp().write('token-only.json', { access_token: SECRET })
-      const [right, reversed] = await Promise.all([zchat('check', '--config', wrong, '--config', token), zchat('check', '--config', token, '--config', wrong)])
+      const [right, reversed] = await Promise.all([
+        zchat('check', '--config', wrong, '--config', token),
+        zchat('check', '--config', token, '--config', wrong),
+      ])
       expect(right.code, describeRun(right)).to.equal(0)
       expect(right.stdout).to.match(/^OK: /)
       expect(reversed.code, describeRun(reversed)).to.equal(1)
@@ -76,11 +80,18 @@ describe('e2e: Singer CLI conventions', () => {
       })
       expect(r.code, describeRun(r)).to.equal(0)
       const messages = parseMessages(r.stdout)
-      expect(recordsOf(messages, 'agents').map((a) => a.id)).to.deep.equal(sandbox().data.agents().map((a) => a.id))
+      expect(recordsOf(messages, 'agents').map((a) => a.id)).to.deep.equal(
+        sandbox()
+          .data.agents()
+          .map((a) => a.id),
+      )
       const agentRequests = requestsSince(sandbox(), start).filter((q) => q.path.endsWith('/agents'))
       expect(agentRequests.length, '30 agents, 7 a page').to.be.within(5, 6)
       for (const q of agentRequests) expect(q.query.limit).to.equal('7')
-      expect(messages.filter((m) => m.type === 'ACTIVATE_VERSION'), 'activate_version false').to.deep.equal([])
+      expect(
+        messages.filter((m) => m.type === 'ACTIVATE_VERSION'),
+        'activate_version false',
+      ).to.deep.equal([])
       expect(messages.some((m) => m.type === 'RECORD' && m.version !== undefined)).to.equal(false)
       expect(outputOf(r)).to.not.contain(SECRET)
     })
@@ -96,7 +107,9 @@ describe('e2e: Singer CLI conventions', () => {
           run(TAP, ['--config', 'ENV'], { env: badEnv() }),
           run(TAP, ['--config', 'ENV', '--discover'], { env: badEnv() }),
           run(ZCHAT, ['check', '--config', 'ENV'], { env: badEnv() }),
-          run(TAP, ['--config', 'ENV'], { env: { ...envToken, TAP_ZENDESK_CHAT_BASE_URL: sandbox().baseUrl, TAP_ZENDESK_CHAT_ACTIVATE_VERSION: 'maybe' } }),
+          run(TAP, ['--config', 'ENV'], {
+            env: { ...envToken, TAP_ZENDESK_CHAT_BASE_URL: sandbox().baseUrl, TAP_ZENDESK_CHAT_ACTIVATE_VERSION: 'maybe' },
+          }),
         ])
         requests = sandbox().requestLog.length - start
         runs.set('sync', sync!).set('discover', discover!).set('check', check!).set('boolean', boolean!)
@@ -105,14 +118,18 @@ describe('e2e: Singer CLI conventions', () => {
       for (const command of ['sync', 'discover', 'check']) {
         it(`${command}: one error line naming the variable, exit 2, nothing on stdout`, () => {
           const r = runs.get(command)!
-          expect(expectCleanFailure(r, 2)).to.deep.equal(['error: config: TAP_ZENDESK_CHAT_MAX_PARALLEL_STREAMS: expected a whole number, got "four"'])
+          expect(expectCleanFailure(r, 2)).to.deep.equal([
+            'error: config: TAP_ZENDESK_CHAT_MAX_PARALLEL_STREAMS: expected a whole number, got "four"',
+          ])
           expect(r.stdout).to.equal('')
           expect(outputOf(r)).to.not.contain(SECRET)
         })
       }
 
       it('a boolean that is not true or false is named too', () => {
-        expect(expectCleanFailure(runs.get('boolean')!, 2)).to.deep.equal(['error: config: TAP_ZENDESK_CHAT_ACTIVATE_VERSION: expected true or false, got "maybe"'])
+        expect(expectCleanFailure(runs.get('boolean')!, 2)).to.deep.equal([
+          'error: config: TAP_ZENDESK_CHAT_ACTIVATE_VERSION: expected true or false, got "maybe"',
+        ])
       })
 
       it('no request is made', () => {
@@ -131,7 +148,9 @@ describe('e2e: Singer CLI conventions', () => {
     before(async () => {
       config = await tmp().write('test-config.json', sandboxConfig(sandbox(), { agents_page_limit: 5 }))
       const discovered = JSON.parse((await tap('--discover')).stdout) as { streams: { tap_stream_id: string }[] }
-      catalog = await tmp().write('two-streams.json', { streams: discovered.streams.filter((s) => s.tap_stream_id === 'agents' || s.tap_stream_id === 'departments') })
+      catalog = await tmp().write('two-streams.json', {
+        streams: discovered.streams.filter((s) => s.tap_stream_id === 'agents' || s.tap_stream_id === 'departments'),
+      })
       const start = sandbox().requestLog.length
       records = await tap('--config', config, '--test')
       recordRequests = sandbox().requestLog.length - start
@@ -164,7 +183,10 @@ describe('e2e: Singer CLI conventions', () => {
 
     it('--test=schema: only the SCHEMA of each selected stream, the same as a sync sends, and no request', async () => {
       const start = sandbox().requestLog.length
-      const [all, two] = await Promise.all([tap('--config', config, '--test=schema'), tap('--config', config, '--catalog', catalog, '--test=schema')])
+      const [all, two] = await Promise.all([
+        tap('--config', config, '--test=schema'),
+        tap('--config', config, '--catalog', catalog, '--test=schema'),
+      ])
       expect(sandbox().requestLog.length - start, 'requests').to.equal(0)
       for (const r of [all, two]) expect(r.code, describeRun(r)).to.equal(0)
       const schemas = parseMessages(all.stdout)
@@ -203,7 +225,10 @@ describe('e2e: Singer CLI conventions', () => {
     })
 
     it('a base_url with the wrong path (404): the words are about the subdomain or base_url, exit 1', async () => {
-      const r = await check('check-404.json', sandboxConfig(sandbox(), { base_url: sandbox().baseUrl.replace('/api/v2/chat', '/api/v2/nochat') }))
+      const r = await check(
+        'check-404.json',
+        sandboxConfig(sandbox(), { base_url: sandbox().baseUrl.replace('/api/v2/chat', '/api/v2/nochat') }),
+      )
       expect(r.code, describeRun(r)).to.equal(1)
       expect(r.stdout).to.match(/No Zendesk Chat API at 127\.0\.0\.1:\d+ \(404\)/)
       expect(r.stdout).to.match(/subdomain/)

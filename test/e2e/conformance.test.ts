@@ -49,11 +49,13 @@ const parseMessageFault = (m: Message & JsonObject): string | undefined => {
   if (m.type === 'SCHEMA') {
     if (!isObject(m.schema)) return 'SCHEMA without a schema object'
     if (!strings(m.key_properties)) return 'SCHEMA without key_properties (an array of strings)'
-    if (m.bookmark_properties !== undefined && !strings(m.bookmark_properties)) return 'SCHEMA with bookmark_properties that are not strings'
+    if (m.bookmark_properties !== undefined && !strings(m.bookmark_properties))
+      return 'SCHEMA with bookmark_properties that are not strings'
   }
   if (m.type === 'RECORD') {
     if (!isObject(m.record)) return 'RECORD without a record object'
-    if (m.time_extracted !== undefined && !isRfc3339DateTime(m.time_extracted)) return `RECORD with time_extracted ${String(m.time_extracted)}`
+    if (m.time_extracted !== undefined && !isRfc3339DateTime(m.time_extracted))
+      return `RECORD with time_extracted ${String(m.time_extracted)}`
   }
   if (m.type === 'STATE' && !isObject(m.value)) return 'STATE without a value object'
   return undefined
@@ -108,7 +110,9 @@ describe('conformance: the Meltano SDK standard tap tests and singer-check-tap, 
         const schema = schemaOf(messages, id)!
         expect(schema.schema, `${id} schema`).to.deep.equal(entry.schema)
         expect(schema.key_properties, `${id} key_properties`).to.deep.equal(entry.key_properties)
-        expect(schema.bookmark_properties ?? [], `${id} bookmark_properties`).to.deep.equal(entry.replication_key === undefined ? [] : [entry.replication_key])
+        expect(schema.bookmark_properties ?? [], `${id} bookmark_properties`).to.deep.equal(
+          entry.replication_key === undefined ? [] : [entry.replication_key],
+        )
       }
     })
 
@@ -124,7 +128,9 @@ describe('conformance: the Meltano SDK standard tap tests and singer-check-tap, 
       expect(finalState.currently_syncing).to.equal(null)
       expect(keyPaths(finalState, 'progress_markers')).to.deep.equal([])
       for (const entry of catalog.streams.filter((s) => s.replication_method === 'INCREMENTAL')) {
-        expect(finalState.bookmarks[entry.tap_stream_id]?.[entry.replication_key!], `${entry.tap_stream_id} bookmark`).to.not.equal(undefined)
+        expect(finalState.bookmarks[entry.tap_stream_id]?.[entry.replication_key!], `${entry.tap_stream_id} bookmark`).to.not.equal(
+          undefined,
+        )
       }
     })
 
@@ -133,10 +139,14 @@ describe('conformance: the Meltano SDK standard tap tests and singer-check-tap, 
         const key = entry.replication_key!
         const bookmark = finalState.bookmarks[entry.tap_stream_id]![key]
         const older = recordsOf(rerun, entry.tap_stream_id).filter((r) => !notBefore(r[key], bookmark))
-        expect(older.map((r) => r[key]), `${entry.tap_stream_id} records before ${String(bookmark)}`).to.deep.equal([])
+        expect(
+          older.map((r) => r[key]),
+          `${entry.tap_stream_id} records before ${String(bookmark)}`,
+        ).to.deep.equal([])
       }
       // The same bookmarks; full-table streams carry the version of their new read, a later one.
-      const versions = (state: StateValue) => Object.fromEntries(Object.entries(state.bookmarks).flatMap(([name, b]) => ('version' in b ? [[name, b.version]] : [])))
+      const versions = (state: StateValue) =>
+        Object.fromEntries(Object.entries(state.bookmarks).flatMap(([name, b]) => ('version' in b ? [[name, b.version]] : [])))
       const withoutVersions = (state: StateValue) => ({
         ...state,
         bookmarks: Object.fromEntries(Object.entries(state.bookmarks).map(([name, { version: _v, ...rest }]) => [name, rest])),
@@ -186,7 +196,10 @@ describe('conformance: the Meltano SDK standard tap tests and singer-check-tap, 
       it(`primary_keys ${keyList}: declared in the SCHEMA, properties of it, in every record, never null`, () => {
         const keys = schemaOf(messages, stream)!.key_properties
         expect(keys, 'SCHEMA key_properties').to.deep.equal(declared.key_properties)
-        expect(keys.filter((k) => !Object.hasOwn(schema().properties as object, k)), 'keys outside the schema').to.deep.equal([])
+        expect(
+          keys.filter((k) => !Object.hasOwn(schema().properties as object, k)),
+          'keys outside the schema',
+        ).to.deep.equal([])
         const missing = records().flatMap((r, i) => keys.filter((k) => r[k] === undefined || r[k] === null).map((k) => `#${i} ${k}`))
         expect(missing).to.deep.equal([])
       })

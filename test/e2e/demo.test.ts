@@ -21,7 +21,8 @@ describe('e2e: zchat demo', () => {
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as Record<string, string>
     expect(config.access_token).to.be.a('string').and.not.equal('sandbox-token')
     expect(config.start_date, 'the settings the demo wrote before login are kept').to.be.a('string')
-    for (const secret of [config.access_token!, config.refresh_token!, config.client_secret!]) expect(r.stdout + r.stderr).not.to.contain(secret)
+    for (const secret of [config.access_token!, config.refresh_token!, config.client_secret!])
+      expect(r.stdout + r.stderr).not.to.contain(secret)
 
     const files = ['run-1.jsonl', 'run-2.jsonl'].map((f) => join(out, f))
     for (const f of files) await access(f)
@@ -29,11 +30,20 @@ describe('e2e: zchat demo', () => {
     const first = new Set(agentIds(run1!))
     expect(first.size).to.be.greaterThan(0)
     // Agents are read in full: run 2 has every agent of run 1 again (two of them edited) and the 3 that joined.
-    expect(agentIds(run2!).filter((id) => !first.has(id)), 'run 2 emits the new agents').to.have.length(3)
-    expect(agentIds(run2!).filter((id) => first.has(id)), 'run 2 emits the agents of run 1 again').to.have.length(first.size)
+    expect(
+      agentIds(run2!).filter((id) => !first.has(id)),
+      'run 2 emits the new agents',
+    ).to.have.length(3)
+    expect(
+      agentIds(run2!).filter((id) => first.has(id)),
+      'run 2 emits the agents of run 1 again',
+    ).to.have.length(first.size)
     const agentsOf = (messages: typeof run1) => new Map(recordsOf(messages!, 'agents').map((r) => [r.id, JSON.stringify(r)]))
     const [before, after] = [agentsOf(run1), agentsOf(run2)]
-    expect([...before].filter(([id, record]) => after.get(id) !== record), 'the edited agents').to.have.length(2)
+    expect(
+      [...before].filter(([id, record]) => after.get(id) !== record),
+      'the edited agents',
+    ).to.have.length(2)
     const bans = (messages: typeof run1) => recordsOf(messages!, 'bans').length
     expect(bans(run2), 'a ban was lifted').to.equal(bans(run1) - 1)
     // The summary's numbers are the files' numbers.
@@ -48,8 +58,13 @@ describe('e2e: zchat demo', () => {
     // About a screen: the login step, two runs of one summary line each, the table.
     expect(shown.length, shown.join('\n')).to.be.at.most(32)
     for (const line of shown) expect(line.length, line).to.be.at.most(80)
-    expect(shown.join('\n')).to.not.include('METRIC').and.not.match(/version=?\s*\d{10,}/)
+    expect(shown.join('\n'))
+      .to.not.include('METRIC')
+      .and.not.match(/version=?\s*\d{10,}/)
     expect(shown.find((l) => /^\s*account\s/.test(l))).to.match(/read at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/)
-    expect(shown.filter((l) => /^ {2}14 streams, [\d,]+ records, \d+ requests in [\d.]+ s; state: state-\d\.json$/.test(l)).length, 'one summary per run').to.equal(2)
+    expect(
+      shown.filter((l) => /^ {2}14 streams, [\d,]+ records, \d+ requests in [\d.]+ s; state: state-\d\.json$/.test(l)).length,
+      'one summary per run',
+    ).to.equal(2)
   })
 })

@@ -26,7 +26,10 @@ const EXPECTED = {
 
 const catalogOf = (r: RunResult): Catalog => {
   expect(r.code, describeRun(r)).to.equal(0)
-  expect(lines(r.stderr).filter((l) => /error/i.test(l)), 'errors on stderr').to.deep.equal([])
+  expect(
+    lines(r.stderr).filter((l) => /error/i.test(l)),
+    'errors on stderr',
+  ).to.deep.equal([])
   return parseCatalog(r.stdout)
 }
 

@@ -8,7 +8,6 @@ const SECRET = 'zt-e2e-3d9f1c0a7b-secret'
 const PARALLEL = 4
 const OPTIONS = { seed: 61, token: SECRET, agents: 120, departments: 4, bans: 300, chats: 3000, timeline: 2000 }
 
-
 describe('e2e: faults of the API and the network end in a complete extraction', () => {
   const sandbox = useSandbox(OPTIONS)
   const tmp = useTempDir()
@@ -44,7 +43,10 @@ describe('e2e: faults of the API and the network end in a complete extraction', 
       expect(r.code, describeRun(r)).to.equal(0)
       expect(recordKeys(parseMessages(r.stdout)).sort()).to.deep.equal(clean)
       const after = sandbox().faultStats()
-      expect(after.injected[kind as keyof typeof after.injected] - before.injected[kind as keyof typeof before.injected], 'faults injected').to.be.greaterThan(0)
+      expect(
+        after.injected[kind as keyof typeof after.injected] - before.injected[kind as keyof typeof before.injected],
+        'faults injected',
+      ).to.be.greaterThan(0)
       // Streams run side by side: a request another stream sent before the tap read a 429 may land inside its
       // Retry-After, at most one per other stream; none is sent once the tap knows.
       const rateLimits = after.injected[kind as keyof typeof after.injected] - before.injected[kind as keyof typeof before.injected]

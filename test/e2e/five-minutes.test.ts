@@ -12,7 +12,12 @@ import { LAG } from '../../src/sandbox/data/chat-layout.js'
 
 const HOUR_MS = 3600_000
 const exportsOnly = {
-  streams: ['chats', 'agent_timeline'].map((s) => ({ tap_stream_id: s, stream: s, schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: true } }] })),
+  streams: ['chats', 'agent_timeline'].map((s) => ({
+    tap_stream_id: s,
+    stream: s,
+    schema: {},
+    metadata: [{ breadcrumb: [], metadata: { selected: true } }],
+  })),
 }
 
 const timelineKey = (e: Record<string, unknown>) => `${String(e.agent_id)}|${String(e.start_time)}|${String(e.status)}`
@@ -47,11 +52,18 @@ const setup = (options: { clockOffsetMs?: number; timeline?: number }) => {
   const tmp = useTempDir()
   let args: string[]
   const sync = async (state?: StateValue, name = 'state'): Promise<{ r: RunResult; messages: Message[]; refused: number }> => {
-    args ??= ['--config', await tmp().write('config.json', sandboxConfig(sandbox())), '--catalog', await tmp().write('catalog.json', exportsOnly)]
+    args ??= [
+      '--config',
+      await tmp().write('config.json', sandboxConfig(sandbox())),
+      '--catalog',
+      await tmp().write('catalog.json', exportsOnly),
+    ]
     const from = sandbox().requestLog.length
     const extra = state === undefined ? [] : ['--state', await tmp().write(`${name}-${Math.random()}.json`, state)]
     const r = await tap(...args, ...extra)
-    const refused = sandbox().requestLog.slice(from).filter((q) => q.status === 400).length
+    const refused = sandbox()
+      .requestLog.slice(from)
+      .filter((q) => q.status === 400).length
     return { r, messages: parseMessages(r.stdout), refused }
   }
   return { sandbox, sync }
@@ -59,7 +71,7 @@ const setup = (options: { clockOffsetMs?: number; timeline?: number }) => {
 
 const ok = (run: { r: RunResult }) => expect(run.r.code, describeRun(run.r)).to.equal(0)
 
-describe('e2e: the five-minute rule, by the API\'s clock', () => {
+describe("e2e: the five-minute rule, by the API's clock", () => {
   describe('back-to-back runs on an account whose newest changes are minutes old', () => {
     const { sandbox, sync } = setup({ timeline: 200 })
 
@@ -78,19 +90,29 @@ describe('e2e: the five-minute rule, by the API\'s clock', () => {
       expect(recordsOf(run2.messages, 'chats')).to.deep.equal([])
       expect(recordsOf(run2.messages, 'agent_timeline')).to.deep.equal([])
       expect(lastState(run2.messages).bookmarks).to.deep.equal(state1.bookmarks)
-      expect(run2.r.stderr).to.match(/INFO .*stream chats: start_time \S+ is within five minutes of the API's clock .*the rest is left to the next run/)
+      expect(run2.r.stderr).to.match(
+        /INFO .*stream chats: start_time \S+ is within five minutes of the API's clock .*the rest is left to the next run/,
+      )
       expect(run2.r.stderr).to.match(/stream agent_timeline: start_time \S+ is within five minutes/)
 
       // Ten minutes on (the sandbox's clock moved), more entries arrived; the next run reads from the bookmarks.
       sandbox().setClockOffset(10 * 60_000)
-      const added = sandbox().data.addTimelineEntries(4).map((e) => timelineKey(e as unknown as Record<string, unknown>))
+      const added = sandbox()
+        .data.addTimelineEntries(4)
+        .map((e) => timelineKey(e as unknown as Record<string, unknown>))
       const run3 = await sync(lastState(run2.messages))
       ok(run3)
       expect(timelineKeys(run3.messages)).to.include.members(added)
       const chats = new Set([...chatKeys(run1.messages), ...chatKeys(run3.messages)])
       expect(chats.size).to.equal(sandbox().data.chatCount)
       const timeline = new Set([...timelineKeys(run1.messages), ...timelineKeys(run3.messages)])
-      expect(timeline).to.deep.equal(new Set(sandbox().data.allTimeline().map((e) => timelineKey(e as unknown as Record<string, unknown>))))
+      expect(timeline).to.deep.equal(
+        new Set(
+          sandbox()
+            .data.allTimeline()
+            .map((e) => timelineKey(e as unknown as Record<string, unknown>)),
+        ),
+      )
     })
   })
 
@@ -108,7 +130,11 @@ describe('e2e: the five-minute rule, by the API\'s clock', () => {
       expect(new Set(chatKeys(run1.messages)).size).to.equal(1000)
       expect(new Set(timelineKeys(run1.messages)).size).to.equal(1000)
       const state1 = lastState(run1.messages)
-      const newestChat = d.allChats().map((c) => c.update_timestamp).sort().at(-1)
+      const newestChat = d
+        .allChats()
+        .map((c) => c.update_timestamp)
+        .sort()
+        .at(-1)
       expect(state1.bookmarks.chats!.update_timestamp).to.equal(newestChat)
       expect(run1.r.stderr).to.match(/stream chats: start_time \S+ is within five minutes of the API's clock/)
 
@@ -122,7 +148,10 @@ describe('e2e: the five-minute rule, by the API\'s clock', () => {
     })
   })
 
-  for (const [where, offset] of [['ahead of', 3 * HOUR_MS], ['behind', -3 * HOUR_MS]] as const) {
+  for (const [where, offset] of [
+    ['ahead of', 3 * HOUR_MS],
+    ['behind', -3 * HOUR_MS],
+  ] as const) {
     describe(`a sandbox clock three hours ${where} this machine's`, () => {
       const { sandbox, sync } = setup({ clockOffsetMs: offset })
 
@@ -142,7 +171,13 @@ describe('e2e: the five-minute rule, by the API\'s clock', () => {
         const chats = new Set([...chatKeys(run1.messages), ...chatKeys(run2.messages), ...chatKeys(run3.messages)])
         expect(chats.size).to.equal(sandbox().data.chatCount)
         const timeline = new Set([...timelineKeys(run1.messages), ...timelineKeys(run2.messages), ...timelineKeys(run3.messages)])
-        expect(timeline.size).to.equal(new Set(sandbox().data.allTimeline().map((e) => timelineKey(e as unknown as Record<string, unknown>))).size)
+        expect(timeline.size).to.equal(
+          new Set(
+            sandbox()
+              .data.allTimeline()
+              .map((e) => timelineKey(e as unknown as Record<string, unknown>)),
+          ).size,
+        )
       })
     })
   }

@@ -27,7 +27,9 @@ describe('e2e: incremental sync with --state (agents INCREMENTAL on id, chosen i
     catalog = await tmp().write('catalog.json', catalogById())
     run1 = (await sync()).messages
     state1 = lastState(run1)
-    added = sandbox().data.addAgents(4).map((a) => a.id)
+    added = sandbox()
+      .data.addAgents(4)
+      .map((a) => a.id)
   })
 
   it('run 1 emits every agent and bookmarks the max id', () => {
@@ -76,7 +78,10 @@ describe('e2e: incremental sync with --state (agents INCREMENTAL on id, chosen i
   })
 
   it('keeps bookmarks of streams it does not know in every STATE', async () => {
-    const state = await tmp().write('state-foreign.json', { ...state1, bookmarks: { ...state1.bookmarks, other_tap_stream: { cursor: 'x' } } })
+    const state = await tmp().write('state-foreign.json', {
+      ...state1,
+      bookmarks: { ...state1.bookmarks, other_tap_stream: { cursor: 'x' } },
+    })
     const { messages } = await sync('--state', state)
     expect(lastState(messages).bookmarks.other_tap_stream).to.deep.equal({ cursor: 'x' })
   })

@@ -13,7 +13,12 @@ import { sandboxConfig, useSandbox } from '../support/sandbox.js'
 import { parseMessages, recordsOf } from '../support/singer.js'
 
 const exec = promisify(execFile)
-const npmEnv = (): NodeJS.ProcessEnv => ({ ...childEnv(), npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' })
+const npmEnv = (): NodeJS.ProcessEnv => ({
+  ...childEnv(),
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+})
 
 /** The files a clone has (git's list), without dist/ or anything built: what `git clone` gives. */
 const cloneInto = async (dir: string): Promise<void> => {

@@ -57,7 +57,14 @@ const keysOf = (messages: readonly Message[]): Set<string> => new Set(recordKeys
 const STREAMS = ['agents', 'agent_timeline', 'bans', 'chats']
 // Agents and bans INCREMENTAL on id (the default reads them in full), so a kill after a page of agents has something to resume.
 const byId = (s: string) => (s === 'agents' || s === 'bans' ? { 'replication-method': 'INCREMENTAL' } : {})
-const catalog = { streams: STREAMS.map((s) => ({ tap_stream_id: s, stream: s, schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: true, ...byId(s) } }] })) }
+const catalog = {
+  streams: STREAMS.map((s) => ({
+    tap_stream_id: s,
+    stream: s,
+    schema: {},
+    metadata: [{ breadcrumb: [], metadata: { selected: true, ...byId(s) } }],
+  })),
+}
 
 describe('e2e: signals and kills', () => {
   const sandbox = useSandbox({ seed: 51, agents: 300, bans: 1200, chats: 12_000, timeline: 8000 })

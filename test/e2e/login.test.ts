@@ -55,13 +55,15 @@ const expectNoSecrets = (r: RunResult, secrets: readonly (string | undefined)[])
   }
 }
 
-const readJson = async (file: string): Promise<Record<string, unknown>> => JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+const readJson = async (file: string): Promise<Record<string, unknown>> =>
+  JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
 const modeOf = async (file: string): Promise<number> => (await stat(file)).mode & 0o777
 
 const apiAccepts = async (sandbox: Sandbox, token: unknown): Promise<number> =>
   (await fetch(`${sandbox.baseUrl}/account`, { headers: { Authorization: `Bearer ${String(token)}` } })).status
 
-const tokenRequests = (sandbox: Sandbox, grant: string) => sandbox.requestLog.filter((e) => e.path.endsWith('/token') && e.query.grant_type === grant)
+const tokenRequests = (sandbox: Sandbox, grant: string) =>
+  sandbox.requestLog.filter((e) => e.path.endsWith('/token') && e.query.grant_type === grant)
 
 describe(`zchat login (browser: ${BROWSER_NAME})`, function () {
   this.timeout(60_000)
@@ -129,7 +131,11 @@ describe(`zchat login (browser: ${BROWSER_NAME})`, function () {
   })
 
   /** `zchat check` on a config file. */
-  const spawnCheck = (file: string, env: NodeJS.ProcessEnv = {}, args: readonly string[] = ['check', '--config', file]): Promise<RunResult> =>
+  const spawnCheck = (
+    file: string,
+    env: NodeJS.ProcessEnv = {},
+    args: readonly string[] = ['check', '--config', file],
+  ): Promise<RunResult> =>
     new Promise((resolve) => {
       const child = spawnBin(ZCHAT, args, undefined, env)
       child.stdin.end()
@@ -168,7 +174,12 @@ describe(`zchat login (browser: ${BROWSER_NAME})`, function () {
 
   it('keeps the other settings and the mode of an existing config file (the secret given in ZCHAT_CLIENT_SECRET)', async () => {
     const c = await client()
-    const file = await dir().write('existing.json', { start_date: '2020-01-01', max_parallel_streams: 2, access_token: 'old-token-aaaa', custom: { x: 1 } })
+    const file = await dir().write('existing.json', {
+      start_date: '2020-01-01',
+      max_parallel_streams: 2,
+      access_token: 'old-token-aaaa',
+      custom: { x: 1 },
+    })
     await chmod(file, 0o640)
     const { result } = await loginThroughBrowser(loginArgs(c, file), 'allow', { ZCHAT_CLIENT_SECRET: c.secret })
     expect(result.code, describeRun(result)).to.equal(0)
@@ -275,7 +286,14 @@ describe(`zchat login (browser: ${BROWSER_NAME})`, function () {
     const expiredConfig = (c: { id: string; secret: string }) => {
       const tokens = sandbox().oauth.issue(c.id)
       sandbox().oauth.revoke(tokens.accessToken)
-      return { access_token: tokens.accessToken, refresh_token: tokens.refreshToken, client_id: c.id, client_secret: c.secret, base_url: sandbox().baseUrl, start_date: '2020-01-01' }
+      return {
+        access_token: tokens.accessToken,
+        refresh_token: tokens.refreshToken,
+        client_id: c.id,
+        client_secret: c.secret,
+        base_url: sandbox().baseUrl,
+        start_date: '2020-01-01',
+      }
     }
     const syncTest = (configArgs: readonly string[], env: NodeJS.ProcessEnv = {}) => spawnCheck('', env, ['sync', ...configArgs, '--test'])
 
@@ -296,7 +314,13 @@ describe(`zchat login (browser: ${BROWSER_NAME})`, function () {
       expect(await modeOf(file)).to.equal(0o600)
       expect(await apiAccepts(sandbox(), written.access_token)).to.equal(200)
       expect(result.stderr).to.contain(`written to ${file}`)
-      expectNoSecrets(result, [stale.access_token, stale.refresh_token, written.access_token as string, written.refresh_token as string, c.secret])
+      expectNoSecrets(result, [
+        stale.access_token,
+        stale.refresh_token,
+        written.access_token as string,
+        written.refresh_token as string,
+        c.secret,
+      ])
 
       // The next run uses the stored token as it is: no refresh.
       const again = await syncTest(['--config', file])
@@ -312,7 +336,9 @@ describe(`zchat login (browser: ${BROWSER_NAME})`, function () {
       expect((await syncTest(['--config', file])).code).to.equal(0)
       const result = await syncTest(['--config', copy])
       expect(result.code, describeRun(result)).to.equal(1)
-      expect(result.stderr).to.match(/^ERROR (?:\S+ \S+ )?refreshing the access token failed: the refresh token was refused .*used already/m)
+      expect(result.stderr).to.match(
+        /^ERROR (?:\S+ \S+ )?refreshing the access token failed: the refresh token was refused .*used already/m,
+      )
       expect(result.stderr).to.match(/^error: GET \S+ answered 401/m)
       expect(result.stderr).not.to.match(/^\s+at /m)
       expectNoSecrets(result, [stale.access_token, stale.refresh_token, c.secret])
@@ -330,15 +356,21 @@ describe(`zchat login (browser: ${BROWSER_NAME})`, function () {
       }
       const result = await syncTest(['--config', base, '--config', 'ENV'], env)
       expect(result.code, describeRun(result)).to.equal(0)
-      expect(result.stderr).to.match(/WARN (?:\S+ \S+ )?the stored refresh token is now spent.*environment.*zchat login.*TAP_ZENDESK_CHAT_REFRESH_TOKEN/)
+      expect(result.stderr).to.match(
+        /WARN (?:\S+ \S+ )?the stored refresh token is now spent.*environment.*zchat login.*TAP_ZENDESK_CHAT_REFRESH_TOKEN/,
+      )
       expect(await readJson(base)).to.deep.equal({ base_url: stale.base_url, start_date: stale.start_date })
       expectNoSecrets(result, [stale.access_token, stale.refresh_token, c.secret])
       const spentNow = await fetch(sandbox().baseUrl.replace('/api/v2/chat', '/oauth2/chat/token'), {
         method: 'POST',
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stale.refresh_token, client_id: c.id, client_secret: c.secret }),
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: stale.refresh_token,
+          client_id: c.id,
+          client_secret: c.secret,
+        }),
       })
       expect(spentNow.status).to.equal(400)
     })
   })
 })
-

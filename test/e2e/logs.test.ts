@@ -31,7 +31,11 @@ const recordCounts = (messages: readonly Message[]): Record<string, number> => {
 }
 
 /** A request as an http_request_duration timer tags it. */
-const asTimerTags = (r: RequestLogEntry) => ({ endpoint: r.path.slice(API_PREFIX.length), http_status_code: r.status, status: r.status < 400 ? 'succeeded' : 'failed' })
+const asTimerTags = (r: RequestLogEntry) => ({
+  endpoint: r.path.slice(API_PREFIX.length),
+  http_status_code: r.status,
+  status: r.status < 400 ? 'succeeded' : 'failed',
+})
 
 const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b))
 
@@ -89,7 +93,10 @@ describe('e2e: logs, metrics and progress', () => {
     })
 
     it('a refused request is timed as failed with its status', async () => {
-      const bad = await tap('--config', await tmp().write('wrong-token.json', sandboxConfig(sandbox(), { ...settings, access_token: 'wrong-token' })))
+      const bad = await tap(
+        '--config',
+        await tmp().write('wrong-token.json', sandboxConfig(sandbox(), { ...settings, access_token: 'wrong-token' })),
+      )
       expect(bad.code, describeRun(bad)).to.equal(1)
       const timers = metricsOf(bad.stderr).filter((p) => p.metric === 'http_request_duration')
       expect(timers.length).to.be.greaterThan(0)
@@ -151,7 +158,12 @@ describe('e2e: logs, metrics and progress', () => {
     })
 
     it('--log-format json: a failed run ends with its error as a JSON line too, without the token', async () => {
-      const bad = await tap('--config', await tmp().write('json-wrong-token.json', sandboxConfig(sandbox(), { ...settings, access_token: 'wrong-token-8c1d' })), '--log-format', 'json')
+      const bad = await tap(
+        '--config',
+        await tmp().write('json-wrong-token.json', sandboxConfig(sandbox(), { ...settings, access_token: 'wrong-token-8c1d' })),
+        '--log-format',
+        'json',
+      )
       expect(bad.code, describeRun(bad)).to.equal(1)
       const entries = lines(bad.stderr).map((line) => JSON.parse(line) as { level: string; message: string })
       expect(entries.at(-1)!.level).to.equal('error')
@@ -218,7 +230,10 @@ describe('e2e: logs, metrics and progress', () => {
       const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
       const command = `${[process.execPath, TAP, '--config', config].map(quote).join(' ')} > ${quote(out)}`
       // script(1) runs the command on a new pseudo-terminal and copies what it shows to its stdout.
-      const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], { env: { ...childEnv(), SHELL: '/bin/sh' }, stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
+        env: { ...childEnv(), SHELL: '/bin/sh' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
       const chunks: Buffer[] = []
       child.stdout.on('data', (b: Buffer) => chunks.push(b))
       child.stderr.on('data', (b: Buffer) => chunks.push(b))
@@ -228,7 +243,10 @@ describe('e2e: logs, metrics and progress', () => {
       // eslint-disable-next-line no-control-regex -- the terminal's escape sequences are what this checks
       expect(screen, 'the block is erased and redrawn').to.match(/\r\x1b\[\d+A\x1b\[J/)
       // The last block drawn: every stream, done.
-      const last = screen.slice(screen.lastIndexOf('\x1b[J') + 3).split(/\r?\n/).filter((l) => l.trim() !== '')
+      const last = screen
+        .slice(screen.lastIndexOf('\x1b[J') + 3)
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '')
       expect(last.map((l) => l.split(/\s+/)[0]).sort()).to.deep.equal(ALL_STREAMS)
       for (const line of last) expect(line).to.match(/^\S+\s+[\d,]+ records\s+[\d,]+ pages.*done/)
       const stdout = await readFile(out, 'utf8')

@@ -96,7 +96,9 @@ describe('e2e: stream maps and flattening', () => {
         // The API sends null items in history now and then; they stay null.
         for (const entry of (chat.history as (Row | null)[] | null) ?? []) if (entry !== null) expect(entry).to.not.have.property('msg')
       }
-      const schema = schemaOf(messages, 'chats')!.schema as { properties: Record<string, { properties?: object; items?: { properties: object } }> }
+      const schema = schemaOf(messages, 'chats')!.schema as {
+        properties: Record<string, { properties?: object; items?: { properties: object } }>
+      }
       expect(schema.properties).to.not.have.property('message')
       expect(schema.properties.session!.properties).to.not.have.property('ip')
       // History items may be null: the entry's schema is the object branch.
@@ -117,7 +119,11 @@ describe('e2e: stream maps and flattening', () => {
   })
 
   it('chats read by search (chats_strategy: search) are mapped the same', async () => {
-    const messages = await syncOk('pii-search.json', { chats_strategy: 'search', stream_maps: { ...PII_MAPS, __else__: null }, stream_map_config: { salt: SALT } })
+    const messages = await syncOk('pii-search.json', {
+      chats_strategy: 'search',
+      stream_maps: { ...PII_MAPS, __else__: null },
+      stream_map_config: { salt: SALT },
+    })
     const original = byId(recordsOf(plain, 'chats'))
     const chats = recordsOf(messages, 'chats')
     expect(chats.length).to.be.greaterThan(100)
@@ -140,7 +146,8 @@ describe('e2e: stream maps and flattening', () => {
       expect(expectRecordsMatchSchemas(messages)).to.be.greaterThan(240)
       for (const m of messages) {
         if (m.type !== 'RECORD') continue
-        for (const [k, v] of Object.entries(m.record)) expect(typeof v === 'object' && v !== null, `${m.stream}.${k} is not flat`).to.equal(false)
+        for (const [k, v] of Object.entries(m.record))
+          expect(typeof v === 'object' && v !== null, `${m.stream}.${k} is not flat`).to.equal(false)
       }
       const chats = schemaOf(messages, 'chats')!.schema as { properties: Record<string, unknown> }
       expect(chats.properties).to.include.keys('visitor__email', 'session__city', 'count__total')
@@ -165,8 +172,13 @@ describe('e2e: stream maps and flattening', () => {
       messages = await syncOk('streams.json', {
         stream_maps: {
           chats: { __alias__: 'conversations', __filter__: "type == 'chat' and not deleted" },
-          chats_pii: { __source__: 'chats', visitor: 'visitor', email_domain: "visitor['email'].split('@')[-1] if visitor and visitor['email'] else None", __else__: null },
-          departments: { __key_properties__: ['name_hash'], id: null, name_hash: "md5(name)" },
+          chats_pii: {
+            __source__: 'chats',
+            visitor: 'visitor',
+            email_domain: "visitor['email'].split('@')[-1] if visitor and visitor['email'] else None",
+            __else__: null,
+          },
+          departments: { __key_properties__: ['name_hash'], id: null, name_hash: 'md5(name)' },
           agents: null,
         },
       })
@@ -180,7 +192,8 @@ describe('e2e: stream maps and flattening', () => {
       expect(recordsOf(messages, 'conversations').map((c) => c.id)).to.deep.equal(kept.map((c) => c.id))
       const pii = recordsOf(messages, 'chats_pii')
       expect(pii).to.have.length(all.length)
-      for (const r of pii) expect(Object.keys(r).sort()).to.deep.equal(['email_domain', 'id', 'update_timestamp', 'visitor'].filter((k) => k in r).sort())
+      for (const r of pii)
+        expect(Object.keys(r).sort()).to.deep.equal(['email_domain', 'id', 'update_timestamp', 'visitor'].filter((k) => k in r).sort())
       expect(schemaOf(messages, 'chats_pii')!.key_properties).to.deep.equal(['id'])
       expect(schemaOf(messages, 'chats_pii')!.bookmark_properties).to.deep.equal(['update_timestamp'])
       expect(expectRecordsMatchSchemas(messages)).to.be.greaterThan(0)
@@ -200,12 +213,36 @@ describe('e2e: stream maps and flattening', () => {
 
   describe('refusals before any request, each one line naming the problem', () => {
     const cases: [string, Record<string, unknown>, RegExp][] = [
-      ['a stream that does not exist', { stream_maps: { chat: { x: 'id' } } }, /^error: config: stream_maps\.chat: there is no zchat stream named chat/],
-      ['a field that does not exist', { stream_maps: { chats: { 'visitor.emial': null } } }, /^error: config: stream_maps\.chats\.visitor\.emial: stream chats has no field visitor\.emial to remove/],
-      ['a bad expression', { stream_maps: { chats: { h: 'md5(visitor[' } } }, /^error: config: stream_maps\.chats\.h: "md5\(visitor\[": does not parse/],
-      ['removing the key', { stream_maps: { chats: { id: null } } }, /^error: config: stream_maps\.chats\.id: removing the key property id of stream chats is refused/],
-      ['removing the replication key', { stream_maps: { chats: { update_timestamp: null } } }, /^error: config: stream_maps\.chats\.update_timestamp: removing update_timestamp.*replication key.*refused/],
-      ['flattening without a depth', { flattening_enabled: true }, /^error: config: flattening_max_depth: required when flattening_enabled is true/],
+      [
+        'a stream that does not exist',
+        { stream_maps: { chat: { x: 'id' } } },
+        /^error: config: stream_maps\.chat: there is no zchat stream named chat/,
+      ],
+      [
+        'a field that does not exist',
+        { stream_maps: { chats: { 'visitor.emial': null } } },
+        /^error: config: stream_maps\.chats\.visitor\.emial: stream chats has no field visitor\.emial to remove/,
+      ],
+      [
+        'a bad expression',
+        { stream_maps: { chats: { h: 'md5(visitor[' } } },
+        /^error: config: stream_maps\.chats\.h: "md5\(visitor\[": does not parse/,
+      ],
+      [
+        'removing the key',
+        { stream_maps: { chats: { id: null } } },
+        /^error: config: stream_maps\.chats\.id: removing the key property id of stream chats is refused/,
+      ],
+      [
+        'removing the replication key',
+        { stream_maps: { chats: { update_timestamp: null } } },
+        /^error: config: stream_maps\.chats\.update_timestamp: removing update_timestamp.*replication key.*refused/,
+      ],
+      [
+        'flattening without a depth',
+        { flattening_enabled: true },
+        /^error: config: flattening_max_depth: required when flattening_enabled is true/,
+      ],
     ]
     for (const [what, extra, expected] of cases) {
       it(what, async () => {
@@ -213,7 +250,12 @@ describe('e2e: stream maps and flattening', () => {
         const r = await syncWith(`refused-${what.replace(/\W+/g, '-')}.json`, extra)
         expect(r.code, describeRun(r)).to.equal(2)
         expect(r.stdout).to.equal('')
-        expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('error'))).to.have.length(1)
+        expect(
+          r.stderr
+            .trim()
+            .split('\n')
+            .filter((l) => l.startsWith('error')),
+        ).to.have.length(1)
         expect(r.stderr).to.match(new RegExp(expected.source, 'm'))
         expect(r.stderr).to.not.match(/\n\s+at /)
         expect(sandbox().requestLog.length - before, 'no request').to.equal(0)
@@ -225,7 +267,9 @@ describe('e2e: stream maps and flattening', () => {
     // Anonymous visitors have an empty email: the domain of '' is an IndexError.
     const r = await syncWith('fails.json', { stream_maps: { chats: { email_domain: "visitor['email'].split('@')[1]" } } })
     expect(r.code, describeRun(r)).to.equal(2)
-    expect(r.stderr).to.match(/^error: config: stream_maps\.chats\.email_domain: stream chats, record "[^"]+": "visitor\['email'\]\.split\('@'\)\[1\]" failed: IndexError: list index out of range$/m)
+    expect(r.stderr).to.match(
+      /^error: config: stream_maps\.chats\.email_domain: stream chats, record "[^"]+": "visitor\['email'\]\.split\('@'\)\[1\]" failed: IndexError: list index out of range$/m,
+    )
     const messages = parseMessages(r.stdout)
     // The page holding that record is not written, nor a STATE past it.
     const written = recordsOf(messages, 'chats')
@@ -235,9 +279,14 @@ describe('e2e: stream maps and flattening', () => {
   })
 
   it('read by search, a failing expression stops the run the same way, without a STATE past its page', async () => {
-    const r = await syncWith('fails-search.json', { chats_strategy: 'search', stream_maps: { chats: { email_domain: "visitor['email'].split('@')[1]" } } })
+    const r = await syncWith('fails-search.json', {
+      chats_strategy: 'search',
+      stream_maps: { chats: { email_domain: "visitor['email'].split('@')[1]" } },
+    })
     expect(r.code, describeRun(r)).to.equal(2)
-    expect(r.stderr).to.match(/^error: config: stream_maps\.chats\.email_domain: stream chats, record "[^"]+": .* failed: IndexError: list index out of range$/m)
+    expect(r.stderr).to.match(
+      /^error: config: stream_maps\.chats\.email_domain: stream chats, record "[^"]+": .* failed: IndexError: list index out of range$/m,
+    )
     const messages = parseMessages(r.stdout)
     expect(recordsOf(messages, 'chats').every((c) => String((c.visitor as Row | null)?.email ?? '').includes('@'))).to.equal(true)
     expect(r.stderr).to.not.match(/\n\s+at /)
@@ -275,7 +324,12 @@ describe('e2e: stream maps and flattening', () => {
     const about = JSON.parse(r.stdout) as { capabilities: string[]; settings: { properties: Record<string, { type: string }> } }
     expect(about.capabilities).to.include.members(['stream-maps', 'schema-flattening'])
     const s = about.settings.properties
-    expect([s.stream_maps!.type, s.stream_map_config!.type, s.flattening_enabled!.type, s.flattening_max_depth!.type]).to.deep.equal(['object', 'object', 'boolean', 'integer'])
+    expect([s.stream_maps!.type, s.stream_map_config!.type, s.flattening_enabled!.type, s.flattening_max_depth!.type]).to.deep.equal([
+      'object',
+      'object',
+      'boolean',
+      'integer',
+    ])
   })
 
   it('stream_maps from the environment (Meltano --config ENV passes JSON text) maps the same', async () => {

@@ -112,12 +112,17 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
 
     it('run 2 emits every agent and ban (read in full, new ones included), and of chats and timeline entries only the new ones and those at the bookmarked instant', () => {
       const d = sandbox().data
-      expect(recordsOf(run2.messages, 'agents').map((r) => r.id)).to.have.members(d.agents().map((a) => a.id)).and.include.members(added.agents)
-      expect(recordsOf(run2.messages, 'bans').map((r) => r.id)).to.have.members(d.allBans().map((b) => b.id)).and.include.members(added.bans)
+      expect(recordsOf(run2.messages, 'agents').map((r) => r.id))
+        .to.have.members(d.agents().map((a) => a.id))
+        .and.include.members(added.agents)
+      expect(recordsOf(run2.messages, 'bans').map((r) => r.id))
+        .to.have.members(d.allBans().map((b) => b.id))
+        .and.include.members(added.bans)
       const chats = recordsOf(run2.messages, 'chats')
       expect(chats.map((c) => c.id)).to.include.members(added.chats)
       for (const chat of chats) {
-        if (!added.chats.includes(chat.id as string)) expect(chat.update_timestamp, `old chat ${String(chat.id)}`).to.equal(state1.bookmarks.chats!.update_timestamp)
+        if (!added.chats.includes(chat.id as string))
+          expect(chat.update_timestamp, `old chat ${String(chat.id)}`).to.equal(state1.bookmarks.chats!.update_timestamp)
       }
       const timeline = recordsOf(run2.messages, 'agent_timeline')
       expect(timeline.map((e) => keyString('agent_timeline', e))).to.include.members(added.timeline)
@@ -143,7 +148,16 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
 
     it('meltano invoke --about --format=json then passes the leftover catalog and state too, and the tap still describes itself', async () => {
       const r = await ex.invoke('--about', '--format=json')
-      expect(ex.invocations.at(-1)).to.deep.equal(['--config', ex.configPath, '--catalog', ex.catalogPath, '--state', ex.statePath, '--about', '--format=json'])
+      expect(ex.invocations.at(-1)).to.deep.equal([
+        '--config',
+        ex.configPath,
+        '--catalog',
+        ex.catalogPath,
+        '--state',
+        ex.statePath,
+        '--about',
+        '--format=json',
+      ])
       expect(r.code, describeRun(r)).to.equal(0)
       expect(JSON.parse(r.stdout)).to.include({ name: 'tap-zendesk-chat', version: PACKAGE_VERSION })
     })
@@ -179,9 +193,14 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     it('the tap emits exactly those streams, each SCHEMA with exactly the selected fields, and no record key outside them', () => {
       expect(streamsWithRecords(run.messages)).to.deep.equal(Object.keys(expected))
       for (const [stream, fields] of Object.entries(expected)) {
-        expect(Object.keys(schemaOf(run.messages, stream)!.schema.properties as object), `${stream} SCHEMA`).to.have.members(fields).and.have.length(fields.length)
+        expect(Object.keys(schemaOf(run.messages, stream)!.schema.properties as object), `${stream} SCHEMA`)
+          .to.have.members(fields)
+          .and.have.length(fields.length)
         const keys = new Set(recordsOf(run.messages, stream).flatMap((r) => Object.keys(r)))
-        expect([...keys].filter((k) => !fields.includes(k)), `${stream} record keys`).to.deep.equal([])
+        expect(
+          [...keys].filter((k) => !fields.includes(k)),
+          `${stream} record keys`,
+        ).to.deep.equal([])
       }
       expect(recordsOf(run.messages, 'agents')).to.have.length(sandbox().data.agents().length)
     })
@@ -200,16 +219,23 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     })
 
     it('a nested pattern selects inside an object: agents.roles.owner keeps roles with owner alone, !agents.roles.owner drops it', async () => {
-      const only = succeeded(await (await extractor('nested', { select: ['agents.id', 'agents.roles.owner'] })).sync(new MeltanoStateBackend()))
+      const only = succeeded(
+        await (await extractor('nested', { select: ['agents.id', 'agents.roles.owner'] })).sync(new MeltanoStateBackend()),
+      )
       const schema = schemaOf(only.messages, 'agents')!.schema.properties as Record<string, { properties?: object }>
       expect(Object.keys(schema)).to.have.members(['id', 'roles'])
       expect(Object.keys(schema.roles!.properties!)).to.deep.equal(['owner'])
       const agents = recordsOf(only.messages, 'agents')
       expect(agents).to.have.length(sandbox().data.agents().length)
       for (const agent of agents) expect(Object.keys(agent.roles as object), `agent ${String(agent.id)} roles`).to.deep.equal(['owner'])
-      expect(agents.some((a) => (a.roles as { owner: boolean }).owner === true), 'the owner is still there').to.equal(true)
+      expect(
+        agents.some((a) => (a.roles as { owner: boolean }).owner === true),
+        'the owner is still there',
+      ).to.equal(true)
 
-      const without = succeeded(await (await extractor('nested-not', { select: ['agents.*', '!agents.roles.owner'] })).sync(new MeltanoStateBackend()))
+      const without = succeeded(
+        await (await extractor('nested-not', { select: ['agents.*', '!agents.roles.owner'] })).sync(new MeltanoStateBackend()),
+      )
       const roles = (schemaOf(without.messages, 'agents')!.schema.properties as Record<string, { properties?: object }>).roles!
       expect(Object.keys(roles.properties!)).to.deep.equal(['administrator'])
       for (const agent of recordsOf(without.messages, 'agents')) expect(agent.roles).to.not.have.property('owner')
@@ -233,9 +259,15 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
 
     before(async () => {
       // An unknown key is a warning; a wrong token an error.
-      ex = await extractor('logs', { select: ['departments.*'], config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), surplus_key: 1 }) })
+      ex = await extractor('logs', {
+        select: ['departments.*'],
+        config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), surplus_key: 1 }),
+      })
       ok = succeeded(await ex.sync(new MeltanoStateBackend()))
-      const bad = await extractor('logs-bad', { select: ['departments.*'], config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), access_token: 'wrong-token-5e7a' }) })
+      const bad = await extractor('logs-bad', {
+        select: ['departments.*'],
+        config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), access_token: 'wrong-token-5e7a' }),
+      })
       failed = await bad.sync(new MeltanoStateBackend())
     })
 
@@ -248,7 +280,10 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     it("every stderr line is one Meltano's SDK parser reads, at the tap's level: the unknown key a WARNING, metrics INFO with metric_info", () => {
       const records = ex.logRecords(ok.result.stderr)
       expect(records.length).to.be.greaterThan(0)
-      expect(records.filter((r) => r.parser !== 'singer-sdk').map((r) => r.message), 'lines Meltano would log as plain text').to.deep.equal([])
+      expect(
+        records.filter((r) => r.parser !== 'singer-sdk').map((r) => r.message),
+        'lines Meltano would log as plain text',
+      ).to.deep.equal([])
       const warning = records.find((r) => r.message.includes('surplus_key'))
       expect(warning?.level, 'the unknown-key warning').to.equal(LEVEL.WARNING)
       const metrics = records.filter((r) => r.message === 'METRIC')
@@ -257,7 +292,10 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
         expect(m.level).to.equal(LEVEL.INFO)
         expect(m.extra.metric_info).to.include.keys('type', 'metric', 'value', 'tags')
       }
-      expect(metrics.some((m) => m.extra.stream_name === 'departments'), 'a metric names its stream').to.equal(true)
+      expect(
+        metrics.some((m) => m.extra.stream_name === 'departments'),
+        'a metric names its stream',
+      ).to.equal(true)
     })
 
     it('a failed run: Meltano logs its error at ERROR, and the token appears nowhere', () => {
@@ -274,9 +312,15 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
       const debug = await extractor('logs-debug', { select: ['departments.*'], logLevel: 'DEBUG' })
       const warning = await extractor('logs-warning', { select: ['departments.*'], logLevel: 'WARNING' })
       const [d, w] = [succeeded(await debug.sync(new MeltanoStateBackend())), succeeded(await warning.sync(new MeltanoStateBackend()))]
-      expect(debug.logRecords(d.result.stderr).some((r) => r.level === LEVEL.DEBUG), 'debug lines').to.equal(true)
+      expect(
+        debug.logRecords(d.result.stderr).some((r) => r.level === LEVEL.DEBUG),
+        'debug lines',
+      ).to.equal(true)
       expect(warning.logRecords(w.result.stderr).filter((r) => r.level < LEVEL.WARNING)).to.deep.equal([])
-      expect(ex.logRecords(ok.result.stderr).filter((r) => r.level === LEVEL.DEBUG), 'INFO, the default: no debug lines').to.deep.equal([])
+      expect(
+        ex.logRecords(ok.result.stderr).filter((r) => r.level === LEVEL.DEBUG),
+        'INFO, the default: no debug lines',
+      ).to.deep.equal([])
     })
 
     it('an extractor without structured-logging gets a plain-format config, and plain text lines', async () => {
@@ -288,7 +332,10 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
       expect(plain.structuredLogs).to.equal(false)
       const lines = r.result.stderr.split('\n').filter((l) => l !== '')
       expect(lines.length).to.be.greaterThan(0)
-      expect(lines.filter((l) => l.startsWith('{')), 'no JSON lines').to.deep.equal([])
+      expect(
+        lines.filter((l) => l.startsWith('{')),
+        'no JSON lines',
+      ).to.deep.equal([])
     })
   })
 
@@ -337,7 +384,10 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     it('gets a RECORD early: before the first RECORD, Meltano reads only the opening SCHEMA (and ACTIVATE_VERSION) lines', () => {
       const messages = singerMessages(result.linesRead)
       expect(messages.at(-1)!.type).to.equal('RECORD')
-      expect(messages.slice(0, -1).filter((m) => m.type !== 'SCHEMA' && m.type !== 'ACTIVATE_VERSION'), 'no page before it').to.deep.equal([])
+      expect(
+        messages.slice(0, -1).filter((m) => m.type !== 'SCHEMA' && m.type !== 'ACTIVATE_VERSION'),
+        'no page before it',
+      ).to.deep.equal([])
     })
 
     it('stopped by SIGTERM right after that RECORD, the tap ends by itself: whole lines, a final STATE, no error line or stack trace', () => {
@@ -358,7 +408,9 @@ describe('e2e: Meltano around the tap (its calls, catalog rules and state, emula
     })
 
     it("with a wrong access token, Meltano calls the configuration invalid and shows the tap's error line as the reason", async () => {
-      const bad = await extractor('config-test-bad', { config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), access_token: 'wrong-token' }) })
+      const bad = await extractor('config-test-bad', {
+        config: meltanoConfig(definition, { ...sandboxConfig(sandbox()), access_token: 'wrong-token' }),
+      })
       const r = await bad.configTest()
       expect(r.valid).to.equal(false)
       expect(r.returncode).to.not.equal(0)
@@ -399,7 +451,9 @@ describe('e2e: many accounts in one Meltano project (inherit_from, one state eac
         return { child, account, ex: await MeltanoExtractor.create(tmp().file(`.meltano/run/${child.name}`), { definition, config }) }
       }),
     )
-    const backends = new Map<string, MeltanoStateBackend>(extractors.map(({ child }) => [stateIdOf('dev', child.name, 'target-jsonl'), new MeltanoStateBackend()]))
+    const backends = new Map<string, MeltanoStateBackend>(
+      extractors.map(({ child }) => [stateIdOf('dev', child.name, 'target-jsonl'), new MeltanoStateBackend()]),
+    )
     expect(backends.size, 'one state per extractor').to.equal(2)
     const backendOf = (name: string) => backends.get(stateIdOf('dev', name, 'target-jsonl'))!
 
@@ -412,7 +466,9 @@ describe('e2e: many accounts in one Meltano project (inherit_from, one state eac
     expect(states[0]!.bookmarks.chats, 'the two states differ').to.not.deep.equal(states[1]!.bookmarks.chats)
 
     // Only acme changes; each second run resumes from its own state.
-    const added = acme().data.addAgents(2).map((a) => a.id)
+    const added = acme()
+      .data.addAgents(2)
+      .map((a) => a.id)
     const second = await Promise.all(extractors.map(({ child, ex }) => ex.sync(backendOf(child.name))))
     second.forEach((r) => expect(r.result.code, describeRun(r.result)).to.equal(0))
     expect(second[0]!.syncArgs).to.include('--state')
@@ -420,7 +476,10 @@ describe('e2e: many accounts in one Meltano project (inherit_from, one state eac
     // Agents are read in full each run: acme's now holds the two new ones, globex's is as it was.
     expect(recordsOf(second[0]!.messages, 'agents').map((a) => a.id)).to.include.members(added)
     expect(recordsOf(second[0]!.messages, 'agents').length).to.equal(acme().data.agentCount)
-    expect(recordsOf(second[1]!.messages, 'agents').map((a) => a.id), 'globex has nothing new').to.deep.equal(recordsOf(first[1]!.messages, 'agents').map((a) => a.id))
+    expect(
+      recordsOf(second[1]!.messages, 'agents').map((a) => a.id),
+      'globex has nothing new',
+    ).to.deep.equal(recordsOf(first[1]!.messages, 'agents').map((a) => a.id))
     // The incremental streams resume from each extractor's own bookmark: no chat from before it comes again.
     second.forEach((r, i) => {
       const bookmark = (states[i]!.bookmarks.chats as { update_timestamp: string }).update_timestamp

@@ -16,7 +16,7 @@ const hold = (port: number): Promise<Server | undefined> =>
     server.listen({ port, host: '127.0.0.1' }, () => resolve(server))
   })
 
-describe('e2e: a new user\'s first hour', () => {
+describe("e2e: a new user's first hour", () => {
   const sandbox = useSandbox({ seed: 31, agents: 30, chats: 60, timeline: 40, bans: 6 })
   const tmp = useTempDir()
   let config: string
@@ -44,10 +44,15 @@ describe('e2e: a new user\'s first hour', () => {
       expect(a.code, describeRun(a)).to.equal(0)
     })
 
-    it('ZCHAT_LOG_FORMAT=json makes discover\'s config warnings JSON lines', async () => {
+    it("ZCHAT_LOG_FORMAT=json makes discover's config warnings JSON lines", async () => {
       const bad = await tmp().write('no-subdomain.json', { access_token: 'x' })
-      for (const args of [['--config', bad, '--discover'], ['discover', '--config', bad]]) {
-        const r = await run(args[0] === 'discover' ? ZCHAT : (await import('../support/cli.js')).TAP, args, { env: { ZCHAT_LOG_FORMAT: 'json' } })
+      for (const args of [
+        ['--config', bad, '--discover'],
+        ['discover', '--config', bad],
+      ]) {
+        const r = await run(args[0] === 'discover' ? ZCHAT : (await import('../support/cli.js')).TAP, args, {
+          env: { ZCHAT_LOG_FORMAT: 'json' },
+        })
         expect(r.code, describeRun(r)).to.equal(0)
         const entries = jsonLines(r.stderr)
         // The Meltano SDK's structured form names levels as Python does.
@@ -61,7 +66,11 @@ describe('e2e: a new user\'s first hour', () => {
     })
 
     it('--test schema works as --test=schema does', async () => {
-      for (const r of await Promise.all([tap('--config', config, '--test', 'schema'), tap('--config', config, '--test=schema'), zchat('sync', '--config', config, '--test', 'schema')])) {
+      for (const r of await Promise.all([
+        tap('--config', config, '--test', 'schema'),
+        tap('--config', config, '--test=schema'),
+        zchat('sync', '--config', config, '--test', 'schema'),
+      ])) {
         expect(r.code, describeRun(r)).to.equal(0)
         const messages = parseMessages(r.stdout)
         expect(messages.map((m) => m.type)).to.deep.equal(ALL_STREAMS.map(() => 'SCHEMA'))
@@ -114,8 +123,14 @@ describe('e2e: a new user\'s first hour', () => {
       const r = await tap('--config', config, '--state', await tmp().write('foreign.json', state))
       expect(r.code, describeRun(r)).to.equal(0)
       const warnings = lines(r.stderr).filter((l) => l.startsWith('WARN'))
-      expect(warnings.some((w) => w.includes('bookmarks.agents: "last_id" ignored') && w.includes('agents is read in full from start_date')), warnings.join('\n')).to.equal(true)
-      expect(warnings.some((w) => w.includes('bookmarks.chat ignored: zchat has no stream "chat"')), warnings.join('\n')).to.equal(true)
+      expect(
+        warnings.some((w) => w.includes('bookmarks.agents: "last_id" ignored') && w.includes('agents is read in full from start_date')),
+        warnings.join('\n'),
+      ).to.equal(true)
+      expect(
+        warnings.some((w) => w.includes('bookmarks.chat ignored: zchat has no stream "chat"')),
+        warnings.join('\n'),
+      ).to.equal(true)
       expect(recordsOf(parseMessages(r.stdout), 'agents').length).to.equal(sandbox().data.agentCount)
     })
 
@@ -123,7 +138,9 @@ describe('e2e: a new user\'s first hour', () => {
       const state = { bookmarks: { chats: { update_timestamp: '2099-01-01T00:00:00Z' } } }
       const r = await tap('--config', config, '--state', await tmp().write('future.json', state))
       expect(r.code, describeRun(r)).to.equal(0)
-      expect(lines(r.stderr).filter((l) => /WARN .*bookmarks\.chats\.update_timestamp 2099-01-01T00:00:00Z is later than now/.test(l)).length).to.equal(1)
+      expect(
+        lines(r.stderr).filter((l) => /WARN .*bookmarks\.chats\.update_timestamp 2099-01-01T00:00:00Z is later than now/.test(l)).length,
+      ).to.equal(1)
       const bookmark = lastState(parseMessages(r.stdout)).bookmarks.chats?.update_timestamp as string
       expect(Date.parse(bookmark), 'not kept in 2099').to.be.lessThan(Date.now() + 60_000)
     })
@@ -131,7 +148,10 @@ describe('e2e: a new user\'s first hour', () => {
 
   describe('config and catalog', () => {
     it('start_date before 1970 is refused by the config check, naming start_date', async () => {
-      const errors = expectCleanFailure(await tap('--config', await tmp().write('1969.json', sandboxConfig(sandbox(), { start_date: '1969-07-20' }))), 2)
+      const errors = expectCleanFailure(
+        await tap('--config', await tmp().write('1969.json', sandboxConfig(sandbox(), { start_date: '1969-07-20' }))),
+        2,
+      )
       expect(errors.join('\n')).to.match(/start_date: 1969-07-20 is before 1970/)
     })
 
@@ -160,7 +180,10 @@ describe('e2e: a new user\'s first hour', () => {
     })
 
     it('an https:// base_url against a plain-http server: one line that says the server does not speak TLS, at once', async () => {
-      const https = await tmp().write('https.json', sandboxConfig(sandbox(), { base_url: sandbox().baseUrl.replace('http://', 'https://') }))
+      const https = await tmp().write(
+        'https.json',
+        sandboxConfig(sandbox(), { base_url: sandbox().baseUrl.replace('http://', 'https://') }),
+      )
       const r = await tap('--config', https)
       const errors = expectCleanFailure(r, 1, { logs: true })
       expect(errors).to.have.length(1)
@@ -175,7 +198,7 @@ describe('e2e: a new user\'s first hour', () => {
   })
 
   describe('zchat sandbox ports', () => {
-    it('without --port, serves on 8080 (the README\'s example config) when it is free', async function () {
+    it("without --port, serves on 8080 (the README's example config) when it is free", async function () {
       const probe = await hold(8080)
       if (probe === undefined) this.skip()
       await new Promise((resolve) => probe!.close(resolve))
@@ -219,7 +242,9 @@ describe('e2e: a new user\'s first hour', () => {
       const port = (busy!.address() as { port: number }).port
       try {
         const r = await zchat('sandbox', '--port', String(port))
-        expect(expectCleanFailure(r, 2)).to.deep.equal([`error: port ${port} on 127.0.0.1 is in use (another sandbox?): choose another with --port, or --port 0 for any free port`])
+        expect(expectCleanFailure(r, 2)).to.deep.equal([
+          `error: port ${port} on 127.0.0.1 is in use (another sandbox?): choose another with --port, or --port 0 for any free port`,
+        ])
       } finally {
         busy!.close()
       }

@@ -63,11 +63,17 @@ const checkStatesNeverAhead = (messages: readonly Message[]): number => {
         if (replication.method === 'INCREMENTAL' && bookmarks[replication.key] !== undefined) {
           const seen = newest.get(stream)
           expect(seen, `message ${i + 1}: STATE bookmarks ${stream} before any of its records`).to.not.equal(undefined)
-          expect(compareValues(bookmarks[replication.key], seen), `message ${i + 1}: ${stream} bookmark ${String(bookmarks[replication.key])} is ahead of its records (newest ${String(seen)})`).to.be.at.most(0)
+          expect(
+            compareValues(bookmarks[replication.key], seen),
+            `message ${i + 1}: ${stream} bookmark ${String(bookmarks[replication.key])} is ahead of its records (newest ${String(seen)})`,
+          ).to.be.at.most(0)
           checked++
         }
         if (bookmarks.version !== undefined) {
-          expect(activated.get(stream)?.has(bookmarks.version as number), `message ${i + 1}: ${stream} version in STATE before its ACTIVATE_VERSION`).to.equal(true)
+          expect(
+            activated.get(stream)?.has(bookmarks.version as number),
+            `message ${i + 1}: ${stream} version in STATE before its ACTIVATE_VERSION`,
+          ).to.equal(true)
         }
       }
     }
@@ -140,12 +146,15 @@ describe('e2e: streams side by side', () => {
     serial = parseMessages(s.stdout)
   })
 
-  it('by default streams interleave, each SCHEMA before its stream\'s records, every record once', () => {
+  it("by default streams interleave, each SCHEMA before its stream's records, every record once", () => {
     expect(overlapping(parallel).length, 'streams whose messages interleave').to.be.greaterThan(0)
     for (const stream of ALL_STREAMS) {
       const ofStream = parallel.filter((m) => streamOf(m) === stream)
       expect(ofStream[0]!.type, `${stream} opens with its SCHEMA`).to.equal('SCHEMA')
-      expect(ofStream.filter((m) => m.type === 'SCHEMA'), `${stream}: one SCHEMA`).to.have.length(1)
+      expect(
+        ofStream.filter((m) => m.type === 'SCHEMA'),
+        `${stream}: one SCHEMA`,
+      ).to.have.length(1)
     }
     const counts: Record<string, number> = {}
     for (const m of parallel) if (m.type === 'RECORD') counts[m.stream] = (counts[m.stream] ?? 0) + 1
@@ -161,10 +170,26 @@ describe('e2e: streams side by side', () => {
 
   it('max_parallel_streams 1: one stream after another, never interleaved, the same records and final bookmarks', () => {
     expect(overlapping(serial)).to.deep.equal([])
-    expect([...spans(serial).keys()]).to.deep.equal(['account', 'agents', 'agent_timeline', 'bans', 'chats', 'conversions', 'department_events', 'departments', 'goals', 'roles', 'routing_settings', 'shortcuts', 'skills', 'triggers'])
+    expect([...spans(serial).keys()]).to.deep.equal([
+      'account',
+      'agents',
+      'agent_timeline',
+      'bans',
+      'chats',
+      'conversions',
+      'department_events',
+      'departments',
+      'goals',
+      'roles',
+      'routing_settings',
+      'shortcuts',
+      'skills',
+      'triggers',
+    ])
     checkStatesNeverAhead(serial)
     expect(recordKeys(serial).sort()).to.deep.equal(recordKeys(parallel).sort())
-    const withoutVersions = (m: Message[]) => Object.fromEntries(Object.entries(lastState(m).bookmarks).map(([k, { version: _v, ...rest }]) => [k, rest]))
+    const withoutVersions = (m: Message[]) =>
+      Object.fromEntries(Object.entries(lastState(m).bookmarks).map(([k, { version: _v, ...rest }]) => [k, rest]))
     expect(withoutVersions(serial)).to.deep.equal(withoutVersions(parallel))
   })
 
@@ -176,7 +201,10 @@ describe('e2e: streams side by side', () => {
     before(async () => {
       proxy = await FailingProxy.start(sandbox(), '/bans', 2)
       try {
-        failed = await tap('--config', await tmp().write('failing.json', { ...sandboxConfig(sandbox(), SETTINGS), base_url: proxy.baseUrl }))
+        failed = await tap(
+          '--config',
+          await tmp().write('failing.json', { ...sandboxConfig(sandbox(), SETTINGS), base_url: proxy.baseUrl }),
+        )
       } finally {
         await proxy.close()
       }
@@ -196,7 +224,9 @@ describe('e2e: streams side by side', () => {
       for (const r of after) byPath.set(r.path, (byPath.get(r.path) ?? 0) + 1)
       for (const [path, n] of byPath) expect(n, `requests to ${path} after the failure`).to.be.at.most(1)
       expect(after.length, 'requests after the failure').to.be.at.most(3)
-      expect(seen.filter((m) => m.type === 'RECORD' && m.stream === 'agents').length, 'agents unfinished').to.be.lessThan(sandbox().data.agentCount)
+      expect(seen.filter((m) => m.type === 'RECORD' && m.stream === 'agents').length, 'agents unfinished').to.be.lessThan(
+        sandbox().data.agentCount,
+      )
     })
 
     it('the last STATE goes out once more as the last message, and no STATE was ahead of its records', () => {
@@ -207,7 +237,12 @@ describe('e2e: streams side by side', () => {
     })
 
     it('a run from that STATE completes the extraction: together the two emit every record of a clean run', async () => {
-      const resumed = await tap('--config', await tmp().write('resume.json', sandboxConfig(sandbox(), SETTINGS)), '--state', await tmp().write('failed-state.json', lastState(seen)))
+      const resumed = await tap(
+        '--config',
+        await tmp().write('resume.json', sandboxConfig(sandbox(), SETTINGS)),
+        '--state',
+        await tmp().write('failed-state.json', lastState(seen)),
+      )
       expect(resumed.code, describeRun(resumed)).to.equal(0)
       const union = new Set([...recordKeys(seen), ...recordKeys(parseMessages(resumed.stdout))])
       expect([...union].sort()).to.deep.equal(recordKeys(parallel).sort())

@@ -49,7 +49,9 @@ describe('e2e: a rate limit shared with another app (4 requests per 5 s, 4 strea
 
   it('no request leaves zchat after a 429 and before its Retry-After has passed (only those already on their way land inside)', () => {
     const conduct = rateLimitConduct(log)
-    process.stderr.write(`      [rate limit: ${conduct.succeeded} answered, ${conduct.refused} refused with 429, ${conduct.inFlight} in flight, ${conduct.early.length} early]\n`)
+    process.stderr.write(
+      `      [rate limit: ${conduct.succeeded} answered, ${conduct.refused} refused with 429, ${conduct.inFlight} in flight, ${conduct.early.length} early]\n`,
+    )
     expect(conduct.refused, 'the limit was met').to.be.greaterThan(0)
     expect(conduct.early, 'requests sent inside a Retry-After').to.deep.equal([])
   })

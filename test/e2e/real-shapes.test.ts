@@ -34,7 +34,9 @@ const lost = (sent: unknown, got: unknown, at = ''): string[] => {
   }
   if (isObject(sent)) {
     if (!isObject(got)) return [`${at} (object)`]
-    return Object.keys(sent).flatMap((k) => (Object.hasOwn(got, k) ? lost(sent[k], got[k], at === '' ? k : `${at}.${k}`) : [`${at === '' ? k : `${at}.${k}`} (missing)`]))
+    return Object.keys(sent).flatMap((k) =>
+      Object.hasOwn(got, k) ? lost(sent[k], got[k], at === '' ? k : `${at}.${k}`) : [`${at === '' ? k : `${at}.${k}`} (missing)`],
+    )
   }
   return normal(sent) === normal(got) ? [] : [`${at}: sent ${JSON.stringify(sent)}, got ${JSON.stringify(got)}`]
 }
@@ -89,16 +91,35 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
     const chats = held.chats!
     const flat = (rows: Row[], field: string) => rows.flatMap((r) => (Array.isArray(r[field]) ? (r[field] as unknown[]) : []))
     expect(flat(chats, 'webpath').some(Array.isArray), 'a webpath entry as a list').to.equal(true)
-    for (const field of ['webpath', 'history', 'tags', 'agent_ids', 'agent_names']) expect(flat(chats, field).includes(null), `null in ${field}`).to.equal(true)
+    for (const field of ['webpath', 'history', 'tags', 'agent_ids', 'agent_names'])
+      expect(flat(chats, field).includes(null), `null in ${field}`).to.equal(true)
     expect(flat(held.departments!, 'members').includes(null), 'null in members').to.equal(true)
     const definitions = held.triggers!.map((t) => t.definition as Row)
-    expect(definitions.some((d) => typeof d.condition === 'string' && typeof d.actions === 'string'), 'trigger condition/actions as strings').to.equal(true)
-    expect(definitions.some((d) => Array.isArray(d.event)), 'trigger event as a list').to.equal(true)
-    expect(held.bans!.some((b) => !('type' in b)), 'a ban without type').to.equal(true)
-    expect(held.bans!.some((b) => b.type === 'ip'), 'a ban with type "ip"').to.equal(true)
+    expect(
+      definitions.some((d) => typeof d.condition === 'string' && typeof d.actions === 'string'),
+      'trigger condition/actions as strings',
+    ).to.equal(true)
+    expect(
+      definitions.some((d) => Array.isArray(d.event)),
+      'trigger event as a list',
+    ).to.equal(true)
+    expect(
+      held.bans!.some((b) => !('type' in b)),
+      'a ban without type',
+    ).to.equal(true)
+    expect(
+      held.bans!.some((b) => b.type === 'ip'),
+      'a ban with type "ip"',
+    ).to.equal(true)
     const history = flat(chats, 'history').filter(isObject)
-    expect(history.some((h) => typeof h.prev_department_id === 'string'), 'prev_department_id as a string').to.equal(true)
-    expect(history.some((h) => typeof h.msg_id === 'number'), 'msg_id as an integer').to.equal(true)
+    expect(
+      history.some((h) => typeof h.prev_department_id === 'string'),
+      'prev_department_id as a string',
+    ).to.equal(true)
+    expect(
+      history.some((h) => typeof h.msg_id === 'number'),
+      'msg_id as an integer',
+    ).to.equal(true)
   })
 
   it('knows every field the sandbox sends: no "new to zchat ... not extracted" warning (conversions and engagements had one)', () => {
@@ -116,7 +137,9 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
     const emitted = [...new Set(messages.flatMap((m) => (m.type === 'RECORD' ? [m.stream] : [])))].sort()
     expect(emitted).to.deep.equal(ALL_STREAMS)
     for (const [stream, rows] of Object.entries(held)) {
-      const got = recordsOf(messages, stream).map((r) => keyString(stream, r)).sort()
+      const got = recordsOf(messages, stream)
+        .map((r) => keyString(stream, r))
+        .sort()
       expect(got, stream).to.deep.equal(rows.map((r) => keyString(stream, r)).sort())
     }
   })
@@ -151,7 +174,10 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
     for (const chat of chats) {
       const engagements = chat.engagements as Row[]
       const agents = (chat.agent_ids as (string | null)[]).filter((a) => a !== null)
-      expect(engagements.map((e) => e.agent_id), `chat ${String(chat.id)}`).to.deep.equal(agents)
+      expect(
+        engagements.map((e) => e.agent_id),
+        `chat ${String(chat.id)}`,
+      ).to.deep.equal(agents)
       engaged += engagements.length
       for (const c of chat.conversions as Row[]) expect(goals.get(c.goal_id), `goal ${String(c.goal_id)}`).to.equal(c.goal_name)
     }
@@ -162,7 +188,10 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
   it('history entries carry nick, skills_name, prev_department_id, rating and conversion; agents carry scope', () => {
     const history = recordsOf(messages, 'chats').flatMap((c) => ((c.history as Row[] | undefined) ?? []).filter(isObject))
     for (const field of ['nick', 'skills_name', 'prev_department_id', 'new_rating', 'conversion']) {
-      expect(history.some((h) => h[field] !== undefined && h[field] !== null), field).to.equal(true)
+      expect(
+        history.some((h) => h[field] !== undefined && h[field] !== null),
+        field,
+      ).to.equal(true)
     }
     // A first rating has nothing before it: `rating` is there, null.
     expect(history.some((h) => h.type === 'chat.rating' && 'rating' in h)).to.equal(true)
@@ -171,7 +200,7 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
     expect(recordsOf(messages, 'agents').some((a) => typeof a.scope === 'string')).to.equal(true)
   })
 
-  it("conversions name real goals and chats; department events real departments, the newest of a field its current value", () => {
+  it('conversions name real goals and chats; department events real departments, the newest of a field its current value', () => {
     const chatIds = new Set(recordsOf(messages, 'chats').map((c) => c.id))
     const goalIds = new Set(held.goals!.map((g) => g.id))
     const conversions = recordsOf(messages, 'conversions')
@@ -190,7 +219,9 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
     }
     for (const e of newest.values()) {
       const department = departments.get(e.department_id)!
-      expect(normal(e.value), `${String(e.department_id)} ${String(e.field_name)}`).to.deep.equal(normal(department[e.field_name as string]))
+      expect(normal(e.value), `${String(e.department_id)} ${String(e.field_name)}`).to.deep.equal(
+        normal(department[e.field_name as string]),
+      )
     }
   })
 })

@@ -22,7 +22,10 @@ describe('e2e: start-up loads only what each mode needs', () => {
         `data:text/javascript,${encodeURIComponent(`import { appendFileSync } from 'node:fs'\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(record)}, r.url + '\\n'); return r }`)}`,
       )})\n`,
     )
-    const child = spawn(process.execPath, ['--import', pathToFileURL(hook).href, TAP, ...args], { env: childEnv(), stdio: ['ignore', 'ignore', 'inherit'] })
+    const child = spawn(process.execPath, ['--import', pathToFileURL(hook).href, TAP, ...args], {
+      env: childEnv(),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     expect(code, `${args.join(' ')} exit status`).to.equal(0)
     return (await readFile(record, 'utf8')).split('\n').filter((l) => l !== '')
@@ -33,7 +36,10 @@ describe('e2e: start-up loads only what each mode needs', () => {
   it('--about, --discover and --version load no oclif, no command table, no sync engine and no sandbox', async () => {
     for (const args of [['--about', '--format=json'], ['--discover'], ['--version']]) {
       const urls = await loaded(args[0]!.slice(2), args)
-      expect(urls.some((u) => u.includes('/dist/cli/main.js')), 'the hook records').to.equal(true)
+      expect(
+        urls.some((u) => u.includes('/dist/cli/main.js')),
+        'the hook records',
+      ).to.equal(true)
       expect(heavy(urls), args.join(' ')).to.deep.equal([])
     }
   })
@@ -44,7 +50,11 @@ describe('e2e: start-up loads only what each mode needs', () => {
   })
 
   it('a sync still loads oclif and the engine (the hook sees them)', async () => {
-    const urls = await loaded('sync-schema', ['--config', await tmp().write('c.json', { access_token: 't', subdomain: 'acme' }), '--test=schema'])
+    const urls = await loaded('sync-schema', [
+      '--config',
+      await tmp().write('c.json', { access_token: 't', subdomain: 'acme' }),
+      '--test=schema',
+    ])
     expect(heavy(urls).length).to.be.greaterThan(0)
   })
 })

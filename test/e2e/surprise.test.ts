@@ -43,7 +43,9 @@ describe('e2e: a shape nobody has seen (a chat whose session.end_date is a numbe
     expect(lines(first.stderr).filter((l) => STACK_LINE.test(l))).to.deep.equal([])
     const error = lines(first.stderr).filter((l) => l.includes('error:'))
     expect(error).to.have.length(1)
-    expect(error[0]).to.include(`stream chats, record "${surprised.id}": field session.end_date expected (date-time | null), got integer 1717171717`)
+    expect(error[0]).to.include(
+      `stream chats, record "${surprised.id}": field session.end_date expected (date-time | null), got integer 1717171717`,
+    )
     expect(error[0]).to.include('`meltano select tap-zendesk-chat --exclude chats session.end_date`')
     expect(error[0]).to.include('"!chats.session.end_date"')
     expect(error[0]).to.include('["properties","session","properties","end_date"]')
@@ -57,7 +59,10 @@ describe('e2e: a shape nobody has seen (a chat whose session.end_date is a numbe
     expect(emitted.length % 1000).to.equal(0)
     expect(emitted).to.deep.equal(order.slice(0, emitted.length))
     expect(emitted).to.not.include(surprised.id)
-    const newest = recordsOf(firstMessages, 'chats').map((c) => c.update_timestamp as string).sort().at(-1)
+    const newest = recordsOf(firstMessages, 'chats')
+      .map((c) => c.update_timestamp as string)
+      .sort()
+      .at(-1)
     expect(state.bookmarks.chats?.update_timestamp).to.equal(newest)
     expect(String(newest) <= surprised.update).to.equal(true)
   })
@@ -68,13 +73,22 @@ describe('e2e: a shape nobody has seen (a chat whose session.end_date is a numbe
 
     before(async () => {
       const catalog = applyMetadataRules(discovered, catalogRules({ select: ['*.*', '!chats.session.end_date'] }))
-      second = await tap('--config', config, '--catalog', await tmp().write('deselected.json', catalog), '--state', await tmp().write('state.json', state))
+      second = await tap(
+        '--config',
+        config,
+        '--catalog',
+        await tmp().write('deselected.json', catalog),
+        '--state',
+        await tmp().write('state.json', state),
+      )
       messages = parseMessages(second.stdout)
     })
 
     it('the run resumes at the failing page and finishes: every chat is out once over both runs', () => {
       expect(second.code, describeRun(second)).to.equal(0)
-      const all = sandbox().data.allChats().map((c) => c.id)
+      const all = sandbox()
+        .data.allChats()
+        .map((c) => c.id)
       const both = [...recordsOf(firstMessages, 'chats'), ...recordsOf(messages, 'chats')].map((c) => c.id)
       expect([...new Set(both)].sort()).to.deep.equal([...all].sort())
       // Resumed at the page, not from the start: nothing older than the bookmark is read again (its own instant is: inclusive).

@@ -9,9 +9,16 @@ const sorted = (xs: readonly unknown[]) => xs.map(String).sort()
 describe('e2e: start_date, the search strategy, and states from other connectors', () => {
   const sandbox = useSandbox({ seed: 41, agents: 60, departments: 3 })
   const tmp = useTempDir()
-  const chatsOnly = { streams: [{ tap_stream_id: 'chats', stream: 'chats', schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: true } }] }] }
+  const chatsOnly = {
+    streams: [{ tap_stream_id: 'chats', stream: 'chats', schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: true } }] }],
+  }
   const select = (...names: string[]) => ({
-    streams: names.map((name) => ({ tap_stream_id: name, stream: name, schema: {}, metadata: [{ breadcrumb: [], metadata: { selected: true } }] })),
+    streams: names.map((name) => ({
+      tap_stream_id: name,
+      stream: name,
+      schema: {},
+      metadata: [{ breadcrumb: [], metadata: { selected: true } }],
+    })),
   })
   /** `select`, agents and bans read INCREMENTAL on id (the default reads them in full). */
   const selectById = (...names: string[]) => ({
@@ -19,7 +26,12 @@ describe('e2e: start_date, the search strategy, and states from other connectors
       tap_stream_id: name,
       stream: name,
       schema: {},
-      metadata: [{ breadcrumb: [], metadata: { selected: true, ...(name === 'agents' || name === 'bans' ? { 'replication-method': 'INCREMENTAL' } : {}) } }],
+      metadata: [
+        {
+          breadcrumb: [],
+          metadata: { selected: true, ...(name === 'agents' || name === 'bans' ? { 'replication-method': 'INCREMENTAL' } : {}) },
+        },
+      ],
     })),
   })
 
@@ -43,7 +55,14 @@ describe('e2e: start_date, the search strategy, and states from other connectors
     const { messages } = await sync({ start_date: start }, select('chats', 'agent_timeline', 'agents'))
     const d = sandbox().data
     const chats = recordsOf(messages, 'chats')
-    expect(sorted(chats.map((c) => c.id))).to.deep.equal(sorted(d.allChats().filter((c) => at(c.update_timestamp) >= at(start)).map((c) => c.id)))
+    expect(sorted(chats.map((c) => c.id))).to.deep.equal(
+      sorted(
+        d
+          .allChats()
+          .filter((c) => at(c.update_timestamp) >= at(start))
+          .map((c) => c.id),
+      ),
+    )
     expect(chats.length).to.be.within(500, 2500)
     const timeline = recordsOf(messages, 'agent_timeline')
     const expected = d.allTimeline().filter((e) => at(e.start_time) >= at(start))
@@ -56,7 +75,9 @@ describe('e2e: start_date, the search strategy, and states from other connectors
     const early = sandbox().data.allChats()[100]!.update_timestamp
     const state = { bookmarks: { chats: { update_timestamp: early } }, currently_syncing: null }
     const { messages } = await sync({ start_date: midpoint() }, chatsOnly, state)
-    const expected = sandbox().data.allChats().filter((c) => at(c.update_timestamp) >= at(early))
+    const expected = sandbox()
+      .data.allChats()
+      .filter((c) => at(c.update_timestamp) >= at(early))
     expect(recordsOf(messages, 'chats')).to.have.length(expected.length)
   })
 
@@ -68,7 +89,9 @@ describe('e2e: start_date, the search strategy, and states from other connectors
 
     it('emits every chat and offline message not deleted, each once, valid against its SCHEMA', () => {
       const chats = recordsOf(messages, 'chats')
-      const served = sandbox().data.allChats().filter((c) => !c.deleted)
+      const served = sandbox()
+        .data.allChats()
+        .filter((c) => !c.deleted)
       expect(sorted(chats.map((c) => c.id))).to.deep.equal(sorted(served.map((c) => c.id)))
       const validate = compile(newAjv(), schemaOf(messages, 'chats')!.schema, 'chats SCHEMA')
       for (const c of chats) expect(validate(c), errorsOf(validate)).to.equal(true)
@@ -81,12 +104,15 @@ describe('e2e: start_date, the search strategy, and states from other connectors
     })
   })
 
-  describe("a state the singer-io tap wrote", () => {
+  describe('a state the singer-io tap wrote', () => {
     // Search bookmarks at two points inside the data; agents paged up to the 41st; bans done (offset null).
     const singerIoState = () => {
       const chats = sandbox().data.allChats()
       const endOf = (type: string, share: number) => {
-        const ofType = chats.filter((c) => c.type === type).map((c) => (c.type === 'chat' ? c.end_timestamp : c.timestamp)).sort()
+        const ofType = chats
+          .filter((c) => c.type === type)
+          .map((c) => (c.type === 'chat' ? c.end_timestamp : c.timestamp))
+          .sort()
         return `${ofType[Math.floor(ofType.length * share)]!.slice(0, 19)}.000000Z`
       }
       return {
@@ -120,7 +146,12 @@ describe('e2e: start_date, the search strategy, and states from other connectors
       const state = singerIoState()
       const { messages, stderr } = await sync({}, selectById('agents', 'bans', 'chats'), state)
       const d = sandbox().data
-      expect(recordsOf(messages, 'agents').map((a) => a.id)).to.deep.equal(d.agents().slice(40).map((a) => a.id))
+      expect(recordsOf(messages, 'agents').map((a) => a.id)).to.deep.equal(
+        d
+          .agents()
+          .slice(40)
+          .map((a) => a.id),
+      )
       expect(recordsOf(messages, 'bans')).to.have.length(d.allBans().length)
       const from = Math.min(at(state.bookmarks.chats['chat.end_timestamp']), at(state.bookmarks.chats['offline_msg.timestamp']))
       const expected = d.allChats().filter((c) => at(c.update_timestamp) >= from)
@@ -151,7 +182,9 @@ describe('e2e: start_date, the search strategy, and states from other connectors
       { type: 'STREAM', stream: { stream_descriptor: { name: 'chats' }, stream_state: { update_timestamp: String(at(from) / 1000) } } },
     ]
     const { messages } = await sync({}, chatsOnly, state)
-    const expected = sandbox().data.allChats().filter((c) => at(c.update_timestamp) >= at(from))
+    const expected = sandbox()
+      .data.allChats()
+      .filter((c) => at(c.update_timestamp) >= at(from))
     expect(sorted(recordsOf(messages, 'chats').map((c) => c.id))).to.deep.equal(sorted(expected.map((c) => c.id)))
   })
 })

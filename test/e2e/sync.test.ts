@@ -80,9 +80,19 @@ describe('e2e: sync without a catalog', () => {
     // Every record the sandbox holds, each exactly once (account and routing settings are one record each).
     const d = sandbox().data
     const held =
-      2 + d.agentCount + d.departments().length + d.allChats().length + d.allBans().length + d.allTimeline().length +
-      d.goals().length + d.roleRecords().length + d.skillRecords().length + d.shortcuts().length + d.triggers().length +
-      d.allConversions().length + d.allDepartmentEvents().length
+      2 +
+      d.agentCount +
+      d.departments().length +
+      d.allChats().length +
+      d.allBans().length +
+      d.allTimeline().length +
+      d.goals().length +
+      d.roleRecords().length +
+      d.skillRecords().length +
+      d.shortcuts().length +
+      d.triggers().length +
+      d.allConversions().length +
+      d.allDepartmentEvents().length
     expect(checked).to.equal(held)
   })
 
@@ -102,8 +112,18 @@ describe('e2e: sync without a catalog', () => {
     }
 
     const departments = recordsOf(messages, 'departments')
-    expect(departments.map((d) => d.id).sort()).to.deep.equal(data.departments().map((d) => d.id).sort())
-    expect(departments.map((d) => d.name).sort()).to.deep.equal(data.departments().map((d) => d.name).sort())
+    expect(departments.map((d) => d.id).sort()).to.deep.equal(
+      data
+        .departments()
+        .map((d) => d.id)
+        .sort(),
+    )
+    expect(departments.map((d) => d.name).sort()).to.deep.equal(
+      data
+        .departments()
+        .map((d) => d.name)
+        .sort(),
+    )
   })
 
   it('writes only complete STATE messages, ending with nothing in progress; agents, read in full, keep their version, no id', () => {
@@ -142,7 +162,9 @@ describe('e2e: sync without a catalog', () => {
   it('asked the API for agents page by page with since_id = max(id) + 1 and limit 100', () => {
     const requests = sandbox().requestLog.filter((r) => r.path.endsWith('/agents'))
     expect(requests.length).to.be.within(3, 4)
-    const ids = sandbox().data.agents().map((a) => a.id)
+    const ids = sandbox()
+      .data.agents()
+      .map((a) => a.id)
     expect(requests.map((r) => Number(r.query.since_id ?? 0)).slice(1, 3)).to.deep.equal([ids[99]! + 1, ids[199]! + 1])
     for (const r of requests) {
       expect(r.query.limit).to.equal('100')
@@ -160,7 +182,11 @@ describe('e2e: sync with a small agents_page_limit', () => {
     const r = await tap('--config', config)
     expect(r.code, describeRun(r)).to.equal(0)
     const messages = parseMessages(r.stdout)
-    expect(agentIds(messages)).to.deep.equal(sandbox().data.agents().map((a) => a.id))
+    expect(agentIds(messages)).to.deep.equal(
+      sandbox()
+        .data.agents()
+        .map((a) => a.id),
+    )
     const agentRequests = sandbox().requestLog.filter((q) => q.path.endsWith('/agents'))
     expect(agentRequests.length).to.be.within(5, 6)
     for (const q of agentRequests) expect(q.query.limit).to.equal('5')

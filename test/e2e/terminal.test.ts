@@ -13,7 +13,10 @@ const LOG_LINE = /^(DEBUG|INFO|WARN|ERROR) \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\
 
 /** Run a shell command on a pseudo-terminal (script(1)); what the terminal showed. */
 const onTerminal = async (command: string): Promise<{ code: number | null; screen: string }> => {
-  const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], { env: { ...childEnv(), SHELL: '/bin/sh' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
+    env: { ...childEnv(), SHELL: '/bin/sh' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const chunks: Buffer[] = []
   child.stdout.on('data', (b: Buffer) => chunks.push(b))
   child.stderr.on('data', (b: Buffer) => chunks.push(b))
@@ -38,7 +41,9 @@ describe('e2e: what the terminal shows', () => {
     expect(quiet.code, quiet.screen.slice(-2000)).to.equal(0)
     expect(quiet.screen).to.not.include('METRIC')
     expect(quiet.screen, 'where the state went').to.include(`state: last STATE in ${out}`)
-    const asked = await onTerminal(`${tapCommand('--config', await tmp().write('metrics.json', sandboxConfig(sandbox(), { agents_page_limit: 10, metrics_log_level: 'INFO' })))} > ${quote(out)}`)
+    const asked = await onTerminal(
+      `${tapCommand('--config', await tmp().write('metrics.json', sandboxConfig(sandbox(), { agents_page_limit: 10, metrics_log_level: 'INFO' })))} > ${quote(out)}`,
+    )
     expect(asked.code, asked.screen.slice(-2000)).to.equal(0)
     expect(asked.screen).to.include('METRIC: {"type":"timer","metric":"http_request_duration"')
   })
@@ -46,7 +51,9 @@ describe('e2e: what the terminal shows', () => {
   it('piped stderr keeps the METRIC lines Meltano reads, and metrics_log_level WARNING hides them', async () => {
     const piped = await tap('--config', config)
     expect(piped.code, describeRun(piped)).to.equal(0)
-    expect(lines(piped.stderr).filter((l) => l.includes(' METRIC: {"type":"counter","metric":"record_count"')).length).to.be.at.least(ALL_STREAMS.length)
+    expect(lines(piped.stderr).filter((l) => l.includes(' METRIC: {"type":"counter","metric":"record_count"')).length).to.be.at.least(
+      ALL_STREAMS.length,
+    )
     const hidden = await tap('--config', await tmp().write('warning.json', sandboxConfig(sandbox(), { metrics_log_level: 'WARNING' })))
     expect(hidden.code, describeRun(hidden)).to.equal(0)
     expect(hidden.stderr).to.not.include('METRIC')
@@ -74,7 +81,7 @@ describe('e2e: what the terminal shows', () => {
       expect(r.code, describeRun(r)).to.equal(0)
     })
 
-    it('every text log line carries a timestamp, as singer-python\'s do', () => {
+    it("every text log line carries a timestamp, as singer-python's do", () => {
       for (const line of lines(r.stderr)) expect(line).to.match(LOG_LINE)
     })
 
@@ -84,7 +91,11 @@ describe('e2e: what the terminal shows', () => {
       expect(messages.filter((m) => m.type === 'RECORD').length).to.equal(records)
       const last = lines(r.stderr).at(-1)!
       const requests = lines(r.stderr).filter((l) => l.includes('"metric":"http_request_duration"')).length
-      expect(last).to.match(new RegExp(`^INFO .* sync done: ${ALL_STREAMS.length} streams, ${records.toLocaleString('en-US')} records, ${requests} requests in \\d+\\.\\d s; state: last STATE on stdout \\(a pipe\\)$`))
+      expect(last).to.match(
+        new RegExp(
+          `^INFO .* sync done: ${ALL_STREAMS.length} streams, ${records.toLocaleString('en-US')} records, ${requests} requests in \\d+\\.\\d s; state: last STATE on stdout \\(a pipe\\)$`,
+        ),
+      )
     })
   })
 })

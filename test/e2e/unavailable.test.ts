@@ -9,7 +9,8 @@ import { describeRun, expectCleanFailure, tap, useTempDir } from '../support/cli
 import { ALL_STREAMS, recordsHeld, sandboxConfig, useSandbox } from '../support/sandbox.js'
 import { lastState, parseMessages, recordsOf, type Message } from '../support/singer.js'
 
-const activations = (messages: readonly Message[], stream: string) => messages.filter((m) => m.type === 'ACTIVATE_VERSION' && 'stream' in m && m.stream === stream)
+const activations = (messages: readonly Message[], stream: string) =>
+  messages.filter((m) => m.type === 'ACTIVATE_VERSION' && 'stream' in m && m.stream === stream)
 const warnings = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('WARN'))
 
 describe('e2e: resources the account does not have', () => {
@@ -40,7 +41,9 @@ describe('e2e: resources the account does not have', () => {
       }
       const held = recordsHeld(sandbox())
       // The incremental exports resume from state 1; every stream read in full is whole.
-      for (const stream of ALL_STREAMS.filter((s) => !['skills', 'goals', 'chats', 'agent_timeline', 'conversions', 'department_events'].includes(s))) {
+      for (const stream of ALL_STREAMS.filter(
+        (s) => !['skills', 'goals', 'chats', 'agent_timeline', 'conversions', 'department_events'].includes(s),
+      )) {
         expect(recordsOf(messages, stream), stream).to.have.length(held[stream]!)
         expect(activations(messages, stream), stream).to.have.length(1)
       }
@@ -73,7 +76,9 @@ describe('e2e: resources the account does not have', () => {
     const r = await tap('--config', await tmp().write('config-wrong.json', sandboxConfig(sandbox(), { base_url: wrong })))
     const errors = expectCleanFailure(r, 1, { logs: true })
     expect(errors).to.have.length(1)
-    expect(errors[0]).to.match(/answered 404: No Zendesk Chat API at 127\.0\.0\.1:\d+ \(404\)\. Check subdomain \(acme for acme\.zendesk\.com\) or base_url\.$/)
+    expect(errors[0]).to.match(
+      /answered 404: No Zendesk Chat API at 127\.0\.0\.1:\d+ \(404\)\. Check subdomain \(acme for acme\.zendesk\.com\) or base_url\.$/,
+    )
     expect(warnings(r.stderr).filter((l) => l.includes('skipped'))).to.deep.equal([])
     expect(Date.now() - started, 'not minutes of retries').to.be.lessThan(20_000)
   })
@@ -81,10 +86,15 @@ describe('e2e: resources the account does not have', () => {
   it('a host that does not exist fails within seconds, not retried, with the subdomain hint', async () => {
     const started = Date.now()
     // .invalid never resolves (RFC 2606): nothing leaves the machine but the resolver's answer.
-    const config = await tmp().write('config-nohost.json', { access_token: 'x', base_url: 'https://zchat-no-such-account.invalid/api/v2/chat' })
+    const config = await tmp().write('config-nohost.json', {
+      access_token: 'x',
+      base_url: 'https://zchat-no-such-account.invalid/api/v2/chat',
+    })
     const r = await tap('--config', config)
     const errors = expectCleanFailure(r, 1, { logs: true })
-    expect(errors[0]).to.match(/ENOTFOUND.*no such host zchat-no-such-account\.invalid; check subdomain \(acme for acme\.zendesk\.com\) or base_url$/)
+    expect(errors[0]).to.match(
+      /ENOTFOUND.*no such host zchat-no-such-account\.invalid; check subdomain \(acme for acme\.zendesk\.com\) or base_url$/,
+    )
     expect(r.stderr).to.not.match(/retry \d+ of/)
     expect(Date.now() - started, 'not minutes of retries').to.be.lessThan(20_000)
   })
@@ -96,7 +106,10 @@ describe('e2e: resources the account does not have', () => {
     const port = (server.address() as AddressInfo).port
     await new Promise((resolve) => server.close(resolve))
     const closed = sandbox().baseUrl.replace(/:\d+\//, `:${port}/`)
-    const r = await tap('--config', await tmp().write('config-refused.json', sandboxConfig(sandbox(), { base_url: closed, max_retries: 1 })))
+    const r = await tap(
+      '--config',
+      await tmp().write('config-refused.json', sandboxConfig(sandbox(), { base_url: closed, max_retries: 1 })),
+    )
     expectCleanFailure(r, 1, { logs: true })
     expect(r.stderr).to.match(/ECONNREFUSED.*retry 1 of 1/)
   })

@@ -69,10 +69,14 @@ export const KINDS: Readonly<Record<AttributeKind, KindRule>> = {
   boolean: { applies: (s) => admitsType(s, 'boolean'), fault: (v) => unless(typeof v === 'boolean', 'not a boolean') },
   'date-time': {
     applies: (s) => dateFormat(s) !== undefined,
-    fault: (v, s) => (dateFormat(s) === 'date' ? unless(isFullDate(v), 'not a full date') : unless(isRfc3339DateTime(v), 'not an RFC 3339 date-time')),
+    fault: (v, s) =>
+      dateFormat(s) === 'date' ? unless(isFullDate(v), 'not a full date') : unless(isRfc3339DateTime(v), 'not an RFC 3339 date-time'),
   },
   integer: { applies: (s) => admitsType(s, 'integer'), fault: (v) => unless(Number.isSafeInteger(v), 'not a (safe) integer') },
-  number: { applies: (s) => admitsType(s, 'number'), fault: (v) => unless(typeof v === 'number' && Number.isFinite(v), 'not a finite number') },
+  number: {
+    applies: (s) => admitsType(s, 'number'),
+    fault: (v) => unless(typeof v === 'number' && Number.isFinite(v), 'not a finite number'),
+  },
   object: { applies: (s) => admitsType(s, 'object'), fault: (v) => unless(isPlainObject(v), 'not an object') },
   'not-null': { applies: (s) => !admitsNull(s), fault: () => undefined },
 }
@@ -84,12 +88,18 @@ export const attributesOf = (schema: JsonObject, kind: AttributeKind): string[] 
     .map(([name]) => name)
 
 /** Every breach of `kind` for `attributes` in `records`, as `#index attribute: why (value)`. */
-export const breaches = (records: readonly Record<string, unknown>[], schema: JsonObject, kind: AttributeKind, attributes: readonly string[]): string[] => {
+export const breaches = (
+  records: readonly Record<string, unknown>[],
+  schema: JsonObject,
+  kind: AttributeKind,
+  attributes: readonly string[],
+): string[] => {
   const properties = schema.properties as Record<string, JsonObject>
   return records.flatMap((record, i) =>
     attributes.flatMap((name) => {
       const value = record[name]
-      if (kind === 'not-null') return value === undefined || value === null ? [`#${i} ${name}: ${value === undefined ? 'missing' : 'null'}`] : []
+      if (kind === 'not-null')
+        return value === undefined || value === null ? [`#${i} ${name}: ${value === undefined ? 'missing' : 'null'}`] : []
       if (value === undefined || value === null) return []
       const why = KINDS[kind].fault(value, properties[name]!)
       return why === undefined ? [] : [`#${i} ${name}: ${why} (${JSON.stringify(value)})`]

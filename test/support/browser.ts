@@ -44,7 +44,11 @@ const chromiumBrowser = async (): Promise<Browser> => {
   const { chromium } = await import('playwright-core')
   const profile = await mkdtemp(join(tmpdir(), 'zchat-chromium-'))
   // launchPersistentContext: a fresh --user-data-dir of our own (launch() refuses the flag).
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  })
   // Nothing but loopback: any other request is aborted.
   await context.route(/.*/, (route) => (LOOPBACK.test(route.request().url()) ? route.continue() : route.abort()))
   return {
@@ -73,7 +77,15 @@ const chromiumBrowser = async (): Promise<Browser> => {
 const hiddenFields = (html: string): URLSearchParams => {
   const form = new URLSearchParams()
   for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    form.set(match[1]!, match[2]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'))
+    form.set(
+      match[1]!,
+      match[2]!
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&'),
+    )
   }
   return form
 }
@@ -102,7 +114,11 @@ const httpBrowser = (): Browser => ({
     const page = await landing.text()
     if (fragment === '') return statusText(page)
     if (!page.includes("fetch('/fragment'")) throw new Error(`the redirect page does not post the fragment back: ${page.slice(0, 300)}`)
-    const posted = await fetch(new URL('/fragment', target), { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: fragment })
+    const posted = await fetch(new URL('/fragment', target), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: fragment,
+    })
     return ((await posted.json()) as { message: string }).message
   },
   async close() {},

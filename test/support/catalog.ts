@@ -46,12 +46,7 @@ export const metadataAt = (entry: CatalogStream, breadcrumb: readonly string[]):
   entry.metadata.find((m) => sameBreadcrumb(m.breadcrumb, breadcrumb))
 
 /** A deep copy of `catalog` with `patch` merged into the metadata at `breadcrumb` of `stream` (added if missing). */
-export const withMetadata = (
-  catalog: Catalog,
-  stream: string,
-  breadcrumb: string[],
-  patch: Record<string, unknown>,
-): Catalog => {
+export const withMetadata = (catalog: Catalog, stream: string, breadcrumb: string[], patch: Record<string, unknown>): Catalog => {
   const copy = structuredClone(catalog)
   const entry = streamEntry(copy, stream)
   const found = metadataAt(entry, breadcrumb)

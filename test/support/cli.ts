@@ -44,8 +44,12 @@ export const childEnv = (): NodeJS.ProcessEnv => {
 }
 
 /** Spawn one of the built executables with `process.execPath`. */
-export const spawnBin = (bin: string, args: readonly string[], cwd = ROOT, extraEnv: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams =>
-  spawn(process.execPath, [bin, ...args], { cwd, env: { ...childEnv(), ...extraEnv }, stdio: 'pipe' })
+export const spawnBin = (
+  bin: string,
+  args: readonly string[],
+  cwd = ROOT,
+  extraEnv: NodeJS.ProcessEnv = {},
+): ChildProcessWithoutNullStreams => spawn(process.execPath, [bin, ...args], { cwd, env: { ...childEnv(), ...extraEnv }, stdio: 'pipe' })
 
 /** Run an executable to completion and collect its output (asynchronously, so a sandbox in this process keeps serving). */
 export const run = (bin: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> =>
@@ -129,7 +133,8 @@ export const expectCleanFailure = (r: RunResult, code: number, { logs = false }:
   if (errLines.length === 0) throw new Error(`expected an error on stderr: ${info}`)
   for (const line of errLines) {
     if (STACK_LINE.test(line) || line.includes('    at ')) throw new Error(`stack trace on stderr: ${info}`)
-    if (!allowed.test(line)) throw new Error(`stderr line is neither an "error:" line nor a log line (${allowed.source}): ${JSON.stringify(line)}\n${info}`)
+    if (!allowed.test(line))
+      throw new Error(`stderr line is neither an "error:" line nor a log line (${allowed.source}): ${JSON.stringify(line)}\n${info}`)
   }
   if (r.stdout.split('\n').some((l) => l.includes('"type":"RECORD"') || l.includes('"RECORD"'))) {
     throw new Error(`RECORD on stdout of a rejected run: ${info}`)

@@ -25,7 +25,10 @@ export interface TestEnv {
   messages(): { type: string; stream?: string; record?: Record<string, unknown>; value?: Record<string, unknown>; [k: string]: unknown }[]
 }
 
-export const testEnv = (settings: Record<string, unknown> = {}, options: { acceptWrites?: number; now?: () => Date; stop?: AbortSignal } = {}): TestEnv => {
+export const testEnv = (
+  settings: Record<string, unknown> = {},
+  options: { acceptWrites?: number; now?: () => Date; stop?: AbortSignal } = {},
+): TestEnv => {
   const chunks: string[] = []
   const logs: string[] = []
   const sleeps: number[] = []
@@ -53,7 +56,13 @@ export const testEnv = (settings: Record<string, unknown> = {}, options: { accep
       chunks.push(chunk)
       return true
     },
-    log: { debug: log('DEBUG'), info: log('INFO'), warn: log('WARN'), error: log('ERROR'), metric: (point) => logs.push(`METRIC ${JSON.stringify(point)}`) },
+    log: {
+      debug: log('DEBUG'),
+      info: log('INFO'),
+      warn: log('WARN'),
+      error: log('ERROR'),
+      metric: (point) => logs.push(`METRIC ${JSON.stringify(point)}`),
+    },
   }
   return {
     env,

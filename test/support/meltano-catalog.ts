@@ -93,7 +93,12 @@ export const selectMetadataRules = (patterns: readonly string[]): MetadataRule[]
   for (const raw of patterns) {
     const { stream, property, negated } = parseSelectPattern(raw)
     const rules = negated ? exclude : include
-    const select = (props: readonly string[]): MetadataRule => ({ stream, breadcrumb: propertyBreadcrumb(props), key: 'selected', value: !negated })
+    const select = (props: readonly string[]): MetadataRule => ({
+      stream,
+      breadcrumb: propertyBreadcrumb(props),
+      key: 'selected',
+      value: !negated,
+    })
     if (!property) {
       rules.push(select([]), select(['*']))
       continue
@@ -117,7 +122,9 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 
 const flattenDotted = (object: Record<string, unknown>, prefix = ''): Record<string, unknown> =>
   Object.fromEntries(
-    Object.entries(object).flatMap(([k, v]) => (isPlainObject(v) ? Object.entries(flattenDotted(v, `${prefix}${k}.`)) : [[`${prefix}${k}`, v]])),
+    Object.entries(object).flatMap(([k, v]) =>
+      isPlainObject(v) ? Object.entries(flattenDotted(v, `${prefix}${k}.`)) : [[`${prefix}${k}`, v]],
+    ),
   )
 
 export interface CatalogRules {

@@ -44,12 +44,26 @@ export interface MeltanoCommand {
 export class UsageError extends Error {}
 
 const TYPES: Record<string, PluginType> = {
-  extractor: 'extractors', extractors: 'extractors', loader: 'loaders', loaders: 'loaders', utility: 'utilities', utilities: 'utilities',
-  mapper: 'mappers', mappers: 'mappers', transformer: 'transformers', transformers: 'transformers', orchestrator: 'orchestrators',
-  orchestrators: 'orchestrators', transform: 'transforms', transforms: 'transforms', file: 'files', files: 'files',
+  extractor: 'extractors',
+  extractors: 'extractors',
+  loader: 'loaders',
+  loaders: 'loaders',
+  utility: 'utilities',
+  utilities: 'utilities',
+  mapper: 'mappers',
+  mappers: 'mappers',
+  transformer: 'transformers',
+  transformers: 'transformers',
+  orchestrator: 'orchestrators',
+  orchestrators: 'orchestrators',
+  transform: 'transforms',
+  transforms: 'transforms',
+  file: 'files',
+  files: 'files',
 }
 
-const inferType = (name: string): PluginType => (name.startsWith('tap-') ? 'extractors' : name.startsWith('target-') ? 'loaders' : 'utilities')
+const inferType = (name: string): PluginType =>
+  name.startsWith('tap-') ? 'extractors' : name.startsWith('target-') ? 'loaders' : 'utilities'
 
 /** Options that take a value, per command (the rest are flags). */
 const VALUED: Record<string, readonly string[]> = {
@@ -113,9 +127,15 @@ export const parseMeltano = (major: MeltanoMajor, argv: readonly string[]): Melt
       const { options, positionals } = split('config', args)
       const [plugin, sub, ...rest] = positionals
       if (plugin === undefined) throw new UsageError("Missing argument 'PLUGIN_NAME'.")
-      if (sub !== undefined && !(CONFIG_SUBCOMMANDS[3] as readonly string[]).includes(sub)) throw new UsageError(`No such command '${sub}'.`)
+      if (sub !== undefined && !(CONFIG_SUBCOMMANDS[3] as readonly string[]).includes(sub))
+        throw new UsageError(`No such command '${sub}'.`)
       if (sub === 'set' && rest.length < 2) throw new UsageError('config set needs a setting name and a value')
-      return { command: sub === undefined ? 'config' : `config ${sub}`, plugins: [{ type: typeOption(options), name: plugin }], rest, options }
+      return {
+        command: sub === undefined ? 'config' : `config ${sub}`,
+        plugins: [{ type: typeOption(options), name: plugin }],
+        rest,
+        options,
+      }
     }
     case 'add': {
       const { options, positionals } = split('add', args)
@@ -135,7 +155,12 @@ export const parseMeltano = (major: MeltanoMajor, argv: readonly string[]): Melt
       const at = args.findIndex((a) => !a.startsWith('--'))
       if (at < 0) throw new UsageError("Missing argument 'PLUGIN_NAME[:COMMAND_NAME]'.")
       const { options } = split('invoke', args.slice(0, at))
-      return { command: 'invoke', plugins: [{ type: typeOption(options), name: args[at]!.split(':')[0]! }], rest: args.slice(at + 1), options }
+      return {
+        command: 'invoke',
+        plugins: [{ type: typeOption(options), name: args[at]!.split(':')[0]! }],
+        rest: args.slice(at + 1),
+        options,
+      }
     }
     case 'run': {
       const { options, positionals } = split('run', args)
@@ -160,8 +185,7 @@ export const parseMeltano = (major: MeltanoMajor, argv: readonly string[]): Melt
 }
 
 /** A shell line's words: spaces split, quotes group, `<token>`-style placeholders stay one word. */
-export const shellWords = (line: string): string[] =>
-  [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!)
+export const shellWords = (line: string): string[] => [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!)
 
 export interface DocumentedCommand {
   readonly major: MeltanoMajor

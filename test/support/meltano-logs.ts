@@ -79,7 +79,10 @@ export const meltanoLogRecords = (stderr: string, structured: boolean): ParsedLo
   stderr
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((line) => (structured ? parseSdkLogLine(line) : undefined) ?? { level: LEVEL.INFO, message: line.trim(), extra: {}, parser: 'passthrough' })
+    .map(
+      (line) =>
+        (structured ? parseSdkLogLine(line) : undefined) ?? { level: LEVEL.INFO, message: line.trim(), extra: {}, parser: 'passthrough' },
+    )
 
 /** The file SINGER_SDK_LOG_CONFIG names, as Meltano writes it (`_get_sdk_logging`). */
 export const writeSdkLogConfig = async (path: string, structured: boolean, level = 'INFO'): Promise<void> => {

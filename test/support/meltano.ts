@@ -346,7 +346,10 @@ const isRecordLine = (line: string): boolean => {
 /** Run the tap with stderr merged into stdout (one pipe, as Meltano does) and SIGTERM it after the first RECORD line. */
 const stopAtFirstRecord = (args: readonly string[], env: NodeJS.ProcessEnv): Promise<ConfigTestResult> =>
   new Promise((done, fail) => {
-    const child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', process.execPath, TAP, ...args], { env: { ...childEnv(), ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn('/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', process.execPath, TAP, ...args], {
+      env: { ...childEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     const linesRead: string[] = []
     let pending = ''
     let afterStop = ''

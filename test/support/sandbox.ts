@@ -44,7 +44,13 @@ export const ALL_STREAMS = [
 
 /** Key properties of a stream, by the issue's table. */
 export const keyOf = (stream: string): string[] =>
-  stream === 'account' ? ['account_key'] : stream === 'agent_timeline' ? ['agent_id', 'start_time', 'status'] : stream === 'routing_settings' ? [] : ['id']
+  stream === 'account'
+    ? ['account_key']
+    : stream === 'agent_timeline'
+      ? ['agent_id', 'start_time', 'status']
+      : stream === 'routing_settings'
+        ? []
+        : ['id']
 
 /** Each RECORD as `stream [key values]`, for comparing runs by key. */
 export const recordKeys = (messages: readonly { type: string; stream?: string; record?: Record<string, unknown> }[]): string[] =>

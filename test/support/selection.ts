@@ -30,4 +30,8 @@ export const selectWith = (names: readonly string[], methods: Readonly<Record<st
 export const BY_ID: Readonly<Record<string, Method>> = { agents: 'INCREMENTAL', bans: 'INCREMENTAL' }
 
 /** The discovered catalog of every stream, agents and bans chosen INCREMENTAL: a file for `--catalog`. */
-export const catalogById = (): CatalogFile => catalogWith(STREAMS.map((s) => s.name), BY_ID)
+export const catalogById = (): CatalogFile =>
+  catalogWith(
+    STREAMS.map((s) => s.name),
+    BY_ID,
+  )

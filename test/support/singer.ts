@@ -58,7 +58,8 @@ export const parseMessages = (stdout: string): Message[] => {
     const type = (message as { type?: unknown }).type
     expect(TYPES.has(type as string), `stdout line ${i + 1} has Singer type, got ${String(type)}`).to.equal(true)
     if (type !== 'STATE') expect((message as { stream?: unknown }).stream, `stdout line ${i + 1} stream`).to.be.a('string')
-    if (type === 'ACTIVATE_VERSION') expect(Number.isSafeInteger((message as { version?: unknown }).version), `stdout line ${i + 1} version`).to.equal(true)
+    if (type === 'ACTIVATE_VERSION')
+      expect(Number.isSafeInteger((message as { version?: unknown }).version), `stdout line ${i + 1} version`).to.equal(true)
     out.push(message as Message)
   })
   return out
@@ -85,9 +86,7 @@ export const lastState = (messages: readonly Message[]): StateValue => {
 export const agentIds = (messages: readonly Message[]): number[] => recordsOf(messages, 'agents').map((r) => r.id as number)
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object or the plugin itself.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
-  ajv: Ajv,
-) => Ajv
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv
 
 /** A strict validator: unknown keywords and bad schemas fail compilation. `secret` is Meltano's annotation on settings. */
 export const newAjv = (): Ajv => {

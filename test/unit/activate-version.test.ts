@@ -16,7 +16,11 @@ const only = (...names: string[]) => defaultSelection(names.map((n) => streamByN
 const T1 = new Date('2026-11-21T10:00:00Z')
 const T2 = new Date('2026-11-22T10:00:00Z')
 
-const lastStateOf = (t: TestEnv): State => t.messages().filter((m) => m.type === 'STATE').at(-1)!.value as unknown as State
+const lastStateOf = (t: TestEnv): State =>
+  t
+    .messages()
+    .filter((m) => m.type === 'STATE')
+    .at(-1)!.value as unknown as State
 const ofStream = (t: TestEnv, stream: string): Message[] => t.messages().filter((m) => m.stream === stream)
 const typesOf = (messages: readonly Message[]): string[] => messages.map((m) => m.type)
 
@@ -32,8 +36,16 @@ describe('ACTIVATE_VERSION around full-table reads', () => {
   })
   after(() => sandbox.close())
 
-  const syncAt = async (now: Date, streams: readonly SelectedStream[], state: State = emptyState, settings: Record<string, unknown> = {}): Promise<TestEnv> => {
-    const t = testEnv({ base_url: sandbox.baseUrl, access_token: sandbox.token, start_date: SANDBOX_START_DATE, ...settings }, { now: () => now })
+  const syncAt = async (
+    now: Date,
+    streams: readonly SelectedStream[],
+    state: State = emptyState,
+    settings: Record<string, unknown> = {},
+  ): Promise<TestEnv> => {
+    const t = testEnv(
+      { base_url: sandbox.baseUrl, access_token: sandbox.token, start_date: SANDBOX_START_DATE, ...settings },
+      { now: () => now },
+    )
     succeeded(await sync(streams, state)(t.env)())
     return t
   }
@@ -47,10 +59,22 @@ describe('ACTIVATE_VERSION around full-table reads', () => {
     })
 
     it('first run: each full-table stream has SCHEMA, ACTIVATE_VERSION at once, its RECORDs, then ACTIVATE_VERSION again', () => {
-      for (const [stream, records] of [['departments', 5], ['account', 1]] as const) {
-        expect(typesOf(ofStream(run1, stream)), stream).to.deep.equal(['SCHEMA', 'ACTIVATE_VERSION', ...Array<string>(records).fill('RECORD'), 'ACTIVATE_VERSION'])
+      for (const [stream, records] of [
+        ['departments', 5],
+        ['account', 1],
+      ] as const) {
+        expect(typesOf(ofStream(run1, stream)), stream).to.deep.equal([
+          'SCHEMA',
+          'ACTIVATE_VERSION',
+          ...Array<string>(records).fill('RECORD'),
+          'ACTIVATE_VERSION',
+        ])
         // It goes out with the first page, so a stream the account turns out not to have announces nothing.
-        expect(ofStream(run1, stream)[1], `${stream}: ACTIVATE_VERSION before its records`).to.deep.equal({ type: 'ACTIVATE_VERSION', stream, version: T1.getTime() })
+        expect(ofStream(run1, stream)[1], `${stream}: ACTIVATE_VERSION before its records`).to.deep.equal({
+          type: 'ACTIVATE_VERSION',
+          stream,
+          version: T1.getTime(),
+        })
         expect(ofStream(run1, stream).at(-1)).to.deep.equal({ type: 'ACTIVATE_VERSION', stream, version: T1.getTime() })
       }
     })
@@ -83,7 +107,10 @@ describe('ACTIVATE_VERSION around full-table reads', () => {
     })
 
     it('second run: no ACTIVATE_VERSION before the records, one after them with the newer version, which the records carry', () => {
-      for (const [stream, records] of [['departments', 5], ['account', 1]] as const) {
+      for (const [stream, records] of [
+        ['departments', 5],
+        ['account', 1],
+      ] as const) {
         const messages = ofStream(run2, stream)
         expect(typesOf(messages), stream).to.deep.equal(['SCHEMA', ...Array<string>(records).fill('RECORD'), 'ACTIVATE_VERSION'])
         expect(messages.at(-1)!.version).to.equal(T2.getTime())
@@ -103,7 +130,9 @@ describe('ACTIVATE_VERSION around full-table reads', () => {
   })
 
   it('an incremental stream forced FULL_TABLE by catalog metadata is read as a version too', async () => {
-    const catalog = structuredClone(discover([streamByName('agents')!])) as unknown as { streams: { metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] }
+    const catalog = structuredClone(discover([streamByName('agents')!])) as unknown as {
+      streams: { metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[]
+    }
     catalog.streams[0]!.metadata.find((m) => m.breadcrumb.length === 0)!.metadata['replication-method'] = 'FULL_TABLE'
     const decoded = CatalogFile.decode(catalog)
     if (E.isLeft(decoded)) expect.fail('the edited catalog is a catalog')

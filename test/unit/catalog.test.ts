@@ -143,9 +143,10 @@ describe('selection', () => {
     setMetadata(catalog, 'agents', [], { 'replication-key': 'last_login' })
     const problems = refused(catalog)
     expect(problems).to.have.length(3)
-    expect(problems.join('\n')).to.contain('"nope" is not a zchat stream').and.contain('"nickname" does not exist').and.contain(
-      'replication key "last_login"',
-    )
+    expect(problems.join('\n'))
+      .to.contain('"nope" is not a zchat stream')
+      .and.contain('"nickname" does not exist')
+      .and.contain('replication key "last_login"')
   })
 
   it('legacy schema-level selected flags are honoured', () => {

@@ -96,7 +96,8 @@ describe('codecs accept every real sample', () => {
 })
 
 describe('every shape API.md lists, each kept whole', () => {
-  const chat = (extra: Record<string, unknown>): Record<string, unknown> => decoded(Chat, { id: 'c1', type: 'chat', ...extra }) as Record<string, unknown>
+  const chat = (extra: Record<string, unknown>): Record<string, unknown> =>
+    decoded(Chat, { id: 'c1', type: 'chat', ...extra }) as Record<string, unknown>
 
   it('a webpath entry as a list of strings, integers and nulls, beside objects and nulls', () => {
     const webpath = [{ from: 'a', to: 'b', title: 'B', timestamp: '2021-04-26T13:54:02Z' }, ['https://x.example/', 1619445242, null], null]
@@ -106,7 +107,12 @@ describe('every shape API.md lists, each kept whole', () => {
   })
 
   it('null items in history, tags, agent_ids and agent_names, kept in place', () => {
-    const decodedChat = chat({ history: [null, { type: 'chat.msg', tags: ['a', null] }], tags: [null, 'x'], agent_ids: [7, null], agent_names: ['A', null] })
+    const decodedChat = chat({
+      history: [null, { type: 'chat.msg', tags: ['a', null] }],
+      tags: [null, 'x'],
+      agent_ids: [7, null],
+      agent_names: ['A', null],
+    })
     expect(decodedChat.history).to.deep.equal([null, { type: 'chat.msg', tags: ['a', null] }])
     expect(decodedChat.tags).to.deep.equal([null, 'x'])
     expect(decodedChat.agent_ids).to.deep.equal(['7', null])
@@ -114,7 +120,13 @@ describe('every shape API.md lists, each kept whole', () => {
   })
 
   it('history nick, skills_name, prev_department_id (integer or string), rating, new_rating and conversion', () => {
-    const conversion = { id: 'cv1', goal_id: '265', goal_name: 'Goal 3', timestamp: '2021-04-26T13:54:02Z', attribution: { agent_id: '4123471', department_id: 1817719521, chat_timestamp: '2021-04-26T13:50:11Z' } }
+    const conversion = {
+      id: 'cv1',
+      goal_id: '265',
+      goal_name: 'Goal 3',
+      timestamp: '2021-04-26T13:54:02Z',
+      attribution: { agent_id: '4123471', department_id: 1817719521, chat_timestamp: '2021-04-26T13:50:11Z' },
+    }
     const history = [
       { type: 'chat.memberjoin', nick: 'agent:4123471', skills_name: ['english', null], prev_department_id: '1817719521' },
       { type: 'chat.rating', rating: null, new_rating: 'good' },
@@ -123,14 +135,31 @@ describe('every shape API.md lists, each kept whole', () => {
     const entries = chat({ history }).history as Record<string, unknown>[]
     expect(entries[0]).to.deep.equal({ ...history[0], prev_department_id: 1817719521 })
     expect(entries[1]).to.deep.equal(history[1])
-    expect(entries[2]!.conversion).to.deep.equal({ ...conversion, goal_id: 265, attribution: { ...conversion.attribution, agent_id: 4123471 } })
+    expect(entries[2]!.conversion).to.deep.equal({
+      ...conversion,
+      goal_id: 265,
+      attribution: { ...conversion.attribution, agent_id: 4123471 },
+    })
   })
 
   it('chat conversions and engagements, as documented', () => {
     const engagement = {
-      id: 'e1', agent_id: '4123471', agent_name: 'Test', agent_full_name: 'Test User', department_id: 1817719521,
-      timestamp: '2021-04-26T13:50:11Z', duration: 120.5, accepted: true, assigned: 1, started_by: 'visitor', rating: 'good', comment: null,
-      count: { total: 5, agent: 2, visitor: 3 }, response_time: { first: 3, avg: 4.5, max: 6 }, skills_requested: [1300601], skills_fulfilled: false,
+      id: 'e1',
+      agent_id: '4123471',
+      agent_name: 'Test',
+      agent_full_name: 'Test User',
+      department_id: 1817719521,
+      timestamp: '2021-04-26T13:50:11Z',
+      duration: 120.5,
+      accepted: true,
+      assigned: 1,
+      started_by: 'visitor',
+      rating: 'good',
+      comment: null,
+      count: { total: 5, agent: 2, visitor: 3 },
+      response_time: { first: 3, avg: 4.5, max: 6 },
+      skills_requested: [1300601],
+      skills_fulfilled: false,
     }
     const decodedChat = chat({ engagements: [engagement, null], conversions: [{ id: 'cv1', goal_id: 265, goal_name: 'Goal 3' }] })
     expect(decodedChat.engagements).to.deep.equal([{ ...engagement, assigned: true }, null])
@@ -185,7 +214,14 @@ describe('quirk codecs', () => {
       expect(E.isRight(Timestamp.decode(good)), good).to.equal(true)
     }
     const bad = ['2021-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2021-02-30T00:00:00Z', '2021-04-31T00:00:00Z', '2021-00-10T00:00:00Z']
-    bad.push('2021-01-00T00:00:00Z', '2021-01-01T24:00:00Z', '2021-01-01T23:60:00Z', '2021-01-01T23:59:60Z', '2021-01-01T12:00:00+24:00', '2021-01-01T12:00:00-05:60Z')
+    bad.push(
+      '2021-01-00T00:00:00Z',
+      '2021-01-01T24:00:00Z',
+      '2021-01-01T23:60:00Z',
+      '2021-01-01T23:59:60Z',
+      '2021-01-01T12:00:00+24:00',
+      '2021-01-01T12:00:00-05:60Z',
+    )
     for (const value of bad) expect(E.isLeft(Timestamp.decode(value)), value).to.equal(true)
   })
 

@@ -46,20 +46,30 @@ describe('config sources: settingsFromEnv', () => {
   })
 
   it('accepts true/false in any case and 1/0 for booleans', () => {
-    for (const [text, value] of [['TRUE', true], ['True', true], ['1', true], ['False', false], ['0', false]] as const) {
+    for (const [text, value] of [
+      ['TRUE', true],
+      ['True', true],
+      ['1', true],
+      ['False', false],
+      ['0', false],
+    ] as const) {
       expect(rightOf(settingsFromEnv({ TAP_ZENDESK_CHAT_ACTIVATE_VERSION: text })), text).to.deep.equal({ activate_version: value })
     }
   })
 
   it('leaves strings as they are (a token with spaces or digits is not converted)', () => {
-    expect(rightOf(settingsFromEnv({ TAP_ZENDESK_CHAT_ACCESS_TOKEN: '12345', TAP_ZENDESK_CHAT_USER_AGENT: ' my agent/1.0 ' }))).to.deep.equal({
+    expect(
+      rightOf(settingsFromEnv({ TAP_ZENDESK_CHAT_ACCESS_TOKEN: '12345', TAP_ZENDESK_CHAT_USER_AGENT: ' my agent/1.0 ' })),
+    ).to.deep.equal({
       access_token: '12345',
       user_agent: ' my agent/1.0 ',
     })
   })
 
   it('ignores variables with the prefix that are not settings, and variables without it', () => {
-    expect(rightOf(settingsFromEnv({ TAP_ZENDESK_CHAT_COLOUR: 'blue', ACCESS_TOKEN: 'x', SUBDOMAIN: 'acme', PATH: '/bin' }))).to.deep.equal({})
+    expect(rightOf(settingsFromEnv({ TAP_ZENDESK_CHAT_COLOUR: 'blue', ACCESS_TOKEN: 'x', SUBDOMAIN: 'acme', PATH: '/bin' }))).to.deep.equal(
+      {},
+    )
   })
 
   it('names each variable whose value is not of its setting type, with the value', () => {
@@ -103,7 +113,11 @@ describe('config sources: layeredConfig', () => {
   it('puts ENV where it stands among the files', async () => {
     const env = { TAP_ZENDESK_CHAT_ACCESS_TOKEN: 'token-env', TAP_ZENDESK_CHAT_AGENTS_PAGE_LIMIT: '50' }
     const read = files({ 'a.json': a, 'b.json': b })
-    expect(rightOf(await layeredConfig(['a.json', 'ENV'], read, env)())).to.include({ access_token: 'token-env', agents_page_limit: 50, subdomain: 'acme' })
+    expect(rightOf(await layeredConfig(['a.json', 'ENV'], read, env)())).to.include({
+      access_token: 'token-env',
+      agents_page_limit: 50,
+      subdomain: 'acme',
+    })
     expect(rightOf(await layeredConfig(['ENV', 'b.json'], read, env)())).to.include({ access_token: 'token-b', agents_page_limit: 50 })
     expect(rightOf(await layeredConfig(['ENV'], read, env)())).to.deep.equal({ access_token: 'token-env', agents_page_limit: 50 })
   })
@@ -125,7 +139,13 @@ describe('config sources: layeredConfig', () => {
 
 describe('config sources: loadConfig', () => {
   it('checks the merged settings: a token only in the environment completes a file without one', async () => {
-    const parsed = rightOf(await loadConfig(['ENV'], NOW, { TAP_ZENDESK_CHAT_ACCESS_TOKEN: 'tok-env', TAP_ZENDESK_CHAT_SUBDOMAIN: 'acme', TAP_ZENDESK_CHAT_MAX_PARALLEL_STREAMS: '3' })())
+    const parsed = rightOf(
+      await loadConfig(['ENV'], NOW, {
+        TAP_ZENDESK_CHAT_ACCESS_TOKEN: 'tok-env',
+        TAP_ZENDESK_CHAT_SUBDOMAIN: 'acme',
+        TAP_ZENDESK_CHAT_MAX_PARALLEL_STREAMS: '3',
+      })(),
+    )
     expect(parsed.config.accessToken).to.equal('tok-env')
     expect(parsed.config.apiBase).to.equal('https://acme.zendesk.com/api/v2/chat')
     expect(parsed.config.maxParallelStreams).to.equal(3)

@@ -26,9 +26,9 @@ describe('config', () => {
     expect(ok({ access_token: 't', subdomain: 'a', start_date: '2024-01-02' }).config.startDate.toISOString()).to.equal(
       '2024-01-02T00:00:00.000Z',
     )
-    expect(
-      ok({ access_token: 't', subdomain: 'a', start_date: '2024-01-02T03:00:00+02:00' }).config.startDate.toISOString(),
-    ).to.equal('2024-01-02T01:00:00.000Z')
+    expect(ok({ access_token: 't', subdomain: 'a', start_date: '2024-01-02T03:00:00+02:00' }).config.startDate.toISOString()).to.equal(
+      '2024-01-02T01:00:00.000Z',
+    )
   })
 
   it('base_url replaces the subdomain; plain http only to loopback', () => {

@@ -30,7 +30,12 @@ const faultOf = (bad: Record<string, unknown>): string => errorFor(bad).replace(
 describe('decodePage', () => {
   it('hands on valid records as they came, quirks evened out', () => {
     const plain = chat('c1')
-    const quirky = chat('c2', { unread: 1, agent_ids: [7, '8'], session: { end_date: '2017-04-24T12:45:32+00:00Z' }, history: [{ msg_id: 9 }] })
+    const quirky = chat('c2', {
+      unread: 1,
+      agent_ids: [7, '8'],
+      session: { end_date: '2017-04-24T12:45:32+00:00Z' },
+      history: [{ msg_id: 9 }],
+    })
     const decoded = decodePage(chats)({ chats: [plain, quirky] })
     if (E.isLeft(decoded)) return expect.fail(render(decoded.left).join('\n'))
     expect(decoded.right[0]).to.deep.equal(plain)
@@ -55,14 +60,22 @@ describe('decodePage', () => {
     expect(faultOf({ history: [{ msg_id: '1' }, { timestamp: '2024-13-01T10:00:00Z' }] })).to.equal(
       'error: stream chats, record "c2": field history[1].timestamp expected (date-time | null), got string "2024-13-01T10:00:00Z"',
     )
-    expect(faultOf({ unread: 2 })).to.equal('error: stream chats, record "c2": field unread expected (boolean (or 0/1) | null), got integer 2')
+    expect(faultOf({ unread: 2 })).to.equal(
+      'error: stream chats, record "c2": field unread expected (boolean (or 0/1) | null), got integer 2',
+    )
     expect(faultOf({ session: { start_date: 5 } })).to.equal(
       'error: stream chats, record "c2": field session.start_date expected (date-time | null), got integer 5',
     )
-    expect(faultOf({ type: 'voice' })).to.equal('error: stream chats, record "c2": field type expected "chat" | "offline_msg", got string "voice"')
+    expect(faultOf({ type: 'voice' })).to.equal(
+      'error: stream chats, record "c2": field type expected "chat" | "offline_msg", got string "voice"',
+    )
     // A null item is a shape the API sends (kept); an object is not.
-    expect(faultOf({ agent_ids: ['1', {}] })).to.equal('error: stream chats, record "c2": field agent_ids[1] expected (string (or integer) | null), got object')
-    expect(errorFor({ type: 'voice' })).to.match(/; to carry on without it, deselect it in the catalog: `meltano select tap-zendesk-chat --exclude chats type`/)
+    expect(faultOf({ agent_ids: ['1', {}] })).to.equal(
+      'error: stream chats, record "c2": field agent_ids[1] expected (string (or integer) | null), got object',
+    )
+    expect(errorFor({ type: 'voice' })).to.match(
+      /; to carry on without it, deselect it in the catalog: `meltano select tap-zendesk-chat --exclude chats type`/,
+    )
     expect(errorFor({ id: 5 })).to.match(/; this field cannot be deselected \(a key or the whole record\)/)
   })
 })

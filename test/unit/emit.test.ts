@@ -25,7 +25,11 @@ const slowEnv = (): { env: Env; chunks: string[] } => {
 
 const runOf = (): Run => {
   const env = testEnv().env
-  return { state: { bookmarks: { s: { id: 1 } }, currently_syncing: 's' }, warned: new Set(), counter: new RecordCounter(env.clock, env.log) }
+  return {
+    state: { bookmarks: { s: { id: 1 } }, currently_syncing: 's' },
+    warned: new Set(),
+    counter: new RecordCounter(env.clock, env.log),
+  }
 }
 const AT = { extractedAt: EXTRACTED_AT }
 
@@ -37,7 +41,9 @@ describe('emitting a page', () => {
     expect(E.isRight(result)).to.equal(true)
     expect(chunks.length, 'a page of 300 kB goes out in pieces').to.be.greaterThan(1)
     for (const chunk of chunks) expect(chunk.endsWith('\n'), 'each piece ends a line').to.equal(true)
-    const expected = rows.map((record) => `${JSON.stringify({ type: 'RECORD', stream: 's', record, time_extracted: EXTRACTED_AT })}\n`).join('')
+    const expected = rows
+      .map((record) => `${JSON.stringify({ type: 'RECORD', stream: 's', record, time_extracted: EXTRACTED_AT })}\n`)
+      .join('')
     const state = `${JSON.stringify({ type: 'STATE', value: runOf().state })}\n`
     expect(chunks.join('')).to.equal(expected + state)
   })
@@ -62,7 +68,10 @@ describe('emitting a page', () => {
   it("a page's bookmark moves when its turn comes: a STATE written before it never carries it", async () => {
     const { env, chunks } = slowEnv()
     const run = runOf()
-    const withId = (stream: string, id: number) => (state: Run['state']) => ({ ...state, bookmarks: { ...state.bookmarks, [stream]: { id } } })
+    const withId = (stream: string, id: number) => (state: Run['state']) => ({
+      ...state,
+      bookmarks: { ...state.bookmarks, [stream]: { id } },
+    })
     // Stream a's page is handed over first, then stream b's: b's STATE may name a's bookmark only after a's records.
     const a = emitRecords(run, 'a', bigRows(100), (r) => r, AT, withId('a', 5))(env)()
     const b = emitRecords(run, 'b', bigRows(3), (r) => r, AT, withId('b', 7))(env)()
@@ -71,7 +80,10 @@ describe('emitting a page', () => {
       .join('')
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l) as { type: string; stream?: string; value?: { bookmarks: Record<string, unknown>; currently_syncing: string } })
+      .map(
+        (l) =>
+          JSON.parse(l) as { type: string; stream?: string; value?: { bookmarks: Record<string, unknown>; currently_syncing: string } },
+      )
     const lastA = states.map((m) => m.stream).lastIndexOf('a')
     const firstB = states.findIndex((m) => m.stream === 'b')
     expect(states[lastA + 1]!.value).to.deep.equal({ bookmarks: { s: { id: 1 }, a: { id: 5 } }, currently_syncing: 'a' })
@@ -85,7 +97,11 @@ describe('emitting a page', () => {
     const run: Run = { ...runOf(), sample: 1 }
     await emitRecords(run, 's', bigRows(5), (r) => r, AT)(env)()
     await emitRecords(run, 's', bigRows(5), (r) => r, AT)(env)()
-    const lines = chunks.join('').trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string })
+    const lines = chunks
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string })
     expect(lines.map((l) => l.type)).to.deep.equal(['RECORD'])
   })
 })
@@ -98,7 +114,9 @@ describe('projecting a record', () => {
     const warnings: string[] = []
     const toRecord = project(runOf(), { ...agents, properties: ['id', 'email', 'display_name', 'enabled'] }, known, (m) => warnings.push(m))
     const line = (record: Row) => JSON.stringify(toRecord(record))
-    expect(line({ enabled: true, brand_new: 1, email: 'a@x.example', id: 7, login_count: 3 })).to.equal('{"id":7,"email":"a@x.example","enabled":true}')
+    expect(line({ enabled: true, brand_new: 1, email: 'a@x.example', id: 7, login_count: 3 })).to.equal(
+      '{"id":7,"email":"a@x.example","enabled":true}',
+    )
     expect(line({ id: 8, brand_new: 2 })).to.equal('{"id":8}')
     expect(warnings).to.deep.equal(['stream agents: field "brand_new" is new to zchat and is not extracted'])
   })

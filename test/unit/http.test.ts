@@ -36,20 +36,28 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
 
   it('retries connection errors and timeouts like 5xx', async () => {
     nock(API)
-      .get(`${API_PATH}/roles`).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
-      .get(`${API_PATH}/roles`).delay(500).reply(200, [])
-      .get(`${API_PATH}/roles`).reply(200, [{ id: 1, name: 'r' }])
+      .get(`${API_PATH}/roles`)
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .get(`${API_PATH}/roles`)
+      .delay(500)
+      .reply(200, [])
+      .get(`${API_PATH}/roles`)
+      .reply(200, [{ id: 1, name: 'r' }])
     const t = testEnv({ request_timeout_seconds: 0.05 })
     expect(E.isRight(await run(t, ['roles']))).to.equal(true)
     expect(t.sleeps).to.have.length(2)
-    expect(t.logs.filter((l) => l.startsWith('WARN')).join('\n')).to.match(/ECONNRESET|socket hang up/).and.match(/no response within 0.05 s/)
+    expect(t.logs.filter((l) => l.startsWith('WARN')).join('\n'))
+      .to.match(/ECONNRESET|socket hang up/)
+      .and.match(/no response within 0.05 s/)
     expect(t.messages().filter((m) => m.type === 'RECORD')).to.have.length(1)
   })
 
   it('waits exactly as long as Retry-After says (never less), and every request after it waits too', async () => {
     nock(API)
-      .get(`${API_PATH}/skills`).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
-      .get(`${API_PATH}/skills`).reply(200, [])
+      .get(`${API_PATH}/skills`)
+      .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
+      .get(`${API_PATH}/skills`)
+      .reply(200, [])
     const t = testEnv()
     expect(E.isRight(await run(t, ['skills']))).to.equal(true)
     expect(t.sleeps).to.have.length(1)
@@ -60,10 +68,18 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
     const t = testEnv({ agents_page_limit: 1, max_parallel_streams: 2 })
     let page2At: number | undefined
     nock(API)
-      .get(`${API_PATH}/skills`).delayBody(400).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
-      .get(`${API_PATH}/skills`).reply(200, [])
-      .get(`${API_PATH}/agents`).query({ limit: 1 }).delay(100).reply(200, [agent(1)])
-      .get(`${API_PATH}/agents`).query({ limit: 1, since_id: 2 }).reply(200, () => {
+      .get(`${API_PATH}/skills`)
+      .delayBody(400)
+      .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
+      .get(`${API_PATH}/skills`)
+      .reply(200, [])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1 })
+      .delay(100)
+      .reply(200, [agent(1)])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1, since_id: 2 })
+      .reply(200, () => {
         page2At = t.env.clock()
         return []
       })
@@ -73,10 +89,14 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
 
   it('says in the log when a long wait starts and why: a Retry-After, the budget; and once that zchat lowers its rate', async () => {
     nock(API)
-      .get(`${API_PATH}/skills`).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
-      .get(`${API_PATH}/skills`).reply(200, [])
-      .get(`${API_PATH}/roles`).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '6' })
-      .get(`${API_PATH}/roles`).reply(200, [])
+      .get(`${API_PATH}/skills`)
+      .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
+      .get(`${API_PATH}/skills`)
+      .reply(200, [])
+      .get(`${API_PATH}/roles`)
+      .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '6' })
+      .get(`${API_PATH}/roles`)
+      .reply(200, [])
     const t = testEnv({ max_parallel_streams: 1 })
     expect(E.isRight(await run(t, ['skills', 'roles']))).to.equal(true)
     const info = t.logs.filter((l) => l.startsWith('INFO') && !l.startsWith('INFO stream '))
@@ -94,10 +114,12 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
     ])
   })
 
-  it("tells the display which stream waits, for what and until when, and when its request goes", async () => {
+  it('tells the display which stream waits, for what and until when, and when its request goes', async () => {
     nock(API)
-      .get(`${API_PATH}/skills`).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
-      .get(`${API_PATH}/skills`).reply(200, [])
+      .get(`${API_PATH}/skills`)
+      .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
+      .get(`${API_PATH}/skills`)
+      .reply(200, [])
     const t = testEnv()
     const told: unknown[] = []
     const env = { ...t.env, waiting: (stream: string, wait: unknown) => told.push([stream, wait]) }
@@ -136,8 +158,11 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
 
   it('follows a redirect on the API host, and refuses one to another host without sending it the token', async () => {
     nock(API)
-      .get(`${API_PATH}/departments`).reply(302, '', { Location: `${API_PATH}/departments?moved=1` })
-      .get(`${API_PATH}/departments`).query({ moved: 1 }).reply(200, [{ id: 3, name: 'd' }])
+      .get(`${API_PATH}/departments`)
+      .reply(302, '', { Location: `${API_PATH}/departments?moved=1` })
+      .get(`${API_PATH}/departments`)
+      .query({ moved: 1 })
+      .reply(200, [{ id: 3, name: 'd' }])
     const t1 = testEnv()
     expect(E.isRight(await run(t1, ['departments']))).to.equal(true)
 
@@ -145,7 +170,9 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
     nock(API).get(`${API_PATH}/departments`).reply(301, '', { Location: 'https://collector.example/steal' })
     const t2 = testEnv()
     const failure = failureOf(await run(t2, ['departments']))
-    expect(render(failure)[0]).to.match(/redirected to another host \(collector.example\); not followed, so the access token is not sent there/)
+    expect(render(failure)[0]).to.match(
+      /redirected to another host \(collector.example\); not followed, so the access token is not sent there/,
+    )
     expect(elsewhere.isDone()).to.equal(false)
     expect(t2.sleeps).to.deep.equal([])
   })
@@ -177,10 +204,7 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
   })
 
   it('the budget is shared: the run waits once the minute is used up', async () => {
-    nock(API)
-      .get(`${API_PATH}/goals`).reply(200, [])
-      .get(`${API_PATH}/roles`).reply(200, [])
-      .get(`${API_PATH}/skills`).reply(200, [])
+    nock(API).get(`${API_PATH}/goals`).reply(200, []).get(`${API_PATH}/roles`).reply(200, []).get(`${API_PATH}/skills`).reply(200, [])
     const t = testEnv({ max_requests_per_minute: 2 })
     expect(E.isRight(await run(t, ['goals', 'roles', 'skills']))).to.equal(true)
     expect(t.sleeps).to.deep.equal([WINDOW_MS])
@@ -189,12 +213,18 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
   it('asked to stop: the page in flight is finished, no new request starts, the last STATE is written again, exit 128 + signal', async () => {
     const stop = new AbortController()
     const api = nock(API)
-      .get(`${API_PATH}/agents`).query({ limit: 1 }).reply(200, () => [agent(1)])
-      .get(`${API_PATH}/agents`).query({ limit: 1, since_id: 2 }).reply(200, () => {
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1 })
+      .reply(200, () => [agent(1)])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1, since_id: 2 })
+      .reply(200, () => {
         stop.abort('SIGTERM')
         return [agent(2)]
       })
-      .get(`${API_PATH}/agents`).query({ limit: 1, since_id: 3 }).reply(200, [agent(3)])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1, since_id: 3 })
+      .reply(200, [agent(3)])
     const t = testEnv({ agents_page_limit: 1 }, { stop: stop.signal })
     const failure = failureOf(await run(t, ['agents']))
     expect(failure).to.deep.equal({ _tag: 'Interrupted', signal: 'SIGTERM' })

@@ -98,7 +98,14 @@ describe('ArrayFieldSplitter', () => {
   })
 
   it('keeps anything else whole and parses it whole: no such field, the field not an array, not an object', () => {
-    for (const text of ['{"count":0}', '{"chats":null,"count":0}', '{"chats":{"id":1}}', '[{"id":1}]', '"chats"', '{"other":[{"chats":[1]}]}']) {
+    for (const text of [
+      '{"count":0}',
+      '{"chats":null,"count":0}',
+      '{"chats":{"id":1}}',
+      '[{"id":1}]',
+      '"chats"',
+      '{"other":[{"chats":[1]}]}',
+    ]) {
       const result = split('chats', cutAt(text, [Math.floor(text.length / 2)]))
       expect(result, text).to.deep.equal({ elements: [], body: JSON.parse(text) })
     }

@@ -143,7 +143,10 @@ describe('stream map expressions', () => {
     }
 
     it('self of a field the record lacks is a NameError', () => {
-      expect(() => compileExpression('self', context(['visitor', 'phone'])).run({ record: RECORD, self: undefined })).to.throw(EvalProblem, /NameError/)
+      expect(() => compileExpression('self', context(['visitor', 'phone'])).run({ record: RECORD, self: undefined })).to.throw(
+        EvalProblem,
+        /NameError/,
+      )
     })
   })
 
@@ -194,11 +197,11 @@ describe('stream map expressions', () => {
       'tags.map',
       "visitor.hasOwnProperty('email')",
       'json.loads.call',
-      "str.__self__",
+      'str.__self__',
       '[c for c in ().__class__.__bases__]',
       '(1).real',
       'datetime.datetime.now.__self__',
-      "type(record)",
+      'type(record)',
       'vars()',
       'dir()',
       "compile('1', 'x', 'eval')",
@@ -221,10 +224,10 @@ describe('stream map expressions', () => {
   describe('say the JSON Schema of what they compute', () => {
     const cases: [string, unknown][] = [
       ["md5(config['salt'] + self)", { type: 'string' }],
-      ["md5(self) if self else None", { type: ['string', 'null'] }],
+      ['md5(self) if self else None', { type: ['string', 'null'] }],
       ["record['visitor']['email']", { type: ['string', 'null'] }],
       ["visitor.get('email')", { type: ['string', 'null'] }],
-      ["int(n) + 1", { type: 'integer' }],
+      ['int(n) + 1', { type: 'integer' }],
       ['n / 2', { type: 'number' }],
       ['len(tags) > 1', { type: 'boolean' }],
       ["self.split('@')", { type: 'array', items: { type: 'string' } }],

@@ -57,7 +57,8 @@ const PII: MapSettings = {
   streamMapConfig: { salt: 'pepper' },
 }
 
-const props = (schema: unknown): Record<string, Record<string, unknown>> => (schema as { properties: Record<string, Record<string, unknown>> }).properties
+const props = (schema: unknown): Record<string, Record<string, unknown>> =>
+  (schema as { properties: Record<string, Record<string, unknown>> }).properties
 
 describe('stream maps: plan, SCHEMA and records', () => {
   it('no maps and no flattening: an empty plan (records are written as before)', () => {
@@ -72,7 +73,9 @@ describe('stream maps: plan, SCHEMA and records', () => {
 
     it('hashes the nested email and phone with the salt, and keeps the rest of the visitor', () => {
       const visitor = out.visitor as Record<string, unknown>
-      expect(visitor.email).to.match(/^[0-9a-f]{32}$/).and.not.equal('ann@example.com')
+      expect(visitor.email)
+        .to.match(/^[0-9a-f]{32}$/)
+        .and.not.equal('ann@example.com')
       expect(visitor.phone).to.match(/^[0-9a-f]{64}$/)
       expect(visitor.name).to.equal('Ann')
     })
@@ -80,7 +83,10 @@ describe('stream maps: plan, SCHEMA and records', () => {
     it('drops the IP, the message and the text of every history entry, in records and SCHEMA', () => {
       expect(out.message).to.equal(undefined)
       expect(out.session).to.deep.equal({ id: 's1', city: 'Lagos' })
-      expect((out.history as Record<string, unknown>[]).map((h) => Object.keys(h))).to.deep.equal([['type', 'name'], ['type', 'name']])
+      expect((out.history as Record<string, unknown>[]).map((h) => Object.keys(h))).to.deep.equal([
+        ['type', 'name'],
+        ['type', 'name'],
+      ])
       expect(props(chats!.schema)).to.not.have.property('message')
       expect(props(props(chats!.schema).session).properties ?? {}).to.not.have.property('ip')
       expect(props((props(chats!.schema).history as { items: unknown }).items)).to.not.have.property('msg')
@@ -106,7 +112,13 @@ describe('stream maps: plan, SCHEMA and records', () => {
     expect(props(chats!.schema).n_tags).to.deep.equal({ type: ['integer', 'null'] })
     expect(props(chats!.schema).vip).to.deep.equal({ type: ['boolean', 'null'] })
     expect(props(chats!.schema).domain).to.deep.equal({ type: ['string', 'null'] })
-    expect(chats!.transform!(CHAT)).to.deep.equal({ id: 'c1', update_timestamp: '2024-01-02T03:04:05Z', n_tags: 1, vip: true, domain: 'example.com' })
+    expect(chats!.transform!(CHAT)).to.deep.equal({
+      id: 'c1',
+      update_timestamp: '2024-01-02T03:04:05Z',
+      n_tags: 1,
+      vip: true,
+      domain: 'example.com',
+    })
   })
 
   it('__filter__ drops records; __alias__ renames; __source__ makes a second stream; __key_properties__ sets its key', () => {
@@ -144,18 +156,50 @@ describe('stream maps: plan, SCHEMA and records', () => {
     const cases: [string, MapSettings, RegExp][] = [
       ['a stream zchat does not have', { streamMaps: { chat: { x: 'id' } } }, /stream_maps\.chat: there is no zchat stream named chat/],
       ['a pattern that matches no stream', { streamMaps: { 'zz*': {} } }, /the pattern zz\* matches no zchat stream/],
-      ['removing a field the stream does not have', { streamMaps: { chats: { 'visitor.emial': null } } }, /stream_maps\.chats\.visitor\.emial: stream chats has no field visitor\.emial to remove/],
-      ['a nested path through a field that is not an object', { streamMaps: { chats: { 'message.x': null } } }, /field message is not an object/],
-      ['removing the key property', { streamMaps: { chats: { id: null } } }, /removing the key property id of stream chats is refused; use __key_properties__/],
-      ['removing the replication key', { streamMaps: { chats: { update_timestamp: null } } }, /removing update_timestamp, the field stream chats's bookmark moves on \(its replication key\), is refused/],
-      ['a key property that is not a field', { streamMaps: { chats: { __key_properties__: ['nope'] } } }, /key property nope of stream chats is not among its fields/],
+      [
+        'removing a field the stream does not have',
+        { streamMaps: { chats: { 'visitor.emial': null } } },
+        /stream_maps\.chats\.visitor\.emial: stream chats has no field visitor\.emial to remove/,
+      ],
+      [
+        'a nested path through a field that is not an object',
+        { streamMaps: { chats: { 'message.x': null } } },
+        /field message is not an object/,
+      ],
+      [
+        'removing the key property',
+        { streamMaps: { chats: { id: null } } },
+        /removing the key property id of stream chats is refused; use __key_properties__/,
+      ],
+      [
+        'removing the replication key',
+        { streamMaps: { chats: { update_timestamp: null } } },
+        /removing update_timestamp, the field stream chats's bookmark moves on \(its replication key\), is refused/,
+      ],
+      [
+        'a key property that is not a field',
+        { streamMaps: { chats: { __key_properties__: ['nope'] } } },
+        /key property nope of stream chats is not among its fields/,
+      ],
       ['an expression that does not parse', { streamMaps: { chats: { x: 'md5(' } } }, /stream_maps\.chats\.x: "md5\(": does not parse/],
-      ['an expression naming a missing field', { streamMaps: { chats: { x: "record['visitor']['emial']" } } }, /stream_maps\.chats\.x: .*has no field visitor\.emial/],
-      ['a filter naming a missing name', { streamMaps: { chats: { __filter__: 'typo == 1' } } }, /stream_maps\.chats: __filter__ "typo == 1": name typo is not defined/],
+      [
+        'an expression naming a missing field',
+        { streamMaps: { chats: { x: "record['visitor']['emial']" } } },
+        /stream_maps\.chats\.x: .*has no field visitor\.emial/,
+      ],
+      [
+        'a filter naming a missing name',
+        { streamMaps: { chats: { __filter__: 'typo == 1' } } },
+        /stream_maps\.chats: __filter__ "typo == 1": name typo is not defined/,
+      ],
       ['an unknown option', { streamMaps: { chats: { __filtre__: 'True' } } }, /__filtre__ is not an option of a stream map/],
       ['__else__ other than null', { streamMaps: { chats: { __else__: 'x' } } }, /__else__ can only be null/],
       ['a top-level option', { streamMaps: { __alias__: 'x' } }, /stream_maps\.__alias__: is not an option/],
-      ['a property that is neither an expression nor null', { streamMaps: { chats: { x: 5 } } }, /stream_maps\.chats\.x: expected an expression \(a string\) or null, got 5/],
+      [
+        'a property that is neither an expression nor null',
+        { streamMaps: { chats: { x: 5 } } },
+        /stream_maps\.chats\.x: expected an expression \(a string\) or null, got 5/,
+      ],
       ['two maps writing the same stream', { streamMaps: { chats: { __alias__: 'agents' } } }, /stream agents would be written twice/],
       ['flattening without a depth', { flatteningEnabled: true }, /flattening_max_depth: required when flattening_enabled is true/],
       ['stream_maps that is not an object', { streamMaps: '[1]' }, /stream_maps: expected an object/],
@@ -188,7 +232,10 @@ describe('flattening (the SDK rules)', () => {
     type: 'object',
     properties: {
       id: { type: 'string' },
-      visitor: { type: ['object', 'null'], properties: { email: { type: ['string', 'null'] }, geo: { type: 'object', properties: { city: { type: 'string' } } } } },
+      visitor: {
+        type: ['object', 'null'],
+        properties: { email: { type: ['string', 'null'] }, geo: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
       tags: { type: ['array', 'null'], items: { type: 'string' } },
       kind: { enum: ['a', 'b'] },
     },
@@ -205,7 +252,9 @@ describe('flattening (the SDK rules)', () => {
       kind: { enum: ['a', 'b'] },
     })
     expect(flat.required).to.deep.equal(['id'])
-    const record = asWritten(recordFlattener(flat, 1)({ id: 'x', visitor: { email: 'é@x', geo: { city: 'Oslo' } }, tags: ['a', 'b'], kind: 'a' }))
+    const record = asWritten(
+      recordFlattener(flat, 1)({ id: 'x', visitor: { email: 'é@x', geo: { city: 'Oslo' } }, tags: ['a', 'b'], kind: 'a' }),
+    )
     expect(record).to.deep.equal({ id: 'x', visitor__email: 'é@x', visitor__geo: '{"city":"Oslo"}', tags: '["a","b"]', kind: 'a' })
   })
 
@@ -215,7 +264,7 @@ describe('flattening (the SDK rules)', () => {
     expect(asWritten(recordFlattener(flat, 2)({ id: 'x', visitor: null, tags: null }))).to.deep.equal({ id: 'x', tags: null })
   })
 
-  it('JSON text is compact, characters beyond ASCII as themselves (the same JSON as Python\'s)', () => {
+  it("JSON text is compact, characters beyond ASCII as themselves (the same JSON as Python's)", () => {
     const flat = flattenSchema(schema, 1)
     expect(recordFlattener(flat, 1)({ id: 'x', visitor: { geo: { city: 'Zürich' } } }).visitor__geo).to.equal('{"city":"Zürich"}')
   })

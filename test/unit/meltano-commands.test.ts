@@ -8,7 +8,9 @@ import { documentedCommands, parseMeltano, shellWords, UsageError, type Document
 const ROOT = join(import.meta.dirname, '..', '..')
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const MELTANO_YML = readFileSync(join(ROOT, 'meltano.yml'), 'utf8')
-const project = parse(MELTANO_YML) as { plugins: Record<string, { name: string; settings?: { name: string; kind?: string; sensitive?: boolean }[] }[]> }
+const project = parse(MELTANO_YML) as {
+  plugins: Record<string, { name: string; settings?: { name: string; kind?: string; sensitive?: boolean }[] }[]>
+}
 
 /**
  * The README's many-accounts project: extractors inheriting tap-zendesk-chat (inherit_from), which its
@@ -27,7 +29,13 @@ const PROJECT_PLUGINS = new Map(Object.entries(project.plugins).flatMap(([type, 
 
 const commands = [...documentedCommands(README, 'README.md'), ...documentedCommands(MELTANO_YML, 'meltano.yml')]
 // A trailing `&` runs the command in the background (side by side): the shell's, not Meltano's.
-const read = (c: DocumentedCommand) => parseMeltano(c.major, shellWords(c.line).slice(1).filter((w, i, all) => !(w === '&' && i === all.length - 1)))
+const read = (c: DocumentedCommand) =>
+  parseMeltano(
+    c.major,
+    shellWords(c.line)
+      .slice(1)
+      .filter((w, i, all) => !(w === '&' && i === all.length - 1)),
+  )
 
 describe('the meltano commands the README and meltano.yml give', () => {
   it('are found: Meltano 4 commands, each config command with its 3.x form beside it', () => {
@@ -37,7 +45,8 @@ describe('the meltano commands the README and meltano.yml give', () => {
       const here = four.filter((c) => c.where === where).map((c) => read(c).command)
       expect(here, where).to.include.members(['config set', 'config test', 'run'])
     }
-    const configFour = four.filter((c) => c.line.startsWith('meltano config ')).length + four.filter((c) => c.line.startsWith('meltano add ')).length
+    const configFour =
+      four.filter((c) => c.line.startsWith('meltano config ')).length + four.filter((c) => c.line.startsWith('meltano add ')).length
     const configThree = three.filter((c) => c.line.startsWith('meltano config ') || c.line.startsWith('meltano add ')).length
     expect(configThree, 'a 3.x form beside each config and add command').to.equal(configFour)
   })
@@ -60,12 +69,15 @@ describe('the meltano commands the README and meltano.yml give', () => {
       }
       if (parsed.command === 'config set') {
         const settings = project.plugins.extractors!.find((e) => e.name === parsed.plugins[0]!.name)?.settings ?? []
-        expect(settings.map((s) => s.name), `${c.where}: ${c.line}`).to.include(parsed.rest[0])
+        expect(
+          settings.map((s) => s.name),
+          `${c.where}: ${c.line}`,
+        ).to.include(parsed.rest[0])
       }
     }
   })
 
-  it("the Meltano 4 and 3.x forms of a command mean the same: same command, plugin and arguments", () => {
+  it('the Meltano 4 and 3.x forms of a command mean the same: same command, plugin and arguments', () => {
     const lines = [...README.split('\n'), ...MELTANO_YML.split('\n').map((l) => l.replace(/^#\s+/, ''))]
     let pairs = 0
     for (const line of lines) {
@@ -96,15 +108,27 @@ describe('the meltano commands the README and meltano.yml give', () => {
 })
 
 describe("Meltano's command line, emulated", () => {
-  it("Meltano 4: `config PLUGIN set` is `No such command`; `config set PLUGIN NAME VALUE` sets", () => {
-    expect(() => parseMeltano(4, ['config', 'tap-zendesk-chat', 'set', 'subdomain', 'acme'])).to.throw(UsageError, "No such command 'tap-zendesk-chat'")
-    expect(parseMeltano(4, ['config', 'set', 'tap-zendesk-chat', 'subdomain', 'acme'])).to.deep.include({ command: 'config set', rest: ['subdomain', 'acme'] })
+  it('Meltano 4: `config PLUGIN set` is `No such command`; `config set PLUGIN NAME VALUE` sets', () => {
+    expect(() => parseMeltano(4, ['config', 'tap-zendesk-chat', 'set', 'subdomain', 'acme'])).to.throw(
+      UsageError,
+      "No such command 'tap-zendesk-chat'",
+    )
+    expect(parseMeltano(4, ['config', 'set', 'tap-zendesk-chat', 'subdomain', 'acme'])).to.deep.include({
+      command: 'config set',
+      rest: ['subdomain', 'acme'],
+    })
     expect(parseMeltano(4, ['config', 'test', 'tap-zendesk-chat']).command).to.equal('config test')
   })
 
   it('Meltano 3.x: the plugin comes first, so the Meltano 4 form is `No such command`', () => {
-    expect(parseMeltano(3, ['config', 'tap-zendesk-chat', 'set', 'subdomain', 'acme'])).to.deep.include({ command: 'config set', rest: ['subdomain', 'acme'] })
-    expect(() => parseMeltano(3, ['config', 'set', 'tap-zendesk-chat', 'subdomain', 'acme'])).to.throw(UsageError, "No such command 'tap-zendesk-chat'")
+    expect(parseMeltano(3, ['config', 'tap-zendesk-chat', 'set', 'subdomain', 'acme'])).to.deep.include({
+      command: 'config set',
+      rest: ['subdomain', 'acme'],
+    })
+    expect(() => parseMeltano(3, ['config', 'set', 'tap-zendesk-chat', 'subdomain', 'acme'])).to.throw(
+      UsageError,
+      "No such command 'tap-zendesk-chat'",
+    )
   })
 
   it('Meltano 4: `add --custom extractor tap-zendesk-chat` adds a utility named extractor; --plugin-type or a tap- name adds the extractor', () => {
@@ -112,20 +136,29 @@ describe("Meltano's command line, emulated", () => {
       { type: 'utilities', name: 'extractor' },
       { type: 'extractors', name: 'tap-zendesk-chat' },
     ])
-    expect(parseMeltano(4, ['add', '--custom', '--plugin-type', 'extractor', 'tap-zendesk-chat']).plugins).to.deep.equal([{ type: 'extractors', name: 'tap-zendesk-chat' }])
-    expect(parseMeltano(4, ['add', '--custom', 'tap-zendesk-chat']).plugins).to.deep.equal([{ type: 'extractors', name: 'tap-zendesk-chat' }])
-    expect(parseMeltano(3, ['add', '--custom', 'extractor', 'tap-zendesk-chat']).plugins).to.deep.equal([{ type: 'extractors', name: 'tap-zendesk-chat' }])
+    expect(parseMeltano(4, ['add', '--custom', '--plugin-type', 'extractor', 'tap-zendesk-chat']).plugins).to.deep.equal([
+      { type: 'extractors', name: 'tap-zendesk-chat' },
+    ])
+    expect(parseMeltano(4, ['add', '--custom', 'tap-zendesk-chat']).plugins).to.deep.equal([
+      { type: 'extractors', name: 'tap-zendesk-chat' },
+    ])
+    expect(parseMeltano(3, ['add', '--custom', 'extractor', 'tap-zendesk-chat']).plugins).to.deep.equal([
+      { type: 'extractors', name: 'tap-zendesk-chat' },
+    ])
     expect(() => parseMeltano(3, ['add', '--custom', 'tap-zendesk-chat'])).to.throw(UsageError)
   })
 
-  it("invoke hands everything after the plugin to it; select takes at most a stream and a property pattern", () => {
+  it('invoke hands everything after the plugin to it; select takes at most a stream and a property pattern', () => {
     expect(parseMeltano(4, ['invoke', 'tap-zendesk-chat', '--discover'])).to.deep.include({ command: 'invoke', rest: ['--discover'] })
     expect(parseMeltano(4, ['select', 'tap-zendesk-chat', 'chats']).rest).to.deep.equal(['chats'])
     expect(() => parseMeltano(4, ['select', 'tap-zendesk-chat', 'a', 'b', 'c'])).to.throw(UsageError)
   })
 
   it('finds commands in shell blocks and in meltano.yml comments, 3.x forms in comments', () => {
-    const found = documentedCommands('```sh\nmeltano run a b   # 3.x: meltano run a b\n```\n```json\nmeltano not-this\n```\n#   meltano install\n', 'x')
+    const found = documentedCommands(
+      '```sh\nmeltano run a b   # 3.x: meltano run a b\n```\n```json\nmeltano not-this\n```\n#   meltano install\n',
+      'x',
+    )
     expect(found.map((c) => [c.major, c.line])).to.deep.equal([
       [4, 'meltano run a b'],
       [3, 'meltano run a b'],

@@ -53,7 +53,9 @@ const catalog = (): Catalog => ({
 })
 
 const selectWith = (select: string[], metadata: Record<string, unknown> = {}) =>
-  Object.fromEntries([...selectedProperties(applyMetadataRules(catalog(), catalogRules({ select, metadata })))].map(([s, p]) => [s, [...p].sort()]))
+  Object.fromEntries(
+    [...selectedProperties(applyMetadataRules(catalog(), catalogRules({ select, metadata })))].map(([s, p]) => [s, [...p].sort()]),
+  )
 
 describe("Meltano's catalog rules, emulated", () => {
   it('fnmatch: * crosses dots, ? is one character, [seq] and [!seq] are sets, the rest is literal', () => {
@@ -103,7 +105,13 @@ describe("Meltano's catalog rules, emulated", () => {
   })
 
   it('applies metadata rules after select, on the stream entry and its legacy top-level key (dashes to underscores)', () => {
-    const applied = applyMetadataRules(catalog(), catalogRules({ select: ['orders.*'], metadata: { orders: { 'replication-method': 'FULL_TABLE' }, users: { name: { selected: true } } } }))
+    const applied = applyMetadataRules(
+      catalog(),
+      catalogRules({
+        select: ['orders.*'],
+        metadata: { orders: { 'replication-method': 'FULL_TABLE' }, users: { name: { selected: true } } },
+      }),
+    )
     const orders = applied.streams[1]! as unknown as Record<string, unknown> & Catalog['streams'][number]
     expect(orders.replication_method).to.equal('FULL_TABLE')
     expect(orders.selected).to.equal(true)
@@ -116,7 +124,9 @@ describe("Meltano's catalog rules, emulated", () => {
   it('adds metadata for schema properties without any: automatic at the top level, available nested', () => {
     const applied = applyMetadataRules(catalog(), [])
     const users = applied.streams[0]!.metadata
-    expect(users.find((m) => m.breadcrumb.join('.') === 'properties.address.properties.zip')?.metadata).to.deep.equal({ inclusion: 'available' })
+    expect(users.find((m) => m.breadcrumb.join('.') === 'properties.address.properties.zip')?.metadata).to.deep.equal({
+      inclusion: 'available',
+    })
   })
 })
 
@@ -130,15 +140,26 @@ describe("Meltano's state, emulated", () => {
       { type: 'STATE', value: { bookmarks: { a: { id: 2 } }, currently_syncing: null } },
     ])
     for (const line of [...lines, 'not json']) backend.bookmark(line)
-    expect(backend.stored).to.deep.equal({ completed: { singer_state: { bookmarks: { a: { id: 2 } }, currently_syncing: null } }, partial: {} })
+    expect(backend.stored).to.deep.equal({
+      completed: { singer_state: { bookmarks: { a: { id: 2 } }, currently_syncing: null } },
+      partial: {},
+    })
     expect(backend.singerState()).to.deep.equal({ bookmarks: { a: { id: 2 } }, currently_syncing: null })
   })
 })
 
 describe('the SDK attribute checks, strictly', () => {
   it('RFC 3339: needs a real date, a time and an offset', () => {
-    for (const ok of ['2024-05-31T20:58:16.590490Z', '2024-02-29T00:00:00+05:30', '2016-12-31T23:59:60Z']) expect(isRfc3339DateTime(ok), ok).to.equal(true)
-    for (const bad of ['2024-05-31', '2024-05-31T20:58:16', '2023-02-29T00:00:00Z', '2024-05-31 20:58:16Z', '2024-13-01T00:00:00Z', 1717189096]) {
+    for (const ok of ['2024-05-31T20:58:16.590490Z', '2024-02-29T00:00:00+05:30', '2016-12-31T23:59:60Z'])
+      expect(isRfc3339DateTime(ok), ok).to.equal(true)
+    for (const bad of [
+      '2024-05-31',
+      '2024-05-31T20:58:16',
+      '2023-02-29T00:00:00Z',
+      '2024-05-31 20:58:16Z',
+      '2024-13-01T00:00:00Z',
+      1717189096,
+    ]) {
       expect(isRfc3339DateTime(bad), String(bad)).to.equal(false)
     }
   })
@@ -159,7 +180,10 @@ describe('the SDK attribute checks, strictly', () => {
     }
     expect(attributesOf(schema, 'not-null')).to.deep.equal(['id', 'kind'])
     expect(attributesOf(schema, 'date-time')).to.deep.equal(['at'])
-    const records = [{ id: 1, kind: 'a', on: 'true', at: '2024-05-31' }, { id: 1.5, on: null, at: null }]
+    const records = [
+      { id: 1, kind: 'a', on: 'true', at: '2024-05-31' },
+      { id: 1.5, on: null, at: null },
+    ]
     expect(breaches(records, schema, 'boolean', ['on'])).to.deep.equal(['#0 on: not a boolean ("true")'])
     expect(breaches(records, schema, 'integer', ['id'])).to.deep.equal(['#1 id: not a (safe) integer (1.5)'])
     expect(breaches(records, schema, 'date-time', ['at'])).to.deep.equal(['#0 at: not an RFC 3339 date-time ("2024-05-31")'])

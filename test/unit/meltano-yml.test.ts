@@ -7,7 +7,14 @@ import addFormatsModule from 'ajv-formats'
 import { about } from '../../src/engine/about.js'
 import type { JsonSchema } from '../../src/core/json-schema.js'
 import { STREAMS } from '../../src/streams/index.js'
-import { meltanoKind, meltanoSettings, PLUGIN_KEY_ORDER, ruamelText, SETTING_KEY_ORDER, withGeneratedSettings } from '../../scripts/meltano-yml.js'
+import {
+  meltanoKind,
+  meltanoSettings,
+  PLUGIN_KEY_ORDER,
+  ruamelText,
+  SETTING_KEY_ORDER,
+  withGeneratedSettings,
+} from '../../scripts/meltano-yml.js'
 import { castSettingValue, MeltanoValueError, type YmlSetting } from '../support/meltano.js'
 
 const ROOT = join(import.meta.dirname, '..', '..')
@@ -23,7 +30,11 @@ interface Plugin {
   config?: Record<string, unknown>
 }
 
-const project = parse(TEXT) as { plugins: { extractors: Plugin[]; loaders: Plugin[] }; environments: { name: string }[]; default_environment: string }
+const project = parse(TEXT) as {
+  plugins: { extractors: Plugin[]; loaders: Plugin[] }
+  environments: { name: string }[]
+  default_environment: string
+}
 const tap = project.plugins.extractors.find((e) => e.name === 'tap-zendesk-chat')!
 const info = about('0.0.0', STREAMS)
 const declared = info.settings.properties as Record<string, JsonSchema>
@@ -45,7 +56,11 @@ const allowedTexts = (schema: JsonSchema): string[] => {
     case 'array':
       return ['[]']
     default:
-      return schema.format === 'date-time' ? ['2024-01-01T00:00:00Z'] : schema.format === 'uri' ? ['http://127.0.0.1:8080/api/v2/chat'] : ['acme']
+      return schema.format === 'date-time'
+        ? ['2024-01-01T00:00:00Z']
+        : schema.format === 'uri'
+          ? ['http://127.0.0.1:8080/api/v2/chat']
+          : ['acme']
   }
 }
 
@@ -70,7 +85,11 @@ describe('meltano.yml', () => {
       const schema = declared[setting.name]!
       expect(setting.sensitive === true, setting.name).to.equal(schema.secret === true)
       expect(setting.value, setting.name).to.deep.equal(schema.default)
-      if (Array.isArray(schema.enum)) expect(setting.options!.map((o) => o.value), setting.name).to.deep.equal(schema.enum)
+      if (Array.isArray(schema.enum))
+        expect(
+          setting.options!.map((o) => o.value),
+          setting.name,
+        ).to.deep.equal(schema.enum)
     }
     expect(withGeneratedSettings(TEXT), 'meltano.yml is behind the settings: run npm run meltano-yml').to.equal(TEXT)
   })
@@ -85,7 +104,10 @@ describe('meltano.yml', () => {
       const validate = ajv.compile({ ...schema, secret: undefined, writeOnly: undefined })
       for (const text of allowedTexts(schema)) {
         let value: unknown
-        expect(() => (value = castSettingValue(setting, text)), `meltano config set tap-zendesk-chat ${setting.name} ${text} (kind ${setting.kind})`).to.not.throw()
+        expect(
+          () => (value = castSettingValue(setting, text)),
+          `meltano config set tap-zendesk-chat ${setting.name} ${text} (kind ${setting.kind})`,
+        ).to.not.throw()
         expect(validate(value), `${setting.name}=${text} cast to ${JSON.stringify(value)}`).to.equal(true)
       }
     }
@@ -141,20 +163,27 @@ describe('meltano.yml', () => {
       for (const plugin of extractors.items) {
         inOrder(keysOf(plugin), PLUGIN_KEY_ORDER, 'plugin keys')
         const settings = (plugin as YAMLMap).get('settings')
-        if (isSeq(settings)) for (const setting of settings.items) inOrder(keysOf(setting), SETTING_KEY_ORDER, `setting ${String((setting as YAMLMap).get('name'))}`)
+        if (isSeq(settings))
+          for (const setting of settings.items)
+            inOrder(keysOf(setting), SETTING_KEY_ORDER, `setting ${String((setting as YAMLMap).get('name'))}`)
       }
     })
 
     it('comments only above the first key, where Meltano keeps them', () => {
       const first = TEXT.split('\n').findIndex((l) => !l.startsWith('#'))
-      const later = TEXT.split('\n').slice(first).filter((l) => /^\s*#/.test(l) || / #/.test(l.replace(/'[^']*'|"[^"]*"/g, '')))
+      const later = TEXT.split('\n')
+        .slice(first)
+        .filter((l) => /^\s*#/.test(l) || / #/.test(l.replace(/'[^']*'|"[^"]*"/g, '')))
       expect(later).to.deep.equal([])
     })
 
-    it("strings are quoted as ruamel.yaml quotes them (pairs dumped by ruamel.yaml as Meltano configures it)", () => {
-      const fixture = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'ruamel-scalars.json'), 'utf8')) as { pairs: [string, string][] }
+    it('strings are quoted as ruamel.yaml quotes them (pairs dumped by ruamel.yaml as Meltano configures it)', () => {
+      const fixture = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'ruamel-scalars.json'), 'utf8')) as {
+        pairs: [string, string][]
+      }
       expect(fixture.pairs.length).to.be.greaterThan(50)
-      for (const [value, ruamel] of fixture.pairs) expect(ruamelText(new Document({ k: value })), JSON.stringify(value)).to.equal(`k: ${ruamel}\n`)
+      for (const [value, ruamel] of fixture.pairs)
+        expect(ruamelText(new Document({ k: value })), JSON.stringify(value)).to.equal(`k: ${ruamel}\n`)
     })
 
     it('`meltano config set tap-zendesk-chat subdomain acme` (the dev environment) adds only its lines', () => {
@@ -165,15 +194,33 @@ describe('meltano.yml', () => {
       const before = TEXT.split('\n')
       const after = ruamelText(doc).split('\n')
       const added = after.filter((l) => !before.includes(l))
-      expect(after.filter((l) => !added.includes(l)), 'every line it had, in order').to.deep.equal(before)
-      expect(added).to.deep.equal(['  config:', '    plugins:', '      extractors:', '      - name: tap-zendesk-chat', '        config:', '          subdomain: acme'])
+      expect(
+        after.filter((l) => !added.includes(l)),
+        'every line it had, in order',
+      ).to.deep.equal(before)
+      expect(added).to.deep.equal([
+        '  config:',
+        '    plugins:',
+        '      extractors:',
+        '      - name: tap-zendesk-chat',
+        '        config:',
+        '          subdomain: acme',
+      ])
     })
   })
 
   it('the example project: target-jsonl locked, its output folder there, activate_version off for it', () => {
     for (const loader of project.plugins.loaders.filter((l) => l.variant !== undefined)) {
-      const lock = JSON.parse(readFileSync(join(ROOT, 'plugins', 'loaders', `${loader.name}--${loader.variant}.lock`), 'utf8')) as Record<string, unknown>
-      expect(lock).to.include({ plugin_type: 'loaders', name: loader.name, variant: loader.variant, namespace: loader.name.replaceAll('-', '_') })
+      const lock = JSON.parse(readFileSync(join(ROOT, 'plugins', 'loaders', `${loader.name}--${loader.variant}.lock`), 'utf8')) as Record<
+        string,
+        unknown
+      >
+      expect(lock).to.include({
+        plugin_type: 'loaders',
+        name: loader.name,
+        variant: loader.variant,
+        namespace: loader.name.replaceAll('-', '_'),
+      })
       const settings = (lock.settings as { name: string }[]).map((s) => s.name)
       expect(settings, 'the lock defines every setting the project sets').to.include.members(Object.keys(loader.config ?? {}))
     }

@@ -7,7 +7,7 @@ import { accepted, refusedWith } from '../support/either.js'
 const read = (input: unknown): ReadState => accepted(readState(input, STREAMS))
 const chats = streamByName('chats')!
 
-describe("state from other connectors", () => {
+describe('state from other connectors', () => {
   describe('the singer-io tap-zendesk-chat', () => {
     // As the tap writes it mid-run: agents paged up to since_id 361, chats searched to two points, a full sync recorded.
     const singerIo = {
@@ -38,7 +38,10 @@ describe("state from other connectors", () => {
         last_full_sync: '2024-02-01T12:34:56.123456+00:00',
       })
       expect(state.currently_syncing).to.equal('chats')
-      expect(notes.join('\n')).to.match(/offset.id 361 .* read as id 360/).and.match(/window is read again/).and.match(/chats_last_full_sync/)
+      expect(notes.join('\n'))
+        .to.match(/offset.id 361 .* read as id 360/)
+        .and.match(/window is read again/)
+        .and.match(/chats_last_full_sync/)
     })
 
     it('the export resumes chats from the earlier of the two search bookmarks, and only when both are there', () => {
@@ -54,14 +57,19 @@ describe("state from other connectors", () => {
         bookmarks: { chats: { 'chat.end_timestamp': '2017-01-15', 'offline_msg.timestamp': null } },
         chats_last_full_sync: '2024-05-01T12:34:56.123456',
       })
-      expect(state.bookmarks.chats).to.deep.equal({ 'chat.end_timestamp': '2017-01-15T00:00:00Z', last_full_sync: '2024-05-01T12:34:56.123456Z' })
+      expect(state.bookmarks.chats).to.deep.equal({
+        'chat.end_timestamp': '2017-01-15T00:00:00Z',
+        last_full_sync: '2024-05-01T12:34:56.123456Z',
+      })
     })
 
     it('still refuses a bookmark it cannot read, naming it', () => {
       expect(refusedWith(readState({ bookmarks: { chats: { 'chat.end_timestamp': 'yesterday' } } }, STREAMS))).to.deep.equal([
         'bookmarks.chats.chat.end_timestamp must be an RFC 3339 date-time, got "yesterday"',
       ])
-      expect(refusedWith(readState({ bookmarks: { chats: { update_timestamp: 1700000000 } } }, STREAMS))[0]).to.match(/update_timestamp must be an RFC 3339/)
+      expect(refusedWith(readState({ bookmarks: { chats: { update_timestamp: 1700000000 } } }, STREAMS))[0]).to.match(
+        /update_timestamp must be an RFC 3339/,
+      )
     })
   })
 
@@ -87,9 +95,15 @@ describe("state from other connectors", () => {
 
     it('reads STREAM and GLOBAL state messages, with epoch seconds and microseconds as strings', () => {
       const { state } = read([
-        { type: 'STREAM', stream: { stream_descriptor: { name: 'chats', namespace: null }, stream_state: { update_timestamp: '1697795052' } } },
+        {
+          type: 'STREAM',
+          stream: { stream_descriptor: { name: 'chats', namespace: null }, stream_state: { update_timestamp: '1697795052' } },
+        },
         { type: 'STREAM', stream: { stream_descriptor: { name: 'agent_timeline' }, stream_state: { start_time: '1707484336817973' } } },
-        { type: 'GLOBAL', global: { shared_state: {}, stream_states: [{ stream_descriptor: { name: 'agents' }, stream_state: { id: '5' } }] } },
+        {
+          type: 'GLOBAL',
+          global: { shared_state: {}, stream_states: [{ stream_descriptor: { name: 'agents' }, stream_state: { id: '5' } }] },
+        },
       ])
       expect(state.bookmarks).to.deep.equal({
         chats: { update_timestamp: '2023-10-20T09:44:12.000000Z' },

@@ -1,6 +1,18 @@
 import { expect } from 'chai'
 import { NOTICE_WAIT_MS, requestBudget, WINDOW_MS, type BudgetWait } from '../../src/engine/budget.js'
-import { allowedPerMinute, DECREASE, gapMs, INCREASE, isNews, LEVEL_STANDS_MS, SLOWEST_PER_MINUTE, slowedDown, spedUp, UNPACED, type Pace } from '../../src/engine/pace.js'
+import {
+  allowedPerMinute,
+  DECREASE,
+  gapMs,
+  INCREASE,
+  isNews,
+  LEVEL_STANDS_MS,
+  SLOWEST_PER_MINUTE,
+  slowedDown,
+  spedUp,
+  UNPACED,
+  type Pace,
+} from '../../src/engine/pace.js'
 
 const event = (succeeded: number[], extra: Partial<Parameters<typeof slowedDown>[1]> = {}) => ({
   startedMs: 1000,
@@ -70,7 +82,11 @@ describe('pace: the rate zchat keeps under a rate limit it shares', () => {
 const fakeBudget = (perMinute: number) => {
   const clock = { now: 0 }
   const notices: string[] = []
-  const budget = requestBudget(perMinute, { clock: () => clock.now, sleep: async (ms) => void (clock.now += ms), notice: (m) => notices.push(m) })
+  const budget = requestBudget(perMinute, {
+    clock: () => clock.now,
+    sleep: async (ms) => void (clock.now += ms),
+    notice: (m) => notices.push(m),
+  })
   return { clock, notices, budget }
 }
 
@@ -137,7 +153,10 @@ describe('request budget under a rate limit lower than it', () => {
     process.stderr.write(`      [${ok} answered, ${refused} refused, ${perMinute.toFixed(1)} a minute]\n`)
     expect(refused, `${refused} 429s for ${ok} answered`).to.be.at.most(ok / 20)
     expect(perMinute, 'close to the limit of 48 a minute').to.be.within(48 * 0.85, 48)
-    expect(notices.filter((n) => n.includes('lowers its own rate')), 'said once').to.have.length(1)
+    expect(
+      notices.filter((n) => n.includes('lowers its own rate')),
+      'said once',
+    ).to.have.length(1)
   })
 
   it('429s on every 4th request whatever the rate (not a rate limit) leave the pace where the first cut set it for a minute', async () => {
@@ -205,7 +224,9 @@ describe('request budget under a rate limit lower than it', () => {
     await budget.take()
     await budget.take()
     await budget.take()
-    expect(notices).to.deep.equal(['waiting 61 s for the request budget: 2 requests started within the last minute (max_requests_per_minute)'])
+    expect(notices).to.deep.equal([
+      'waiting 61 s for the request budget: 2 requests started within the last minute (max_requests_per_minute)',
+    ])
     budget.holdFor(7000)
     budget.holdFor(7200)
     expect(notices.slice(1)).to.deep.equal(['every stream waits 7 s: the API answered 429 and asked to wait (Retry-After)'])

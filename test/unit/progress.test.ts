@@ -52,7 +52,13 @@ const screenOf = (text: string): string[] => {
   return rows.filter((r, i) => !(i === rows.length - 1 && r === ''))
 }
 
-const progress = (stream: string, records: number, pages: number, extra: Partial<StreamProgress> = {}): StreamProgress => ({ stream, records, pages, done: false, ...extra })
+const progress = (stream: string, records: number, pages: number, extra: Partial<StreamProgress> = {}): StreamProgress => ({
+  stream,
+  records,
+  pages,
+  done: false,
+  ...extra,
+})
 
 describe('progress display', () => {
   let term: FakeTerminal

@@ -83,7 +83,8 @@ describe('quick decoder', () => {
 
     it('whole values that are not records', () => {
       for (const stream of STREAMS) {
-        for (const value of [null, undefined, 1, 'record', [], [{}], true]) expectSameAnswer(stream.codec, value, `${stream.name} ${shown(value)}`)
+        for (const value of [null, undefined, 1, 'record', [], [{}], true])
+          expectSameAnswer(stream.codec, value, `${stream.name} ${shown(value)}`)
       }
     })
   })
@@ -112,7 +113,11 @@ describe('quick decoder', () => {
       refinement: t.array(Positive),
       'keyof and literal': t.type({ k: t.keyof({ x: null, y: null }), l: t.literal('z') }),
       'unknown records and arrays': t.partial({ e: t.UnknownRecord, tu: t.UnknownArray, r: t.object, a: t.unknown }),
-      'codecs it runs through validate': t.type({ e: t.exact(t.type({ a: Upper })), r: t.record(t.string, Upper), tu: t.tuple([Upper, t.number]) }),
+      'codecs it runs through validate': t.type({
+        e: t.exact(t.type({ a: Upper })),
+        r: t.record(t.string, Upper),
+        tu: t.tuple([Upper, t.number]),
+      }),
       'a copy made by withSchema': t.type({ a: withSchema(Upper, { type: 'string' }) }),
     }
     const values: unknown[] = [

@@ -12,12 +12,19 @@ describe('README', () => {
   it('its first screen gives the two set-up commands, and they exist', () => {
     const firstScreen = readme.split('\n').slice(0, 30).join('\n')
     expect(firstScreen).to.contain('npm ci && npm run demo').and.contain('npm ci && npm test')
-    const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts
+    const scripts = (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts
     expect(scripts).to.include.keys('demo', 'test')
   })
 
   it('its install commands name the tarball npm pack writes, and packing builds dist/ first', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string; license: string; scripts: Record<string, string> }
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      name: string
+      version: string
+      license: string
+      scripts: Record<string, string>
+    }
     const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('\n## ', readme.indexOf('## Install') + 1))
     const tarball = `${pkg.name}-${pkg.version}.tgz`
     expect(install).to.contain('npm pack').and.contain(`npm install -g ./${tarball}`)

@@ -65,7 +65,8 @@ describe('sandbox: the account clock, missing resources, agent edits and lifted 
     const changed = new Set<string>()
     for (const id of edited) {
       const [was, now] = [before.find((a) => a.id === id)!, after.find((a) => a.id === id)!]
-      for (const field of ['display_name', 'enabled', 'departments', 'skills'] as const) if (JSON.stringify(was[field]) !== JSON.stringify(now[field])) changed.add(field)
+      for (const field of ['display_name', 'enabled', 'departments', 'skills'] as const)
+        if (JSON.stringify(was[field]) !== JSON.stringify(now[field])) changed.add(field)
     }
     expect([...changed].sort()).to.deep.equal(['departments', 'display_name', 'enabled', 'skills'])
     const served = (await get(sandbox, 'agents?limit=100')).body as { id: number }[]
@@ -81,8 +82,11 @@ describe('sandbox: the account clock, missing resources, agent edits and lifted 
     const lifted = sandbox.data.liftBans(6)
     expect(sandbox.data.banCount).to.equal(all.length - 6)
     const listed: number[] = []
-    for (let since = 0; ; ) {
-      const page = (await get(sandbox, `bans?since_id=${since}&limit=10`)).body as { ip_address: { id: number }[]; visitor: { id: number }[] }
+    for (let since = 0; ;) {
+      const page = (await get(sandbox, `bans?since_id=${since}&limit=10`)).body as {
+        ip_address: { id: number }[]
+        visitor: { id: number }[]
+      }
       const ids = [...page.ip_address, ...page.visitor].map((b) => b.id)
       listed.push(...ids)
       if (ids.length < 10) break

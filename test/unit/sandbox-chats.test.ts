@@ -25,7 +25,7 @@ const exportPath = (startTime: number, limit: number, startId?: string): string 
 /** Follows next_page exactly as given until a page holds fewer than `limit` chats. */
 async function walk(sandbox: Sandbox, path: string, limit: number): Promise<Walk> {
   const pages: ExportBody[] = []
-  for (let next = path; ; ) {
+  for (let next = path; ;) {
     const { status, body } = await get(sandbox, next)
     expect(status, next).to.equal(200)
     const page = body as ExportBody
@@ -104,10 +104,24 @@ describe('sandbox: chats export', () => {
     const { text } = await get(sandbox, exportPath(startTime, 1000))
     const page = sandbox.data.exportChats(startTime, undefined, 1000)
     const last = page.chats.at(-1)!
-    const body = { chats: page.chats, count: 1000, end_id: last.id, end_time: page.endTime, next_page: `${sandbox.baseUrl}/${exportPath(page.endTime!, 1000, last.id)}` }
+    const body = {
+      chats: page.chats,
+      count: 1000,
+      end_id: last.id,
+      end_time: page.endTime,
+      next_page: `${sandbox.baseUrl}/${exportPath(page.endTime!, 1000, last.id)}`,
+    }
     expect(text).to.equal(JSON.stringify(body))
     const empty = await get(sandbox, exportPath(REFERENCE_NOW + 1, 5))
-    expect(empty.text).to.equal(JSON.stringify({ chats: [], count: 0, end_id: null, end_time: REFERENCE_NOW + 1, next_page: `${sandbox.baseUrl}/${exportPath(REFERENCE_NOW + 1, 5)}` }))
+    expect(empty.text).to.equal(
+      JSON.stringify({
+        chats: [],
+        count: 0,
+        end_id: null,
+        end_time: REFERENCE_NOW + 1,
+        next_page: `${sandbox.baseUrl}/${exportPath(REFERENCE_NOW + 1, 5)}`,
+      }),
+    )
   })
 
   it('a smaller limit through the cluster returns the same chats, and the last page is short', async () => {
@@ -130,8 +144,17 @@ describe('sandbox: chats export', () => {
   })
 
   it('rejects a missing or malformed start_time and a bad limit with 400', async () => {
-    for (const q of ['', 'limit=10', 'start_time=', 'start_time=abc', 'start_time=1.5', 'start_time=-1',
-      'start_time=0&limit=1001', 'start_time=0&limit=0', 'start_time=0&limit=x']) {
+    for (const q of [
+      '',
+      'limit=10',
+      'start_time=',
+      'start_time=abc',
+      'start_time=1.5',
+      'start_time=-1',
+      'start_time=0&limit=1001',
+      'start_time=0&limit=0',
+      'start_time=0&limit=x',
+    ]) {
       const { status, body } = await get(sandbox, `incremental/chats?${q}`)
       expect(status, q).to.equal(400)
       expect((body as { error: string }).error).to.equal('Bad Request')
@@ -143,7 +166,10 @@ describe('sandbox: chats export', () => {
     for (const ago of [-3600, 0, 60, 290]) {
       const { status, body } = await get(sandbox, `incremental/chats?start_time=${nowSeconds() - ago}`)
       expect(status, `${ago} s ago`).to.equal(400)
-      expect(body, `${ago} s ago`).to.deep.equal({ error: 'InvalidValue', description: 'Too recent start_time. Use a start_time older than 5 minutes' })
+      expect(body, `${ago} s ago`).to.deep.equal({
+        error: 'InvalidValue',
+        description: 'Too recent start_time. Use a start_time older than 5 minutes',
+      })
     }
     expect((await get(sandbox, `incremental/chats?start_time=${nowSeconds() - 310}`)).status).to.equal(200)
     expect((await get(sandbox, `incremental/agent_timeline?start_time=${(nowSeconds() - 200) * 1_000_000}`)).status).to.equal(400)
@@ -168,19 +194,57 @@ describe('sandbox: chats export', () => {
     const offline = full.chats.filter((c) => c.type === 'offline_msg')
     expect(offline.length / full.chats.length).to.be.within(0.1, 0.2)
     for (const o of offline) {
-      expect(o).to.include.keys('id', 'type', 'timestamp', 'update_timestamp', 'message', 'visitor', 'session', 'department_id',
-        'department_name', 'unread', 'deleted', 'tags', 'webpath', 'zendesk_ticket_id')
+      expect(o).to.include.keys(
+        'id',
+        'type',
+        'timestamp',
+        'update_timestamp',
+        'message',
+        'visitor',
+        'session',
+        'department_id',
+        'department_name',
+        'unread',
+        'deleted',
+        'tags',
+        'webpath',
+        'zendesk_ticket_id',
+      )
       expect(o).to.not.have.any.keys('end_timestamp', 'history')
     }
     for (const c of full.chats) {
       expect(c.id).to.match(/^\d{4}\.\d+\.[A-Za-z0-9]{13}$/)
       expect(c.visitor).to.have.keys('id', 'name', 'email', 'phone', 'notes')
-      expect(c.session).to.have.keys('id', 'browser', 'city', 'country_code', 'country_name', 'region', 'platform', 'ip', 'user_agent', 'start_date', 'end_date')
+      expect(c.session).to.have.keys(
+        'id',
+        'browser',
+        'city',
+        'country_code',
+        'country_name',
+        'region',
+        'platform',
+        'ip',
+        'user_agent',
+        'start_date',
+        'end_date',
+      )
       for (const t of [c.timestamp, c.update_timestamp]) expect(t).to.match(SECONDS_Z)
       expect(seconds(c.update_timestamp)).to.be.at.most(REFERENCE_NOW)
       if (c.type !== 'chat') continue
-      expect(c).to.include.keys('end_timestamp', 'duration', 'missed', 'triggered', 'started_by', 'agent_ids', 'agent_names', 'count',
-        'response_time', 'rating', 'comment', 'history')
+      expect(c).to.include.keys(
+        'end_timestamp',
+        'duration',
+        'missed',
+        'triggered',
+        'started_by',
+        'agent_ids',
+        'agent_names',
+        'count',
+        'response_time',
+        'rating',
+        'comment',
+        'history',
+      )
       expect(seconds(c.timestamp)).to.be.at.most(seconds(c.end_timestamp))
       expect(seconds(c.end_timestamp)).to.be.at.most(seconds(c.update_timestamp))
       // A null item now and then (a quirk of real payloads); every other agent id is a numeric string.
@@ -208,7 +272,10 @@ describe('sandbox: chats export', () => {
     expect(full.chats.some((c) => c.department_id === null)).to.equal(true)
     expect(full.chats.some((c) => c.deleted)).to.equal(true)
     for (const type of ['chat.memberjoin', 'chat.msg', 'chat.memberleave', 'chat.tag', 'chat.comment']) {
-      expect(history.some((h) => h.type === type), type).to.equal(true)
+      expect(
+        history.some((h) => h.type === type),
+        type,
+      ).to.equal(true)
     }
     expect(chats.some((c) => c.missed && c.agent_ids.length === 0 && c.response_time.first === null)).to.equal(true)
     // triggered_response is documented as a boolean; the real sample says null.
@@ -259,7 +326,10 @@ describe('sandbox: chats changing between runs', () => {
     const byId = new Map(next.chats.map((c) => [c.id, c]))
     const old = new Map(before1.chats.map((c) => [c.id, c]))
     const previousEnd = seconds(before1.chats.at(-1)!.update_timestamp)
-    for (const c of next.chats) expect(seconds(c.update_timestamp)).to.be.greaterThan(previousEnd).and.at.most(Date.now() / 1000)
+    for (const c of next.chats)
+      expect(seconds(c.update_timestamp))
+        .to.be.greaterThan(previousEnd)
+        .and.at.most(Date.now() / 1000)
     for (const id of deleted) expect(byId.get(id)!.deleted).to.equal(true)
     for (const id of edited) {
       const [now, then] = [byId.get(id)!, old.get(id)!]

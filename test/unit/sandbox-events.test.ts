@@ -38,7 +38,9 @@ describe('sandbox: the conversions and department_events exports', () => {
     expect(records).to.deep.equal(sandbox.data.allConversions())
     for (let i = 1; i < records.length; i++) {
       const [a, b] = [records[i - 1]!, records[i]!]
-      expect(seconds(a.timestamp) < seconds(b.timestamp) || (a.timestamp === b.timestamp && (a.id as string) < (b.id as string))).to.equal(true)
+      expect(seconds(a.timestamp) < seconds(b.timestamp) || (a.timestamp === b.timestamp && (a.id as string) < (b.id as string))).to.equal(
+        true,
+      )
     }
     const goals = new Set(sandbox.data.goals().map((g) => g.id))
     for (const c of records) {

@@ -63,7 +63,11 @@ describe('sandbox fault control', () => {
     const res = await control(sandbox.port, 'requests')
     expect(res.status).to.equal(200)
     const entries = (await res.json()) as Array<Record<string, unknown>>
-    expect(entries.map(({ at, answeredAt, ...entry }) => (typeof at === 'number' && typeof answeredAt === 'number' ? entry : { at, answeredAt }))).to.deep.equal([
+    expect(
+      entries.map(({ at, answeredAt, ...entry }) =>
+        typeof at === 'number' && typeof answeredAt === 'number' ? entry : { at, answeredAt },
+      ),
+    ).to.deep.equal([
       { method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 200 },
       { method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 429, fault: 'rateLimitEvery', retryAfterSeconds: 1 },
     ])
@@ -89,9 +93,14 @@ describe('sandbox fault control', () => {
 
   it('vanishAfter 0 set at runtime cuts off the next request, logged with status 0', async () => {
     sandbox.setFaults({ vanishAfter: 0 })
-    const failed = await api(sandbox).then(() => false, () => true)
+    const failed = await api(sandbox).then(
+      () => false,
+      () => true,
+    )
     expect(failed).to.equal(true)
-    expect(sandbox.requestLog.map(({ at: _at, ...entry }) => entry)).to.deep.equal([{ method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 0, fault: 'vanish' }])
+    expect(sandbox.requestLog.map(({ at: _at, ...entry }) => entry)).to.deep.equal([
+      { method: 'GET', path: '/api/v2/chat/agents', query: {}, status: 0, fault: 'vanish' },
+    ])
     expect(sandbox.requestLog[0], 'a vanished answer is never sent').to.not.have.property('answeredAt')
     expect(sandbox.faultStats()).to.deep.include({ vanished: true })
     expect(sandbox.faultStats().injected.vanish).to.equal(1)
@@ -113,7 +122,10 @@ describe('sandbox fault control', () => {
   })
 
   it('zchat sandbox --faults: a bad spec fails parsing with the reason; a good one is served and reported', async () => {
-    const failure = await SandboxCommand.run(['--faults', 'rate-limit-every=5,slow=1']).then(() => undefined, (error: Error) => error.message)
+    const failure = await SandboxCommand.run(['--faults', 'rate-limit-every=5,slow=1']).then(
+      () => undefined,
+      (error: Error) => error.message,
+    )
     expect(failure).to.match(/invalid fault spec: unknown setting 'slow'/)
 
     const script = "import S from './src/commands/sandbox.ts'; await S.run(process.argv.slice(1))"

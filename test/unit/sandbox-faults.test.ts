@@ -48,7 +48,14 @@ describe('sandbox faults', () => {
       expect(res.headers.get('retry-after')).to.equal('3')
       expect(await res.json()).to.include({ error: 'Too Many Requests' })
       expect(await statuses(sandbox, 4)).to.deep.equal([200, 429, 200, 429])
-      expect(sandbox.requestLog.map((entry) => entry.fault)).to.deep.equal([undefined, 'rateLimitEvery', undefined, 'rateLimitEvery', undefined, 'rateLimitEvery'])
+      expect(sandbox.requestLog.map((entry) => entry.fault)).to.deep.equal([
+        undefined,
+        'rateLimitEvery',
+        undefined,
+        'rateLimitEvery',
+        undefined,
+        'rateLimitEvery',
+      ])
       expect(sandbox.faultStats()).to.deep.include({ requests: 6, early: 4 }) // every request after the first 429 came within 3 s
     }))
 
@@ -109,7 +116,10 @@ describe('sandbox faults', () => {
 
   it('slowEvery: the answer comes slowMs late, so a shorter client timeout fires; a client gone meanwhile is no harm', () =>
     withFaults({ slowEvery: 1, slowMs: 300 }, async (sandbox) => {
-      const aborted = await api(sandbox, { signal: AbortSignal.timeout(50) }).then(() => undefined, (error: Error) => error)
+      const aborted = await api(sandbox, { signal: AbortSignal.timeout(50) }).then(
+        () => undefined,
+        (error: Error) => error,
+      )
       expect(aborted?.name).to.equal('TimeoutError')
       const started = Date.now()
       const res = await api(sandbox)
@@ -130,7 +140,10 @@ describe('sandbox faults', () => {
     const sandbox = await startSandbox({ ...SMALL, seed: 7, faults: { vanishAfter: 2 } })
     const first = await (await api(sandbox)).text()
     expect(await statuses(sandbox, 1)).to.deep.equal([200])
-    const refused = await api(sandbox).then(() => undefined, (error: Error & { cause?: { code?: string } }) => error.cause?.code)
+    const refused = await api(sandbox).then(
+      () => undefined,
+      (error: Error & { cause?: { code?: string } }) => error.cause?.code,
+    )
     expect(refused).to.be.oneOf(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET'])
     expect(sandbox.faultStats().vanished).to.equal(true)
     await sandbox.close()

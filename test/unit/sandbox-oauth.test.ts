@@ -20,15 +20,23 @@ describe('sandbox: OAuth authorization page and token endpoint', () => {
     return new URL(res.headers.get('location')!)
   }
   const token = (form: Record<string, string>, legacy = false) =>
-    fetch(`${origin()}/oauth2/${legacy ? '' : 'chat/'}token`, { method: 'POST', body: new URLSearchParams({ client_id: SANDBOX_CLIENT.id, client_secret: SANDBOX_CLIENT.secret, ...form }) })
-  const api = async (accessToken: string) => (await fetch(`${sandbox().baseUrl}/account`, { headers: { Authorization: `Bearer ${accessToken}` } })).status
+    fetch(`${origin()}/oauth2/${legacy ? '' : 'chat/'}token`, {
+      method: 'POST',
+      body: new URLSearchParams({ client_id: SANDBOX_CLIENT.id, client_secret: SANDBOX_CLIENT.secret, ...form }),
+    })
+  const api = async (accessToken: string) =>
+    (await fetch(`${sandbox().baseUrl}/account`, { headers: { Authorization: `Bearer ${accessToken}` } })).status
 
   it('serves a consent form with Allow and Deny that carries every parameter on (integrated and legacy paths)', async () => {
     for (const legacy of [false, true]) {
       const res = await fetch(authorizeUrl({ response_type: 'code', state: 's<1>' }, legacy))
       const html = await res.text()
       expect(res.status).to.equal(200)
-      expect(html).to.contain('id="allow"').and.contain('id="deny"').and.contain('name="state" value="s&lt;1&gt;"').and.contain(`value="${REDIRECT}"`)
+      expect(html)
+        .to.contain('id="allow"')
+        .and.contain('id="deny"')
+        .and.contain('name="state" value="s&lt;1&gt;"')
+        .and.contain(`value="${REDIRECT}"`)
     }
   })
 
@@ -36,7 +44,10 @@ describe('sandbox: OAuth authorization page and token endpoint', () => {
     const unknown = await fetch(authorizeUrl({ response_type: 'code', client_id: 'nobody' }), { redirect: 'manual' })
     expect(unknown.status).to.equal(400)
     expect(await unknown.text()).to.contain('invalid_client')
-    const elsewhere = await fetch(authorizeUrl({ response_type: 'code', redirect_uri: 'http://localhost:9999' }), { redirect: 'manual', headers: { Accept: 'application/json' } })
+    const elsewhere = await fetch(authorizeUrl({ response_type: 'code', redirect_uri: 'http://localhost:9999' }), {
+      redirect: 'manual',
+      headers: { Accept: 'application/json' },
+    })
     expect(elsewhere.status).to.equal(400)
     expect(await elsewhere.json()).to.deep.include({ error: 'invalid_redirect_uri' })
   })
@@ -60,7 +71,9 @@ describe('sandbox: OAuth authorization page and token endpoint', () => {
     const tokens = (await answer.json()) as { access_token: string; refresh_token: string; token_type: string; scope: string }
     expect(tokens).to.include({ token_type: 'Bearer', scope: 'read chat' })
     expect(await api(tokens.access_token)).to.equal(200)
-    expect((await token({ grant_type: 'authorization_code', code: code2, redirect_uri: REDIRECT })).status, 'a code used again').to.equal(400)
+    expect((await token({ grant_type: 'authorization_code', code: code2, redirect_uri: REDIRECT })).status, 'a code used again').to.equal(
+      400,
+    )
   })
 
   it('a refresh token works once and spends the access token it came with', async () => {

@@ -34,8 +34,19 @@ describe('sandbox: settings resources', () => {
   })
 
   it('needs the bearer token on every new route', async () => {
-    const paths = ['goals', 'roles', 'skills', 'shortcuts', 'triggers', 'routing_settings/account', 'bans', 'incremental/chats?start_time=0',
-      'incremental/agent_timeline?start_time=0', 'chats/search?q=x', 'chats?ids=x']
+    const paths = [
+      'goals',
+      'roles',
+      'skills',
+      'shortcuts',
+      'triggers',
+      'routing_settings/account',
+      'bans',
+      'incremental/chats?start_time=0',
+      'incremental/agent_timeline?start_time=0',
+      'chats/search?q=x',
+      'chats?ids=x',
+    ]
     for (const path of paths) expect((await get(sandbox, path, 'wrong')).status, path).to.equal(401)
   })
 
@@ -111,7 +122,9 @@ describe('sandbox: settings resources', () => {
   })
 
   it('triggers: definitions of nested lists, some with version and editor', async () => {
-    const triggers = (await get(sandbox, 'triggers')).body as Array<Row & { definition: Row & { condition: unknown[]; actions: unknown[][] } }>
+    const triggers = (await get(sandbox, 'triggers')).body as Array<
+      Row & { definition: Row & { condition: unknown[]; actions: unknown[][] } }
+    >
     const depth = (v: unknown): number => (Array.isArray(v) ? 1 + Math.max(0, ...v.map(depth)) : 0)
     for (const t of triggers) {
       expect(t).to.have.keys('id', 'name', 'description', 'enabled', 'definition')
@@ -150,7 +163,7 @@ describe('sandbox: bans', () => {
   /** since_id walk: next since_id = max id over BOTH arrays + 1; stop on a short page. */
   async function walk(s: Sandbox, from: number, limit: number): Promise<BansBody[]> {
     const pages: BansBody[] = []
-    for (let sinceId = from; ; ) {
+    for (let sinceId = from; ;) {
       const { status, body } = await get(s, `bans?since_id=${sinceId}&limit=${limit}`)
       expect(status).to.equal(200)
       const page = body as BansBody
@@ -175,7 +188,8 @@ describe('sandbox: bans', () => {
       expect(b).to.include.keys('id', 'visitor_id', 'visitor_name', 'reason', 'created_at')
       expect(['visitor', undefined]).to.include(b.type)
     }
-    for (const list of [page.ip_address, page.visitor]) expect(list.map((b) => b.id)).to.deep.equal(list.map((b) => b.id).sort((x, y) => x - y))
+    for (const list of [page.ip_address, page.visitor])
+      expect(list.map((b) => b.id)).to.deep.equal(list.map((b) => b.id).sort((x, y) => x - y))
     // Interleaved: the kind changes many times along the id order.
     // Each ban as its array says it is (the type a ban lacks or shortens).
     const typed = [...page.ip_address.map((b) => ({ ...b, type: 'ip_address' })), ...page.visitor.map((b) => ({ ...b, type: 'visitor' }))]
@@ -185,7 +199,10 @@ describe('sandbox: bans', () => {
     expect(all.some((b) => b.created_at === null)).to.equal(true)
     for (const b of all) if (b.created_at !== null) expect(b.created_at).to.match(SECONDS_Z)
     expect(typed.sort((x, y) => x.id - y.id)).to.deep.equal(sandbox.data.allBans())
-    expect(all.some((b) => b.type === undefined || b.type === 'ip'), 'a ban without type, or "ip"').to.equal(page.ip_address.length > 0)
+    expect(
+      all.some((b) => b.type === undefined || b.type === 'ip'),
+      'a ban without type, or "ip"',
+    ).to.equal(page.ip_address.length > 0)
   })
 
   it('since_id is inclusive and limit counts both kinds: the first N bans by id', async () => {
@@ -231,7 +248,12 @@ describe('sandbox: bans', () => {
       const fresh = [...pages[0]!.ip_address, ...pages[0]!.visitor].sort((x, y) => x.id - y.id)
       expect(fresh.map((x) => x.id)).to.deep.equal(added)
       expect(fresh.map((x) => x.type)).to.deep.equal(['ip_address', 'visitor', 'ip_address', 'visitor', 'ip_address', 'visitor'])
-      const newest = Math.max(...a.data.allBans().slice(0, 30).map((x) => (x.created_at === null ? 0 : Date.parse(x.created_at))))
+      const newest = Math.max(
+        ...a.data
+          .allBans()
+          .slice(0, 30)
+          .map((x) => (x.created_at === null ? 0 : Date.parse(x.created_at))),
+      )
       for (const x of fresh) expect(Date.parse(x.created_at!)).to.be.greaterThan(newest).and.lessThan(Date.now())
     } finally {
       await Promise.all([a.close(), b.close()])
@@ -319,7 +341,9 @@ describe('sandbox: agent_timeline export', () => {
     for (const p of pages) {
       expect(Number.isInteger(p.end_time)).to.equal(true)
       expect(p.end_time).to.equal(micros(p.agent_timeline.at(-1)!.start_time))
-      expect(p.next_page).to.equal(`${sandbox.baseUrl}/incremental/agent_timeline?start_time=${p.end_time}&limit=1000&fields=agent_timeline(*)`)
+      expect(p.next_page).to.equal(
+        `${sandbox.baseUrl}/incremental/agent_timeline?start_time=${p.end_time}&limit=1000&fields=agent_timeline(*)`,
+      )
     }
     expect(pages.at(-1)!.count).to.be.lessThan(1000)
   })
@@ -352,7 +376,10 @@ describe('sandbox: agent_timeline export', () => {
       const added = local.data.addTimelineEntries(5)
       const next = await walk(local, end.end_time, 1000)
       expect(next[0]!.agent_timeline).to.deep.equal([end.agent_timeline.at(-1), ...added])
-      for (const e of added) expect(micros(e.start_time)).to.be.greaterThan(end.end_time).and.lessThan(Date.now() * 1000)
+      for (const e of added)
+        expect(micros(e.start_time))
+          .to.be.greaterThan(end.end_time)
+          .and.lessThan(Date.now() * 1000)
     } finally {
       await local.close()
     }

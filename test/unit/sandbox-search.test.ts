@@ -17,7 +17,8 @@ interface SearchBody {
   prev_url: string | null
 }
 
-const searchPath = (q: string, page?: number): string => `chats/search?q=${encodeURIComponent(q)}${page === undefined ? '' : `&page=${page}`}`
+const searchPath = (q: string, page?: number): string =>
+  `chats/search?q=${encodeURIComponent(q)}${page === undefined ? '' : `&page=${page}`}`
 /** A naive ISO date-time, as the search API wants it. */
 const naive = (epochSeconds: number): string => new Date(epochSeconds * 1000).toISOString().slice(0, 19)
 const seconds = (iso: string): number => Date.parse(iso) / 1000
@@ -25,7 +26,7 @@ const seconds = (iso: string): number => Date.parse(iso) / 1000
 /** Follows next_url to the end. */
 async function searchAll(sandbox: Sandbox, q: string): Promise<SearchBody[]> {
   const pages: SearchBody[] = []
-  for (let path: string | null = searchPath(q); path !== null; ) {
+  for (let path: string | null = searchPath(q); path !== null;) {
     const { status, body } = await get(sandbox, path)
     expect(status, path).to.equal(200)
     const page = body as SearchBody

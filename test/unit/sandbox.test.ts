@@ -55,7 +55,11 @@ describe('sandbox', () => {
 
   describe('auth', () => {
     it('answers 401 with the Zendesk body when the token is missing, wrong or not a bearer token', async () => {
-      const attempts: Array<Record<string, string>> = [{}, { Authorization: 'Bearer wrong-token' }, { Authorization: `Basic ${main.token}` }]
+      const attempts: Array<Record<string, string>> = [
+        {},
+        { Authorization: 'Bearer wrong-token' },
+        { Authorization: `Basic ${main.token}` },
+      ]
       for (const headers of attempts) {
         const res = await fetch(`${main.baseUrl}/account`, { headers })
         expect(res.status).to.equal(401)
@@ -113,8 +117,17 @@ describe('sandbox', () => {
 
   describe('determinism', () => {
     const paths = [
-      'account', 'departments', 'agents', 'agents?since_id=360500000000&limit=7',
-      'goals', 'roles', 'skills', 'shortcuts', 'triggers', 'routing_settings/account', 'bans?limit=1000',
+      'account',
+      'departments',
+      'agents',
+      'agents?since_id=360500000000&limit=7',
+      'goals',
+      'roles',
+      'skills',
+      'shortcuts',
+      'triggers',
+      'routing_settings/account',
+      'bans?limit=1000',
       'incremental/chats?start_time=0&limit=300&fields=chats(*)',
       'incremental/agent_timeline?start_time=0&limit=300&fields=agent_timeline(*)',
       `chats/search?q=${encodeURIComponent('type:chat AND end_timestamp:[2022-01-01T00:00:00 TO 2022-03-01T00:00:00]')}`,
@@ -124,7 +137,11 @@ describe('sandbox', () => {
         const [a, b, c] = await Promise.all([get(main, path), get(twin, path), get(other, path)])
         expect(a.status).to.equal(200)
         // next_page and result URLs name each sandbox's own port.
-        const [x, y, z] = [a.text.replaceAll(main.baseUrl, 'BASE'), b.text.replaceAll(twin.baseUrl, 'BASE'), c.text.replaceAll(other.baseUrl, 'BASE')]
+        const [x, y, z] = [
+          a.text.replaceAll(main.baseUrl, 'BASE'),
+          b.text.replaceAll(twin.baseUrl, 'BASE'),
+          c.text.replaceAll(other.baseUrl, 'BASE'),
+        ]
         expect(x).to.equal(y)
         expect(x).to.not.equal(z)
       })
@@ -142,7 +159,10 @@ describe('sandbox', () => {
       expect(ids).to.deep.equal([...ids].sort((x, y) => x - y))
       expect(ids).to.deep.equal(main.data.agents().map((a) => a.id))
       for (const id of ids) expect(String(id)).to.match(/^\d{12}$/)
-      expect(ids.slice(1).every((id, i) => id - ids[i]! > 1), 'ids are not contiguous').to.equal(true)
+      expect(
+        ids.slice(1).every((id, i) => id - ids[i]! > 1),
+        'ids are not contiguous',
+      ).to.equal(true)
     })
 
     it('treats since_id as inclusive: an existing id comes back first', async () => {
@@ -261,7 +281,10 @@ describe('sandbox', () => {
       await new Promise((resolve) => setTimeout(resolve, 50))
       const started = Date.now()
       const closed = await Promise.race([
-        sandbox.close().then(() => sandbox.close()).then(() => true),
+        sandbox
+          .close()
+          .then(() => sandbox.close())
+          .then(() => true),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000)),
       ])
       stuck.destroy()
@@ -271,9 +294,20 @@ describe('sandbox', () => {
     })
 
     it('rejects bad options instead of serving nonsense', async () => {
-      for (const options of [{ agents: 0 }, { departments: -1 }, { seed: 1.5 }, { token: '' }, { chats: -1 }, { bans: 1.5 }, { timeline: -2 }]) {
+      for (const options of [
+        { agents: 0 },
+        { departments: -1 },
+        { seed: 1.5 },
+        { token: '' },
+        { chats: -1 },
+        { bans: 1.5 },
+        { timeline: -2 },
+      ]) {
         let failed = false
-        await startSandbox(options).then((s) => s.close(), () => (failed = true))
+        await startSandbox(options).then(
+          (s) => s.close(),
+          () => (failed = true),
+        )
         expect(failed, JSON.stringify(options)).to.equal(true)
       }
     })

@@ -54,7 +54,9 @@ describe('state a user hands over (issue 14)', () => {
   it('brings a date-time bookmark later than now back to now, leaving earlier ones', async () => {
     const { clampFutureBookmarks } = await import('../../src/engine/state.js')
     const now = new Date('2024-06-01T00:00:00Z')
-    const state = parsed({ bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' }, agent_timeline: { start_time: '2024-05-01T00:00:00Z' } } })
+    const state = parsed({
+      bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' }, agent_timeline: { start_time: '2024-05-01T00:00:00Z' } },
+    })
     const clamped = clampFutureBookmarks(state, STREAMS, now)
     expect(clamped.state.bookmarks.chats).to.deep.equal({ update_timestamp: '2024-06-01T00:00:00.000Z' })
     expect(clamped.state.bookmarks.agent_timeline).to.deep.equal({ start_time: '2024-05-01T00:00:00Z' })

@@ -12,7 +12,14 @@ const sdkLogSchema = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'sdk
 
 const AT = new Date('2024-05-31T20:58:16.590Z')
 
-const jsonLogger = (lines: string[]) => stderrLogger('debug', ['secret-token-123'], (l) => lines.push(l), 'json', () => AT)
+const jsonLogger = (lines: string[]) =>
+  stderrLogger(
+    'debug',
+    ['secret-token-123'],
+    (l) => lines.push(l),
+    'json',
+    () => AT,
+  )
 
 describe('structured logs, as Meltano parses them', () => {
   const validate = new Ajv2020({ strict: false, allErrors: true }).compile(sdkLogSchema)
@@ -27,7 +34,12 @@ describe('structured logs, as Meltano parses them', () => {
     expect(lines.every((l) => l.endsWith('\n'))).to.equal(true)
     const records = lines.map((l) => parseSdkLogLine(l))
     expect(records.map((r) => r?.level)).to.deep.equal([LEVEL.DEBUG, LEVEL.INFO, LEVEL.WARNING, LEVEL.ERROR])
-    expect(records.map((r) => r?.message)).to.deep.equal(['a debug line', 'an info line', 'agents: a field the API added, left out', 'chats: HTTP 401'])
+    expect(records.map((r) => r?.message)).to.deep.equal([
+      'a debug line',
+      'an info line',
+      'agents: a field the API added, left out',
+      'chats: HTTP 401',
+    ])
     for (const line of lines) {
       const entry = JSON.parse(line) as Record<string, unknown>
       expect(Object.keys(entry), line).to.include.members([...PARSER_FACTS.required_fields])
@@ -62,7 +74,11 @@ describe('structured logs, as Meltano parses them', () => {
 
   it("the command edge's last word is a structured line: error: at ERROR, a stop at WARNING", () => {
     const lines: string[] = []
-    const edge = edgeLines('json', (l) => lines.push(l), () => AT)
+    const edge = edgeLines(
+      'json',
+      (l) => lines.push(l),
+      () => AT,
+    )
     edge('error: chats: HTTP 401 Unauthorized\n')
     edge('stopped by SIGTERM: the last STATE was written again\n')
     const records = meltanoLogRecords(lines.join(''), true)
@@ -85,7 +101,11 @@ describe('structured logs, as Meltano parses them', () => {
 
 describe('which log format a run uses', () => {
   const configs: Record<string, string> = {
-    '/structured.json': JSON.stringify({ version: 1, formatters: { singer_formatter: PARSER_FACTS.structured_formatter }, root: { level: 'INFO' } }),
+    '/structured.json': JSON.stringify({
+      version: 1,
+      formatters: { singer_formatter: PARSER_FACTS.structured_formatter },
+      root: { level: 'INFO' },
+    }),
     '/plain.json': JSON.stringify({ version: 1, formatters: { singer_formatter: PARSER_FACTS.plain_formatter }, root: { level: 'INFO' } }),
     '/broken.json': '{"formatters": ',
     '/array.json': '[]',
@@ -114,7 +134,14 @@ describe('which log format a run uses', () => {
       configs['/level.json'] = JSON.stringify({ version: 1, formatters: {}, root: { level } })
       return logLevelOf('info', true, { SINGER_SDK_LOG_CONFIG: '/level.json' }, read)
     }
-    expect([at('DEBUG'), at('INFO'), at('WARNING'), at('ERROR'), at('CRITICAL'), at('debug')]).to.deep.equal(['debug', 'info', 'warn', 'error', 'error', 'debug'])
+    expect([at('DEBUG'), at('INFO'), at('WARNING'), at('ERROR'), at('CRITICAL'), at('debug')]).to.deep.equal([
+      'debug',
+      'info',
+      'warn',
+      'error',
+      'error',
+      'debug',
+    ])
     expect([at('NOTSET'), at(10), at(undefined)], 'what it cannot read keeps the default').to.deep.equal(['info', 'info', 'info'])
     expect(logLevelOf('info', true, { SINGER_SDK_LOG_CONFIG: '/missing.json' }, read)).to.equal('info')
     expect(logLevelOf('info', true, {}, read)).to.equal('info')

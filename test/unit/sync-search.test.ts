@@ -10,8 +10,16 @@ import { API, API_PATH, testEnv, type TestEnv } from '../support/env.js'
 
 const chats = defaultSelection([streamByName('chats')!])
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
-const recordIds = (t: TestEnv) => t.messages().filter((m) => m.type === 'RECORD').map((m) => m.record!.id as string)
-const lastState = (t: TestEnv) => t.messages().filter((m) => m.type === 'STATE').at(-1)!.value as unknown as State
+const recordIds = (t: TestEnv) =>
+  t
+    .messages()
+    .filter((m) => m.type === 'RECORD')
+    .map((m) => m.record!.id as string)
+const lastState = (t: TestEnv) =>
+  t
+    .messages()
+    .filter((m) => m.type === 'STATE')
+    .at(-1)!.value as unknown as State
 
 /** The search strategy against a sandbox, on a clock `nowSeconds` (the sandbox's data is dated). */
 const searchRun = async (sandbox: Sandbox, nowSeconds: number, state: State = emptyState, settings: Record<string, unknown> = {}) => {
@@ -82,7 +90,14 @@ describe('sync: chats by search (chats_strategy search)', () => {
       )
       const result = await sync([{ ...chats[0]!, method: 'FULL_TABLE' }], lastState(run1))(t.env)()
       expect(E.isRight(result)).to.equal(true)
-      expect(new Set(recordIds(t))).to.deep.equal(new Set(sandbox.data.allChats().filter((c) => !c.deleted).map((c) => c.id)))
+      expect(new Set(recordIds(t))).to.deep.equal(
+        new Set(
+          sandbox.data
+            .allChats()
+            .filter((c) => !c.deleted)
+            .map((c) => c.id),
+        ),
+      )
       const { version, ...searched } = lastState(t).bookmarks.chats!
       expect(searched, 'the given bookmarks, untouched').to.deep.equal(lastState(run1).bookmarks.chats)
       // A full-table read is one version: announced (first versioned read) and activated once complete.
@@ -93,7 +108,10 @@ describe('sync: chats by search (chats_strategy search)', () => {
 
     it('chats_full_sync_days: re-reads everything from start_date when the last full read is older, then records it', async () => {
       const now = sandbox.data.latestChange + 7200
-      const recent = { bookmarks: { chats: { ...lastState(run1).bookmarks.chats, last_full_sync: iso(now - 86400) } }, currently_syncing: null }
+      const recent = {
+        bookmarks: { chats: { ...lastState(run1).bookmarks.chats, last_full_sync: iso(now - 86400) } },
+        currently_syncing: null,
+      }
       const quiet = await searchRun(sandbox, now, recent, { chats_full_sync_days: 7 })
       expect(recordIds(quiet).length, 'a full read one day ago is recent enough').to.be.lessThan(100)
 

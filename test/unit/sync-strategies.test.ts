@@ -10,8 +10,16 @@ import { BY_ID, selectWith } from '../support/selection.js'
 
 const run = async (t: TestEnv, name: string, state: State = emptyState): Promise<E.Either<Failure, SyncResult>> =>
   sync(selectWith([name], BY_ID), state)(t.env)()
-const recordsOf = (t: TestEnv) => t.messages().filter((m) => m.type === 'RECORD').map((m) => m.record!)
-const lastState = (t: TestEnv) => t.messages().filter((m) => m.type === 'STATE').at(-1)!.value
+const recordsOf = (t: TestEnv) =>
+  t
+    .messages()
+    .filter((m) => m.type === 'RECORD')
+    .map((m) => m.record!)
+const lastState = (t: TestEnv) =>
+  t
+    .messages()
+    .filter((m) => m.type === 'STATE')
+    .at(-1)!.value
 
 /** `n` chats updated at `epochSeconds`, ids c<from>… */
 const chatsAt = (epochSeconds: number, from: number, n: number) =>
@@ -72,9 +80,11 @@ describe('sync strategies', () => {
       expect(recordsOf(t).map((r) => r.id)).to.deep.equal(['c00001', 'c00002', 'c00003'])
     })
 
-    it('never asks for a start_time in the future or within five minutes of the API\'s clock, which its Date says: the stream ends there, its bookmark kept', async () => {
+    it("never asks for a start_time in the future or within five minutes of the API's clock, which its Date says: the stream ends there, its bookmark kept", async () => {
       // Ahead of this machine's clock: before any answer zchat asks the API's time, which agrees here.
-      nock(API).get(`${API_PATH}/account`).reply(200, {}, { Date: new Date(NOW_SECONDS * 1000).toUTCString() })
+      nock(API)
+        .get(`${API_PATH}/account`)
+        .reply(200, {}, { Date: new Date(NOW_SECONDS * 1000).toUTCString() })
       const t = testEnv()
       const state = { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null }
       expect(E.isRight(await run(t, 'chats', state))).to.equal(true)
@@ -83,13 +93,18 @@ describe('sync strategies', () => {
       expect(nock.isDone()).to.equal(true)
     })
 
-    it('judges by the API\'s clock, not this machine\'s: a bookmark ahead of the local clock is read when the API\'s Date is later still', async () => {
+    it("judges by the API's clock, not this machine's: a bookmark ahead of the local clock is read when the API's Date is later still", async () => {
       const bookmark = Date.parse('2030-01-01T00:00:00Z') / 1000
       nock(API)
-        .get(`${API_PATH}/account`).reply(200, {}, { Date: new Date((bookmark + 3600) * 1000).toUTCString() })
-        .get(`${API_PATH}/incremental/chats`).query({ start_time: bookmark, limit: 1000, fields: 'chats(*)' }).reply(200, { chats: chatsAt(bookmark + 10, 0, 2), count: 2 })
+        .get(`${API_PATH}/account`)
+        .reply(200, {}, { Date: new Date((bookmark + 3600) * 1000).toUTCString() })
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: bookmark, limit: 1000, fields: 'chats(*)' })
+        .reply(200, { chats: chatsAt(bookmark + 10, 0, 2), count: 2 })
       const t = testEnv()
-      expect(E.isRight(await run(t, 'chats', { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null }))).to.equal(true)
+      expect(
+        E.isRight(await run(t, 'chats', { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null })),
+      ).to.equal(true)
       expect(recordsOf(t)).to.have.length(2)
       expect(nock.isDone()).to.equal(true)
     })
@@ -99,7 +114,11 @@ describe('sync strategies', () => {
       nock(API)
         .get(`${API_PATH}/incremental/chats`)
         .query(true)
-        .reply(200, { chats: chatsAt(t1, 0, 1000), count: 1000, next_page: `${API}${API_PATH}/incremental/chats?start_time=${t1}&start_id=c00999&limit=1000` })
+        .reply(200, {
+          chats: chatsAt(t1, 0, 1000),
+          count: 1000,
+          next_page: `${API}${API_PATH}/incremental/chats?start_time=${t1}&start_id=c00999&limit=1000`,
+        })
         .get(`${API_PATH}/incremental/chats`)
         .query({ start_time: t1, start_id: 'c00999', limit: 1000 })
         .reply(200, { chats: chatsAt(t1, 999, 2), count: 2 })
@@ -118,11 +137,18 @@ describe('sync strategies', () => {
       nock(API)
         .get(`${API_PATH}/incremental/chats`)
         .query({ start_time: START_DATE_SECONDS, limit: 1000, fields: 'chats(*)' })
-        .reply(200, { chats: chatsAt(t1, 0, 1000), count: 1000, end_time: t1, next_page: `${API}${API_PATH}/incremental/chats?start_time=${t1}&limit=1000&fields=chats(*)` })
+        .reply(200, {
+          chats: chatsAt(t1, 0, 1000),
+          count: 1000,
+          end_time: t1,
+          next_page: `${API}${API_PATH}/incremental/chats?start_time=${t1}&limit=1000&fields=chats(*)`,
+        })
         .get(`${API_PATH}/incremental/chats`)
         .query({ start_time: t1, limit: 1000, fields: 'chats(*)' })
         // In pieces of 7 bytes: records are decoded before the body has ended.
-        .reply(200, () => Readable.from(body2.match(/[^]{1,7}/g)!.map((piece) => Buffer.from(piece))), { 'Content-Type': 'application/json' })
+        .reply(200, () => Readable.from(body2.match(/[^]{1,7}/g)!.map((piece) => Buffer.from(piece))), {
+          'Content-Type': 'application/json',
+        })
       const t = testEnv()
       const result = await run(t, 'chats')
       expect(render((result as E.Left<Failure>).left)).to.deep.equal([
@@ -157,11 +183,14 @@ describe('sync strategies', () => {
       const t1 = 1_750_000_000
       const same = `${API}${API_PATH}/incremental/chats?start_time=${t1}&limit=1000&fields=chats(*)`
       nock(API)
-        .get(`${API_PATH}/incremental/chats`).query({ start_time: START_DATE_SECONDS, limit: 1000, fields: 'chats(*)' })
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: START_DATE_SECONDS, limit: 1000, fields: 'chats(*)' })
         .reply(200, { chats: chatsAt(t1, 0, 1000), count: 1000, next_page: same })
-        .get(`${API_PATH}/incremental/chats`).query({ start_time: t1, limit: 1000, fields: 'chats(*)' })
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: t1, limit: 1000, fields: 'chats(*)' })
         .reply(200, { chats: chatsAt(t1, 0, 1000), count: 1000, next_page: same })
-        .get(`${API_PATH}/incremental/chats`).query({ start_time: t1 + 1, limit: 1000, fields: 'chats(*)' })
+        .get(`${API_PATH}/incremental/chats`)
+        .query({ start_time: t1 + 1, limit: 1000, fields: 'chats(*)' })
         .reply(200, { chats: [], count: 0 })
       const t = testEnv()
       const result = await run(t, 'chats')
@@ -180,7 +209,10 @@ describe('sync strategies', () => {
       .query({ start_time: Date.parse('2025-01-01T00:00:00Z') * 1000 + 147584, limit: 1000, fields: 'agent_timeline(*)' })
       .reply(200, { agent_timeline: entries, count: 2 })
     const t = testEnv()
-    await run(t, 'agent_timeline', { bookmarks: { agent_timeline: { start_time: '2025-01-01T00:00:00.147584Z' } }, currently_syncing: null })
+    await run(t, 'agent_timeline', {
+      bookmarks: { agent_timeline: { start_time: '2025-01-01T00:00:00.147584Z' } },
+      currently_syncing: null,
+    })
     // The boundary entry comes again (inclusive start); the bookmark keeps every digit.
     expect(recordsOf(t).map((r) => r.agent_id)).to.deep.equal([7, 8])
     expect(lastState(t)).to.deep.include({ bookmarks: { agent_timeline: { start_time: '2025-01-01T00:00:00.147585Z' } } })
@@ -188,16 +220,22 @@ describe('sync strategies', () => {
 
   it('agent_timeline: entries sharing the boundary instant, sent again by the inclusive next page, are emitted once', async () => {
     const at = (i: number) => `2025-01-01T00:00:00.${String(i).padStart(6, '0')}Z`
-    const page1 = Array.from({ length: 1000 }, (_, i) => ({ agent_id: i % 2 === 0 ? 1 : 2, start_time: at(i < 998 ? i : 998), status: 'online' }))
+    const page1 = Array.from({ length: 1000 }, (_, i) => ({
+      agent_id: i % 2 === 0 ? 1 : 2,
+      start_time: at(i < 998 ? i : 998),
+      status: 'online',
+    }))
     const boundaryMicros = Date.parse('2025-01-01T00:00:00Z') * 1000 + 998
     nock(API)
-      .get(`${API_PATH}/incremental/agent_timeline`).query(true)
+      .get(`${API_PATH}/incremental/agent_timeline`)
+      .query(true)
       .reply(200, {
         agent_timeline: page1,
         count: 1000,
         next_page: `${API}${API_PATH}/incremental/agent_timeline?start_time=${boundaryMicros}&limit=1000&fields=agent_timeline(*)`,
       })
-      .get(`${API_PATH}/incremental/agent_timeline`).query({ start_time: boundaryMicros, limit: 1000, fields: 'agent_timeline(*)' })
+      .get(`${API_PATH}/incremental/agent_timeline`)
+      .query({ start_time: boundaryMicros, limit: 1000, fields: 'agent_timeline(*)' })
       .reply(200, { agent_timeline: [...page1.slice(998), { agent_id: 3, start_time: at(999), status: 'away' }], count: 3 })
     const t = testEnv()
     await run(t, 'agent_timeline')
@@ -208,9 +246,17 @@ describe('sync strategies', () => {
 
   it('bans: one id space over both arrays, each ban saying its kind', async () => {
     nock(API)
-      .get(`${API_PATH}/bans`).query({ limit: 3 })
-      .reply(200, { ip_address: [{ id: 1, ip_address: '10.0.0.1' }, { id: 4, ip_address: '10.0.0.4' }], visitor: [{ id: 2, visitor_id: 'v2' }] })
-      .get(`${API_PATH}/bans`).query({ limit: 3, since_id: 5 })
+      .get(`${API_PATH}/bans`)
+      .query({ limit: 3 })
+      .reply(200, {
+        ip_address: [
+          { id: 1, ip_address: '10.0.0.1' },
+          { id: 4, ip_address: '10.0.0.4' },
+        ],
+        visitor: [{ id: 2, visitor_id: 'v2' }],
+      })
+      .get(`${API_PATH}/bans`)
+      .query({ limit: 3, since_id: 5 })
       .reply(200, { ip_address: [], visitor: [{ id: 9, visitor_id: 'v9', type: 'visitor' }] })
     const t = testEnv({ bans_page_limit: 3 })
     await run(t, 'bans')
@@ -219,7 +265,9 @@ describe('sync strategies', () => {
   })
 
   it('routing_settings: the one record under data', async () => {
-    nock(API).get(`${API_PATH}/routing_settings/account`).reply(200, { data: { routing_mode: 'assigned', auto_accept: { enabled: false } } })
+    nock(API)
+      .get(`${API_PATH}/routing_settings/account`)
+      .reply(200, { data: { routing_mode: 'assigned', auto_accept: { enabled: false } } })
     const t = testEnv()
     await run(t, 'routing_settings')
     expect(recordsOf(t)).to.deep.equal([{ routing_mode: 'assigned', auto_accept: { enabled: false } }])
@@ -227,10 +275,16 @@ describe('sync strategies', () => {
 
   it('a 403 or 404 from one resource while another answers skips that stream with one warning; when nothing answers, the run fails with the advice of zchat check', async () => {
     nock(API)
-      .get(`${API_PATH}/account`).reply(403, { error: 'Forbidden' })
-      .get(`${API_PATH}/agents`).query({ limit: 1 }).reply(200, [])
-      .get(`${API_PATH}/skills`).reply(404, { error: 'Not Found' })
-      .get(`${API_PATH}/agents`).query({ limit: 1 }).reply(200, [])
+      .get(`${API_PATH}/account`)
+      .reply(403, { error: 'Forbidden' })
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1 })
+      .reply(200, [])
+      .get(`${API_PATH}/skills`)
+      .reply(404, { error: 'Not Found' })
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1 })
+      .reply(200, [])
     const t = testEnv()
     expect(E.isRight(await run(t, 'account'))).to.equal(true)
     expect(t.logs.filter((l) => l.startsWith('WARN stream account: skipped, the API answered 403'))).to.have.length(1)
@@ -240,8 +294,11 @@ describe('sync strategies', () => {
       "WARN stream skills: skipped, the API answered 404 (the account's plan may not include skills, or the token may not read it); its table is left as it was",
     ])
     nock(API)
-      .get(`${API_PATH}/departments`).reply(404, { error: 'Not Found' })
-      .get(`${API_PATH}/agents`).query({ limit: 1 }).reply(404, { error: 'Not Found' })
+      .get(`${API_PATH}/departments`)
+      .reply(404, { error: 'Not Found' })
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1 })
+      .reply(404, { error: 'Not Found' })
     const failed = await run(testEnv(), 'departments')
     expect(render((failed as E.Left<Failure>).left)[0]).to.equal(
       'error: GET departments answered 404: No Zendesk Chat API at acme.zendesk.com (404). Check subdomain (acme for acme.zendesk.com) or base_url.',

@@ -24,14 +24,22 @@ describe('sync engine', () => {
 
   it('pages agents by since_id = max(id) + 1 and writes a complete STATE after every page', async () => {
     const api = nock(API, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
-      .get(`${API_PATH}/agents`).query({ limit: 2 }).reply(200, [agent(1), agent(2)])
-      .get(`${API_PATH}/agents`).query({ limit: 2, since_id: 3 }).reply(200, [agent(5), agent(6)])
-      .get(`${API_PATH}/agents`).query({ limit: 2, since_id: 7 }).reply(200, [agent(9)])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 2 })
+      .reply(200, [agent(1), agent(2)])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 2, since_id: 3 })
+      .reply(200, [agent(5), agent(6)])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 2, since_id: 7 })
+      .reply(200, [agent(9)])
     const t = testEnv({ agents_page_limit: 2 })
     const result = await run(t, ['agents'])
     expect(api.isDone()).to.equal(true)
     expect(E.isRight(result) && result.right.streams[0]).to.deep.equal({ stream: 'agents', records: 5, pages: 3, bookmark: { id: 9 } })
-    const summary = t.messages().map((m) => (m.type === 'RECORD' ? `R${m.record!.id}` : m.type === 'STATE' ? `S${JSON.stringify(m.value)}` : m.type))
+    const summary = t
+      .messages()
+      .map((m) => (m.type === 'RECORD' ? `R${m.record!.id}` : m.type === 'STATE' ? `S${JSON.stringify(m.value)}` : m.type))
     expect(summary).to.deep.equal([
       'SCHEMA',
       'R1',
@@ -49,25 +57,45 @@ describe('sync engine', () => {
   })
 
   it('resumes after the bookmark and keeps other bookmarks in every STATE', async () => {
-    nock(API).get(`${API_PATH}/agents`).query({ limit: 100, since_id: 7 }).reply(200, [agent(8)])
+    nock(API)
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 100, since_id: 7 })
+      .reply(200, [agent(8)])
     const t = testEnv()
     await run(t, ['agents'], { bookmarks: { agents: { id: 6 }, other: { x: 1 } }, currently_syncing: null })
     const states = t.messages().filter((m) => m.type === 'STATE')
     expect(states.at(-1)!.value).to.deep.equal({ bookmarks: { agents: { id: 8 }, other: { x: 1 } }, currently_syncing: null })
-    expect(t.messages().filter((m) => m.type === 'RECORD').map((m) => m.record!.id)).to.deep.equal([8])
+    expect(
+      t
+        .messages()
+        .filter((m) => m.type === 'RECORD')
+        .map((m) => m.record!.id),
+    ).to.deep.equal([8])
   })
 
   it('never emits a record at or below the bookmark, even if the API sends one', async () => {
-    nock(API).get(`${API_PATH}/agents`).query({ limit: 100, since_id: 7 }).reply(200, [agent(6), agent(7), agent(8)])
+    nock(API)
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 100, since_id: 7 })
+      .reply(200, [agent(6), agent(7), agent(8)])
     const t = testEnv()
     await run(t, ['agents'], { bookmarks: { agents: { id: 6 } }, currently_syncing: null })
-    expect(t.messages().filter((m) => m.type === 'RECORD').map((m) => m.record!.id)).to.deep.equal([7, 8])
+    expect(
+      t
+        .messages()
+        .filter((m) => m.type === 'RECORD')
+        .map((m) => m.record!.id),
+    ).to.deep.equal([7, 8])
   })
 
   it('a record that does not fit its codec stops the run before anything of its page is emitted', async () => {
     nock(API)
-      .get(`${API_PATH}/agents`).query({ limit: 2 }).reply(200, [agent(1), agent(2)])
-      .get(`${API_PATH}/agents`).query({ limit: 2, since_id: 3 }).reply(200, [agent(3), agent(4, { login_count: 'many' })])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 2 })
+      .reply(200, [agent(1), agent(2)])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 2, since_id: 3 })
+      .reply(200, [agent(3), agent(4, { login_count: 'many' })])
     const t = testEnv({ agents_page_limit: 2 })
     const result = await run(t, ['agents'])
     expect(E.isLeft(result)).to.equal(true)
@@ -78,13 +106,18 @@ describe('sync engine', () => {
         ' (select pattern "!agents.login_count"), or "selected": false at breadcrumb ["properties","login_count"] of stream agents;' +
         ' the last STATE resumes at this page',
     ])
-    const ids = t.messages().filter((m) => m.type === 'RECORD').map((m) => m.record!.id)
+    const ids = t
+      .messages()
+      .filter((m) => m.type === 'RECORD')
+      .map((m) => m.record!.id)
     expect(ids).to.deep.equal([1, 2])
     expect(t.messages().at(-1)!.value).to.deep.equal({ bookmarks: { agents: { id: 2 } }, currently_syncing: 'agents' })
   })
 
   it('names nested fields and array positions in decode errors', async () => {
-    nock(API).get(`${API_PATH}/departments`).reply(200, [{ id: 1, members: [1, 'two'] }])
+    nock(API)
+      .get(`${API_PATH}/departments`)
+      .reply(200, [{ id: 1, members: [1, 'two'] }])
     const t = testEnv()
     const result = await run(t, ['departments'])
     expect(render((result as E.Left<Failure>).left)[0]).to.equal(
@@ -105,9 +138,15 @@ describe('sync engine', () => {
 
   it('emits only schema fields and warns once per run about a new field', async () => {
     nock(API)
-      .get(`${API_PATH}/agents`).query({ limit: 1 }).reply(200, [agent(1, { mood: 'happy' })])
-      .get(`${API_PATH}/agents`).query({ limit: 1, since_id: 2 }).reply(200, [agent(2, { mood: 'calm' })])
-      .get(`${API_PATH}/agents`).query({ limit: 1, since_id: 3 }).reply(200, [])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1 })
+      .reply(200, [agent(1, { mood: 'happy' })])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1, since_id: 2 })
+      .reply(200, [agent(2, { mood: 'calm' })])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1, since_id: 3 })
+      .reply(200, [])
     const t = testEnv({ agents_page_limit: 1 })
     await run(t, ['agents'])
     const records = t.messages().filter((m) => m.type === 'RECORD')
@@ -134,9 +173,12 @@ describe('sync engine', () => {
 
   it('retries 503 with backoff and 429 after Retry-After, then succeeds', async () => {
     nock(API)
-      .get(`${API_PATH}/departments`).reply(503, 'Service Unavailable')
-      .get(`${API_PATH}/departments`).reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '3' })
-      .get(`${API_PATH}/departments`).reply(200, [{ id: 1 }])
+      .get(`${API_PATH}/departments`)
+      .reply(503, 'Service Unavailable')
+      .get(`${API_PATH}/departments`)
+      .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '3' })
+      .get(`${API_PATH}/departments`)
+      .reply(200, [{ id: 1 }])
     const t = testEnv()
     const result = await run(t, ['departments'])
     expect(E.isRight(result)).to.equal(true)
@@ -156,8 +198,12 @@ describe('sync engine', () => {
 
   it('stops fetching as soon as stdout is closed', async () => {
     const api = nock(API)
-      .get(`${API_PATH}/agents`).query({ limit: 1 }).reply(200, [agent(1)])
-      .get(`${API_PATH}/agents`).query({ limit: 1, since_id: 2 }).reply(200, [agent(2)])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1 })
+      .reply(200, [agent(1)])
+      .get(`${API_PATH}/agents`)
+      .query({ limit: 1, since_id: 2 })
+      .reply(200, [agent(2)])
     const t = testEnv({ agents_page_limit: 1 }, { acceptWrites: 1 })
     const result = await run(t, ['agents'])
     expect(E.isLeft(result) && result.left._tag).to.equal('OutputClosed')
@@ -165,7 +211,9 @@ describe('sync engine', () => {
   })
 
   it('sends a User-Agent and logs requests at debug level without credentials', async () => {
-    nock(API, { reqheaders: { 'user-agent': 'zchat/0.0.0-test' } }).get(`${API_PATH}/account`).reply(200, { account_key: 'k' })
+    nock(API, { reqheaders: { 'user-agent': 'zchat/0.0.0-test' } })
+      .get(`${API_PATH}/account`)
+      .reply(200, { account_key: 'k' })
     const t = testEnv()
     await run(t, ['account'])
     expect(t.logs.some((l) => l.startsWith('DEBUG GET account → 200'))).to.equal(true)

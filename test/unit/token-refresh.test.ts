@@ -39,7 +39,13 @@ const harness = (answer: () => Promise<E.Either<Failure, Tokens>>, store: Refres
     exchanges: 0,
     deps: {
       fetch: () => Promise.reject(new Error('no network in this test')),
-      log: { debug: (m) => logs.push(`DEBUG ${m}`), info: (m) => logs.push(`INFO ${m}`), warn: (m) => logs.push(`WARN ${m}`), error: (m) => logs.push(`ERROR ${m}`), metric: () => undefined },
+      log: {
+        debug: (m) => logs.push(`DEBUG ${m}`),
+        info: (m) => logs.push(`INFO ${m}`),
+        warn: (m) => logs.push(`WARN ${m}`),
+        error: (m) => logs.push(`ERROR ${m}`),
+        metric: () => undefined,
+      },
       secret: () => undefined,
       userAgent: 'zchat/test',
       store:
@@ -63,9 +69,18 @@ describe('settings: client_id, client_secret, refresh_token', () => {
   it('refresh is on only when all three are set, at the token endpoint of the account host', () => {
     expect(configWith({}).refresh).to.equal(undefined)
     expect(configWith({ client_id: 'a', client_secret: 'b' }).refresh).to.equal(undefined)
-    expect(configWith(REFRESH).refresh).to.deep.equal({ clientId: 'cid-1', clientSecret: REFRESH.client_secret, refreshToken: REFRESH.refresh_token, tokenUrl: 'https://acme.zendesk.com/oauth2/chat/token' })
-    expect(configWith({ ...REFRESH, subdomain: undefined, base_url: 'http://127.0.0.1:9/api/v2/chat' }).refresh?.tokenUrl).to.equal('http://127.0.0.1:9/oauth2/chat/token')
-    expect(configWith({ ...REFRESH, base_url: 'https://www.zopim.com/api/v2' }).refresh?.tokenUrl).to.equal('https://www.zopim.com/oauth2/token')
+    expect(configWith(REFRESH).refresh).to.deep.equal({
+      clientId: 'cid-1',
+      clientSecret: REFRESH.client_secret,
+      refreshToken: REFRESH.refresh_token,
+      tokenUrl: 'https://acme.zendesk.com/oauth2/chat/token',
+    })
+    expect(configWith({ ...REFRESH, subdomain: undefined, base_url: 'http://127.0.0.1:9/api/v2/chat' }).refresh?.tokenUrl).to.equal(
+      'http://127.0.0.1:9/oauth2/chat/token',
+    )
+    expect(configWith({ ...REFRESH, base_url: 'https://www.zopim.com/api/v2' }).refresh?.tokenUrl).to.equal(
+      'https://www.zopim.com/oauth2/token',
+    )
   })
 
   it('the OAuth endpoints: integrated accounts under /oauth2/chat/, legacy ones at zopim', () => {
@@ -73,11 +88,17 @@ describe('settings: client_id, client_secret, refresh_token', () => {
       authorize: 'https://acme.zendesk.com/oauth2/chat/authorizations/new',
       token: 'https://acme.zendesk.com/oauth2/chat/token',
     })
-    expect(oauthEndpoints('https://www.zopim.com', true)).to.deep.equal({ authorize: 'https://www.zopim.com/oauth2/authorizations/new', token: 'https://www.zopim.com/oauth2/token' })
+    expect(oauthEndpoints('https://www.zopim.com', true)).to.deep.equal({
+      authorize: 'https://www.zopim.com/oauth2/authorizations/new',
+      token: 'https://www.zopim.com/oauth2/token',
+    })
   })
 
   it('never repeats a client secret or refresh token in a problem', () => {
-    const parsed = parseConfig({ access_token: TOKEN, subdomain: 'acme', client_secret: 12345678, refresh_token: ['refresh-token-77aa'] }, new Date())
+    const parsed = parseConfig(
+      { access_token: TOKEN, subdomain: 'acme', client_secret: 12345678, refresh_token: ['refresh-token-77aa'] },
+      new Date(),
+    )
     expect(E.isLeft(parsed)).to.equal(true)
     const text = E.isLeft(parsed) ? parsed.left.join('\n') : ''
     expect(text).to.contain('client_secret').and.contain('refresh_token')
@@ -97,25 +118,33 @@ describe('refreshing credentials', () => {
     expect(await credentials.renew(TOKEN)).to.equal(true)
     expect(await credentials.renew(NEW.accessToken)).to.equal(false)
     expect(h.exchanges).to.equal(1)
-    expect(h.stored).to.deep.equal([{ file: '/x/config.json', updates: { access_token: NEW.accessToken, refresh_token: NEW.refreshToken } }])
+    expect(h.stored).to.deep.equal([
+      { file: '/x/config.json', updates: { access_token: NEW.accessToken, refresh_token: NEW.refreshToken } },
+    ])
     expect(h.logs.join('\n')).to.contain('written to /x/config.json')
   })
 
-  it('no config file of its own (environment, several sources, Meltano\'s run file): says the stored refresh token is spent and what to do, printing no token', async () => {
+  it("no config file of its own (environment, several sources, Meltano's run file): says the stored refresh token is spent and what to do, printing no token", async () => {
     for (const storedIn of [undefined, '/project/.meltano/run/tap-zendesk-chat/tap.9f.config.json']) {
       const h = harness(async () => E.right(NEW))
       const config = { ...configWith(REFRESH), ...(storedIn === undefined ? {} : { storedIn }) }
       const credentials = refreshingCredentials(config, h.deps)!
       expect(await credentials.renew(TOKEN)).to.equal(true)
       const text = h.logs.join('\n')
-      expect(text).to.match(/WARN the stored refresh token is now spent/).and.contain('zchat login')
-      for (const secret of [TOKEN, NEW.accessToken, NEW.refreshToken!, REFRESH.client_secret, REFRESH.refresh_token]) expect(text).not.to.contain(secret)
+      expect(text)
+        .to.match(/WARN the stored refresh token is now spent/)
+        .and.contain('zchat login')
+      for (const secret of [TOKEN, NEW.accessToken, NEW.refreshToken!, REFRESH.client_secret, REFRESH.refresh_token])
+        expect(text).not.to.contain(secret)
       expect(h.stored).to.deep.equal([])
     }
   })
 
   it('a file that cannot be written: says so, and that the refresh token is spent', async () => {
-    const h = harness(async () => E.right(NEW), async () => E.left('could not write /ro/config.json: permission denied'))
+    const h = harness(
+      async () => E.right(NEW),
+      async () => E.left('could not write /ro/config.json: permission denied'),
+    )
     const credentials = refreshingCredentials({ ...configWith(REFRESH), storedIn: '/ro/config.json' }, h.deps)!
     expect(await credentials.renew(TOKEN)).to.equal(true)
     expect(h.logs.join('\n')).to.match(/spent.*permission denied/)
@@ -127,7 +156,9 @@ describe('refreshing credentials', () => {
     expect(await credentials.renew(TOKEN)).to.equal(false)
     expect(await credentials.renew(TOKEN)).to.equal(false)
     expect(h.exchanges).to.equal(1)
-    expect(h.logs.filter((l) => l.startsWith('ERROR'))).to.deep.equal(['ERROR refreshing the access token failed: the refresh token was refused (invalid_grant)'])
+    expect(h.logs.filter((l) => l.startsWith('ERROR'))).to.deep.equal([
+      'ERROR refreshing the access token failed: the refresh token was refused (invalid_grant)',
+    ])
   })
 
   it('without all three settings there is nothing to renew with', () => {

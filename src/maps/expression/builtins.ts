@@ -31,7 +31,9 @@ type Kwargs = Readonly<Dict>
 const arity = (name: string, args: Args, kwargs: Kwargs, min: number, max: number, keywords: readonly string[] = []): void => {
   for (const k of Object.keys(kwargs)) if (!keywords.includes(k)) throw typeError(`${name}() got an unexpected keyword argument '${k}'`)
   if (args.length < min || args.length > max) {
-    throw typeError(`${name}() takes ${min === max ? `exactly ${min}` : `from ${min} to ${max}`} argument${max === 1 ? '' : 's'} (${args.length} given)`)
+    throw typeError(
+      `${name}() takes ${min === max ? `exactly ${min}` : `from ${min} to ${max}`} argument${max === 1 ? '' : 's'} (${args.length} given)`,
+    )
   }
 }
 
@@ -45,16 +47,24 @@ const toInt = (args: Args, kwargs: Kwargs): number => {
   if (base !== undefined) {
     if (typeof v !== 'string') throw typeError("int() can't convert non-string with explicit base")
     if (typeof base !== 'number' || !Number.isInteger(base) || base < 2 || base > 36) throw valueError('int() base must be >= 2 and <= 36')
-    const digits = v.trim().toLowerCase().replace(/^([+-]?)0[xob]/, '$1')
+    const digits = v
+      .trim()
+      .toLowerCase()
+      .replace(/^([+-]?)0[xob]/, '$1')
     const n = parseInt(digits, base)
-    if (Number.isNaN(n) || !/^[+-]?[0-9a-z_]+$/.test(digits) || [...digits.replace(/^[+-]/, '').replace(/_/g, '')].some((c) => parseInt(c, base) >= base || Number.isNaN(parseInt(c, base)))) {
+    if (
+      Number.isNaN(n) ||
+      !/^[+-]?[0-9a-z_]+$/.test(digits) ||
+      [...digits.replace(/^[+-]/, '').replace(/_/g, '')].some((c) => parseInt(c, base) >= base || Number.isNaN(parseInt(c, base)))
+    ) {
       throw valueError(`invalid literal for int() with base ${base}: ${repr(v)}`)
     }
     return n
   }
   if (typeof v === 'boolean') return v ? 1 : 0
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new EvalProblem(Number.isNaN(v) ? 'ValueError' : 'OverflowError', `cannot convert float ${repr(v)} to integer`)
+    if (!Number.isFinite(v))
+      throw new EvalProblem(Number.isNaN(v) ? 'ValueError' : 'OverflowError', `cannot convert float ${repr(v)} to integer`)
     return Math.trunc(v)
   }
   if (typeof v === 'string') {
@@ -81,13 +91,16 @@ const toFloat = (args: Args, kwargs: Kwargs): number => {
   throw typeError(`float() argument must be a string or a real number, not '${typeName(v)}'`)
 }
 
-const hashOf = (algorithm: 'md5' | 'sha256') => (args: Args, kwargs: Kwargs): string => {
-  arity(algorithm, args, kwargs, 1, 1)
-  const [v] = args
-  // The SDK calls string.encode("utf-8"): anything but a str has no encode.
-  if (typeof v !== 'string') throw new EvalProblem('AttributeError', `'${typeName(v)}' object has no attribute 'encode' (${algorithm}() takes a str)`)
-  return createHash(algorithm).update(v, 'utf8').digest('hex')
-}
+const hashOf =
+  (algorithm: 'md5' | 'sha256') =>
+  (args: Args, kwargs: Kwargs): string => {
+    arity(algorithm, args, kwargs, 1, 1)
+    const [v] = args
+    // The SDK calls string.encode("utf-8"): anything but a str has no encode.
+    if (typeof v !== 'string')
+      throw new EvalProblem('AttributeError', `'${typeName(v)}' object has no attribute 'encode' (${algorithm}() takes a str)`)
+    return createHash(algorithm).update(v, 'utf8').digest('hex')
+  }
 
 const length = (args: Args, kwargs: Kwargs): number => {
   arity('len', args, kwargs, 1, 1)
@@ -102,10 +115,12 @@ const length = (args: Args, kwargs: Kwargs): number => {
   throw typeError(`object of type '${typeName(v)}' has no len()`)
 }
 
-const toList = (name: string) => (args: Args, kwargs: Kwargs): unknown[] => {
-  arity(name, args, kwargs, 0, 1)
-  return args.length === 0 ? [] : [...iterate(args[0])]
-}
+const toList =
+  (name: string) =>
+  (args: Args, kwargs: Kwargs): unknown[] => {
+    arity(name, args, kwargs, 0, 1)
+    return args.length === 0 ? [] : [...iterate(args[0])]
+  }
 
 const toDict = (args: Args, kwargs: Kwargs): Dict => {
   if (args.length > 1) throw typeError(`dict expected at most 1 argument, got ${args.length}`)
@@ -138,7 +153,8 @@ export const setKey = (d: Dict, k: unknown, v: unknown): void => {
 
 // --- json, as Python's module writes and reads it (json.dumps's default ", " and ": " separators, ASCII only).
 
-const asciiJson = (s: string): string => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+const asciiJson = (s: string): string =>
+  JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 const dumps = (args: Args, kwargs: Kwargs): string => {
   arity('json.dumps', args, kwargs, 1, 1, ['sort_keys', 'default', 'ensure_ascii', 'separators', 'indent'])
@@ -150,7 +166,8 @@ const dumps = (args: Args, kwargs: Kwargs): string => {
   let key = ': '
   if (kwargs.separators !== undefined && kwargs.separators !== null) {
     const seps = kwargs.separators
-    if (!Array.isArray(seps) || seps.length !== 2 || typeof seps[0] !== 'string' || typeof seps[1] !== 'string') throw typeError('separators must be a pair of strings')
+    if (!Array.isArray(seps) || seps.length !== 2 || typeof seps[0] !== 'string' || typeof seps[1] !== 'string')
+      throw typeError('separators must be a pair of strings')
     ;[item, key] = seps as [string, string]
   }
   const text = (s: string): string => (ascii ? asciiJson(s) : JSON.stringify(s))
@@ -250,7 +267,9 @@ const split = (s: string, sep: unknown, maxsplit: unknown, fromRight: boolean): 
   if (by === '') throw valueError('empty separator')
   const parts = s.split(by)
   if (max < 0 || parts.length <= max + 1) return parts
-  return fromRight ? [parts.slice(0, parts.length - max).join(by), ...parts.slice(parts.length - max)] : [...parts.slice(0, max), parts.slice(max).join(by)]
+  return fromRight
+    ? [parts.slice(0, parts.length - max).join(by), ...parts.slice(parts.length - max)]
+    : [...parts.slice(0, max), parts.slice(max).join(by)]
 }
 
 const affix = (method: string, s: string, arg: unknown, test: (s: string, a: string) => boolean): boolean => {
@@ -260,7 +279,13 @@ const affix = (method: string, s: string, arg: unknown, test: (s: string, a: str
 }
 
 type Method = (self: never, args: Args, kwargs: Kwargs) => unknown
-const m = <S>(name: string, min: number, max: number, body: (self: S, args: Args, kwargs: Kwargs) => unknown, keywords: readonly string[] = []): [string, Method] => [
+const m = <S>(
+  name: string,
+  min: number,
+  max: number,
+  body: (self: S, args: Args, kwargs: Kwargs) => unknown,
+  keywords: readonly string[] = [],
+): [string, Method] => [
   name,
   ((self: S, args: Args, kwargs: Kwargs) => {
     arity(name, args, kwargs, min, max, keywords)
@@ -313,12 +338,14 @@ const STR_METHODS = new Map<string, Method>([
       if (typeof x !== 'string') throw typeError(`sequence item ${i}: expected str instance, ${typeName(x)} found`)
     })
     const joined = items.join(s)
-    if (joined.length > MAX_STRING_LENGTH) throw new EvalProblem('MemoryError', `result longer than ${MAX_STRING_LENGTH} (a limit of map expressions)`)
+    if (joined.length > MAX_STRING_LENGTH)
+      throw new EvalProblem('MemoryError', `result longer than ${MAX_STRING_LENGTH} (a limit of map expressions)`)
     return joined
   }),
   m<string>('zfill', 1, 1, (s, a) => {
     const width = Number(a[0])
-    if (width > MAX_STRING_LENGTH) throw new EvalProblem('MemoryError', `result longer than ${MAX_STRING_LENGTH} (a limit of map expressions)`)
+    if (width > MAX_STRING_LENGTH)
+      throw new EvalProblem('MemoryError', `result longer than ${MAX_STRING_LENGTH} (a limit of map expressions)`)
     const sign = /^[+-]/.test(s) ? s[0]! : ''
     return sign + s.slice(sign.length).padStart(width - sign.length, '0')
   }),

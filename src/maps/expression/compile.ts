@@ -62,7 +62,21 @@ const SPECIAL = new Set(['record', '_', 'self', 'config', '__stream_name__', '__
 /** Attributes some value an expression can hold has; any other is a mistake worth refusing early. */
 const ATTRIBUTES: ReadonlySet<string> = new Set([
   ...METHOD_NAMES,
-  ...['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'tzinfo', 'date', 'timestamp', 'isoformat', 'astimezone', 'replace'],
+  ...[
+    'year',
+    'month',
+    'day',
+    'hour',
+    'minute',
+    'second',
+    'microsecond',
+    'tzinfo',
+    'date',
+    'timestamp',
+    'isoformat',
+    'astimezone',
+    'replace',
+  ],
   ...['weekday', 'isoweekday', 'strftime', 'days', 'seconds', 'microseconds', 'total_seconds', 'dumps', 'loads', 'datetime', 'timedelta'],
   ...['timezone', 'utc', 'UTC', 'fromisoformat', 'fromtimestamp', 'utcfromtimestamp', 'now', 'utcnow', 'today'],
 ])
@@ -93,7 +107,8 @@ export const schemaAt = (schema: JsonSchema, path: readonly string[]): JsonSchem
     }
     const properties = propertiesOf(node)
     if (properties === undefined) return typesOf(node).includes('object') || typesOf(node).length === 0 ? undefined : 'missing'
-    if (!Object.hasOwn(properties, step)) return node.additionalProperties === false || Object.keys(properties).length > 0 ? 'missing' : undefined
+    if (!Object.hasOwn(properties, step))
+      return node.additionalProperties === false || Object.keys(properties).length > 0 ? 'missing' : undefined
     node = properties[step]
   }
   return node
@@ -337,7 +352,11 @@ class Compiler {
     const targets = node.targets
     return (scope) => {
       const items = iterate(iter(scope))
-      if (items.length > MAX_COMPREHENSION_LENGTH) throw new EvalProblem('IterableTooLong', `more than ${MAX_COMPREHENSION_LENGTH} items in a comprehension (a limit of map expressions)`)
+      if (items.length > MAX_COMPREHENSION_LENGTH)
+        throw new EvalProblem(
+          'IterableTooLong',
+          `more than ${MAX_COMPREHENSION_LENGTH} items in a comprehension (a limit of map expressions)`,
+        )
       const list: unknown[] = []
       const dict: Dict = {}
       for (const item of items) {
@@ -375,9 +394,13 @@ class Compiler {
       case 'self': {
         if (context.selfPath === undefined) throw new CheckProblem('self is only there in a property expression')
         const missing = schemaAt(context.fullSchema, context.selfPath) === 'missing'
-        if (missing) throw new CheckProblem(`self: stream ${context.originalStreamName} has no field ${describePath(context.selfPath)} (self is the value of the field being mapped)`)
+        if (missing)
+          throw new CheckProblem(
+            `self: stream ${context.originalStreamName} has no field ${describePath(context.selfPath)} (self is the value of the field being mapped)`,
+          )
         return (scope) => {
-          if (scope.self === undefined) throw new EvalProblem('NameError', `name 'self' is not defined (the record has no ${describePath(context.selfPath!)})`)
+          if (scope.self === undefined)
+            throw new EvalProblem('NameError', `name 'self' is not defined (the record has no ${describePath(context.selfPath!)})`)
           return scope.self
         }
       }
@@ -398,7 +421,9 @@ class Compiler {
     const isField = hasField(context.fullSchema, id)
     const builtin = Object.hasOwn(FUNCTIONS, id) ? FUNCTIONS[id] : undefined
     if (!isField && builtin === undefined) {
-      throw new CheckProblem(`name ${id} is not defined: not a field of stream ${context.originalStreamName}, nor record, _, self, config or a built-in (${builtinNames()})`)
+      throw new CheckProblem(
+        `name ${id} is not defined: not a field of stream ${context.originalStreamName}, nor record, _, self, config or a built-in (${builtinNames()})`,
+      )
     }
     if (isField) checkPath([id], context)
     // A record's field wins over a built-in of the same name, as in the SDK.

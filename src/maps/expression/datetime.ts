@@ -5,7 +5,18 @@
  * Python's attribute names, formats and arithmetic. A naive datetime's local
  * time is taken as UTC (zchat's clock is UTC).
  */
-import { EvalProblem, PyFunction, PyModule, PyObject, typeError, typeName, valueError, type Arithmetic, type Dict, type Ordered } from './values.js'
+import {
+  EvalProblem,
+  PyFunction,
+  PyModule,
+  PyObject,
+  typeError,
+  typeName,
+  valueError,
+  type Arithmetic,
+  type Dict,
+  type Ordered,
+} from './values.js'
 
 const US_PER_DAY = 86_400_000_000
 const pad = (n: number, width = 2): string => String(Math.trunc(Math.abs(n))).padStart(width, '0')
@@ -176,7 +187,8 @@ export class PyDate extends Moment implements Arithmetic {
     if (other instanceof PyTimedelta && (op === '+' || (op === '-' && !reflected))) {
       return new PyDate(this.days + Math.floor((op === '+' ? other.us : -other.us) / US_PER_DAY))
     }
-    if (other instanceof PyDate && op === '-') return new PyTimedelta((reflected ? other.days - this.days : this.days - other.days) * US_PER_DAY)
+    if (other instanceof PyDate && op === '-')
+      return new PyTimedelta((reflected ? other.days - this.days : this.days - other.days) * US_PER_DAY)
     return undefined
   }
 }
@@ -216,7 +228,15 @@ export class PyDateTime extends Moment implements Arithmetic {
         return new PyFunction('replace', (args, kwargs) => {
           if (args.length > 0) throw typeError('replace() takes keyword arguments only here')
           const { year, month, day } = this.ymd
-          const now: Dict = { year, month, day, hour: Math.floor(s / 3600), minute: Math.floor((s % 3600) / 60), second: s % 60, microsecond: this.timeUs % 1e6 }
+          const now: Dict = {
+            year,
+            month,
+            day,
+            hour: Math.floor(s / 3600),
+            minute: Math.floor((s % 3600) / 60),
+            second: s % 60,
+            microsecond: this.timeUs % 1e6,
+          }
           for (const [k, v] of Object.entries(kwargs)) {
             if (k === 'tzinfo') continue
             if (!Object.hasOwn(now, k)) throw typeError(`'${k}' is an invalid keyword argument for replace()`)
@@ -281,7 +301,11 @@ const makeDateTime = (args: readonly unknown[], kwargs: Readonly<Dict>): PyDateT
   }
   const tz = args[7] ?? kwargs.tzinfo ?? null
   if (tz !== null && !(tz instanceof PyTimezone)) throw typeError('tzinfo argument must be None or a datetime.timezone')
-  return new PyDateTime(daysOf(v[0]!, v[1]!, v[2]!), ((hour * 60 + minute) * 60 + second) * 1e6 + micro, tz === null ? null : tz.offsetMinutes)
+  return new PyDateTime(
+    daysOf(v[0]!, v[1]!, v[2]!),
+    ((hour * 60 + minute) * 60 + second) * 1e6 + micro,
+    tz === null ? null : tz.offsetMinutes,
+  )
 }
 
 const ISO = /^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d{1,6})\d*)?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
@@ -295,7 +319,10 @@ const fromIso = (text: unknown, dateOnly: boolean): PyDate | PyDateTime => {
   const micro = m[7] === undefined ? 0 : Number(m[7].padEnd(6, '0'))
   const dt = makeDateTime([Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), micro], {})
   if (m[8] === undefined) return dt
-  const zone = m[8].toUpperCase() === 'Z' ? 0 : (m[8][0] === '-' ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].replace(':', '').slice(3, 5) || 0))
+  const zone =
+    m[8].toUpperCase() === 'Z'
+      ? 0
+      : (m[8][0] === '-' ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].replace(':', '').slice(3, 5) || 0))
   return new PyDateTime(dt.days, dt.timeUs, zone)
 }
 
@@ -323,7 +350,8 @@ const makeTimedelta = (args: readonly unknown[], kwargs: Readonly<Dict>): PyTime
     ['hours', 3600e6],
     ['weeks', 7 * US_PER_DAY],
   ]
-  for (const k of Object.keys(kwargs)) if (!units.some(([u]) => u === k)) throw typeError(`'${k}' is an invalid keyword argument for timedelta()`)
+  for (const k of Object.keys(kwargs))
+    if (!units.some(([u]) => u === k)) throw typeError(`'${k}' is an invalid keyword argument for timedelta()`)
   let us = 0
   units.forEach(([name, scale], i) => {
     const v = args[i] ?? kwargs[name] ?? 0
@@ -353,7 +381,10 @@ const dateClass = new PyModule(
     fromisoformat: fn('fromisoformat', (args) => fromIso(args[0], true)),
     today: fn('today', () => new PyDate(Math.floor(Date.now() / 86_400_000))),
   },
-  (args, kwargs) => new PyDate(daysOf(intArg(args[0] ?? kwargs.year, 'year'), intArg(args[1] ?? kwargs.month, 'month'), intArg(args[2] ?? kwargs.day, 'day'))),
+  (args, kwargs) =>
+    new PyDate(
+      daysOf(intArg(args[0] ?? kwargs.year, 'year'), intArg(args[1] ?? kwargs.month, 'month'), intArg(args[2] ?? kwargs.day, 'day')),
+    ),
 )
 
 const timezoneClass = new PyModule('datetime.timezone', { utc: UTC }, (args, kwargs) => {

@@ -21,7 +21,8 @@ const ARRAY: JsonSchema = { type: 'array' }
 const OBJECT: JsonSchema = { type: 'object' }
 const NULL: JsonSchema = { type: 'null' }
 
-const typesOf = (s: JsonSchema): string[] => (s.type === undefined ? [] : Array.isArray(s.type) ? [...(s.type as string[])] : [s.type as string])
+const typesOf = (s: JsonSchema): string[] =>
+  s.type === undefined ? [] : Array.isArray(s.type) ? [...(s.type as string[])] : [s.type as string]
 
 /** Both schemas' values: a list of types where both are plain, anyOf otherwise. */
 export const union = (a: JsonSchema, b: JsonSchema): JsonSchema => {
@@ -41,12 +42,30 @@ export const union = (a: JsonSchema, b: JsonSchema): JsonSchema => {
 
 /** The schema with null allowed, as the SDK declares every computed property (Property(..., required=False)). */
 export const nullable = (s: JsonSchema): JsonSchema => {
-  if (s.type === undefined) return s.anyOf !== undefined ? { anyOf: [...(s.anyOf as JsonSchema[]).filter((m) => m.type !== 'null'), NULL] } : s
+  if (s.type === undefined)
+    return s.anyOf !== undefined ? { anyOf: [...(s.anyOf as JsonSchema[]).filter((m) => m.type !== 'null'), NULL] } : s
   const types = typesOf(s)
   return types.includes('null') ? s : { ...s, type: [...types, 'null'] }
 }
 
-const STRING_METHODS = new Set(['lower', 'upper', 'casefold', 'swapcase', 'capitalize', 'title', 'strip', 'lstrip', 'rstrip', 'replace', 'join', 'zfill', 'removeprefix', 'removesuffix', 'isoformat', 'strftime'])
+const STRING_METHODS = new Set([
+  'lower',
+  'upper',
+  'casefold',
+  'swapcase',
+  'capitalize',
+  'title',
+  'strip',
+  'lstrip',
+  'rstrip',
+  'replace',
+  'join',
+  'zfill',
+  'removeprefix',
+  'removesuffix',
+  'isoformat',
+  'strftime',
+])
 const BOOLEAN_METHODS = new Set(['startswith', 'endswith', 'isdigit', 'isnumeric', 'isalpha', 'isalnum', 'isspace', 'islower', 'isupper'])
 const INTEGER_METHODS = new Set(['find', 'rfind', 'index', 'count', 'weekday', 'isoweekday'])
 const INTEGER_ATTRIBUTES = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'days', 'seconds', 'microseconds'])
@@ -114,7 +133,11 @@ const numeric = (s: JsonSchema | undefined): 'integer' | 'number' | undefined =>
   return undefined
 }
 
-const isString = (s: JsonSchema | undefined): boolean => s !== undefined && typesOf(s).filter((t) => t !== 'null').join() === 'string'
+const isString = (s: JsonSchema | undefined): boolean =>
+  s !== undefined &&
+  typesOf(s)
+    .filter((t) => t !== 'null')
+    .join() === 'string'
 
 /** What `node` computes, as a JSON Schema; undefined when the expression does not tell. */
 export const infer = (node: Node, context: CompileContext, locals: ReadonlySet<string> = new Set()): JsonSchema | undefined => {
@@ -157,7 +180,9 @@ export const infer = (node: Node, context: CompileContext, locals: ReadonlySet<s
       return BOOLEAN
     case 'unary':
       if (node.op === 'not') return BOOLEAN
-      return numeric(infer(node.operand, context, locals)) === undefined ? undefined : { type: numeric(infer(node.operand, context, locals)) }
+      return numeric(infer(node.operand, context, locals)) === undefined
+        ? undefined
+        : { type: numeric(infer(node.operand, context, locals)) }
     case 'bool': {
       const left = infer(node.left, context, locals)
       const right = infer(node.right, context, locals)
@@ -179,7 +204,14 @@ export const infer = (node: Node, context: CompileContext, locals: ReadonlySet<s
         if (node.op === '/') return NUMBER
         return l === 'integer' && r === 'integer' && node.op !== '**' ? INTEGER : NUMBER
       }
-      if (left !== undefined && right !== undefined && typesOf(left).includes('array') && typesOf(right).includes('array') && node.op === '+') return ARRAY
+      if (
+        left !== undefined &&
+        right !== undefined &&
+        typesOf(left).includes('array') &&
+        typesOf(right).includes('array') &&
+        node.op === '+'
+      )
+        return ARRAY
       return undefined
     }
   }

@@ -21,7 +21,15 @@ export type Node =
   | { readonly kind: 'bool'; readonly op: 'and' | 'or'; readonly left: Node; readonly right: Node }
   | { readonly kind: 'compare'; readonly first: Node; readonly rest: readonly (readonly [CompareOp, Node])[] }
   | { readonly kind: 'ifexp'; readonly test: Node; readonly body: Node; readonly orelse: Node }
-  | { readonly kind: 'comp'; readonly shape: 'list' | 'dict'; readonly element: Node; readonly value?: Node; readonly targets: readonly string[]; readonly iter: Node; readonly conditions: readonly Node[] }
+  | {
+      readonly kind: 'comp'
+      readonly shape: 'list' | 'dict'
+      readonly element: Node
+      readonly value?: Node
+      readonly targets: readonly string[]
+      readonly iter: Node
+      readonly conditions: readonly Node[]
+    }
 
 export type BinaryOp = '+' | '-' | '*' | '/' | '//' | '%' | '**'
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | 'is' | 'is not'
@@ -36,9 +44,45 @@ type Token =
   | { readonly t: 'op'; readonly v: string; readonly at: number }
   | { readonly t: 'end'; readonly at: number }
 
-const KEYWORDS_REFUSED = new Set(['lambda', 'yield', 'await', 'import', 'from', 'def', 'class', 'global', 'nonlocal', 'del', 'assert', 'with', 'as', 'raise', 'return', 'pass', 'while', 'try', 'except', 'finally', 'elif', 'async'])
+const KEYWORDS_REFUSED = new Set([
+  'lambda',
+  'yield',
+  'await',
+  'import',
+  'from',
+  'def',
+  'class',
+  'global',
+  'nonlocal',
+  'del',
+  'assert',
+  'with',
+  'as',
+  'raise',
+  'return',
+  'pass',
+  'while',
+  'try',
+  'except',
+  'finally',
+  'elif',
+  'async',
+])
 const OPERATORS = ['**', '//', '==', '!=', '<=', '>=', '+', '-', '*', '/', '%', '<', '>', '(', ')', '[', ']', '{', '}', ',', ':', '.', '=']
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' }
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\n': '',
+}
 
 const tokenize = (text: string): Token[] => {
   const tokens: Token[] = []
@@ -139,7 +183,10 @@ class Parser {
   }
   private unexpected(why?: string): SyntaxProblem {
     const tok = this.peek()
-    const what = tok.t === 'end' ? 'the end of the expression' : `${JSON.stringify(tok.t === 'num' ? String(tok.v) : tok.v)} at character ${tok.at + 1}`
+    const what =
+      tok.t === 'end'
+        ? 'the end of the expression'
+        : `${JSON.stringify(tok.t === 'num' ? String(tok.v) : tok.v)} at character ${tok.at + 1}`
     return new SyntaxProblem(why === undefined ? `${what} was not expected` : `${why}, found ${what}`)
   }
 
@@ -318,7 +365,13 @@ class Parser {
       step = part()
     }
     this.expectOp(']')
-    return { kind: 'slice', target, ...(lower === undefined ? {} : { lower }), ...(upper === undefined ? {} : { upper }), ...(step === undefined ? {} : { step }) }
+    return {
+      kind: 'slice',
+      target,
+      ...(lower === undefined ? {} : { lower }),
+      ...(upper === undefined ? {} : { upper }),
+      ...(step === undefined ? {} : { step }),
+    }
   }
 
   private tupleRest(first: Node, close: string): Node {

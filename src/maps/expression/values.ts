@@ -163,7 +163,8 @@ export const equal = (a: unknown, b: unknown): boolean => {
   if (a === b) return true
   if (isNumberLike(a) && isNumberLike(b)) return num(a) === num(b)
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i]))
-  if (a instanceof PyObject || b instanceof PyObject) return a instanceof PyObject && b instanceof PyObject && comparable(a, b) && compareObjects(a, b) === 0
+  if (a instanceof PyObject || b instanceof PyObject)
+    return a instanceof PyObject && b instanceof PyObject && comparable(a, b) && compareObjects(a, b) === 0
   if (isDict(a) && isDict(b)) {
     const ka = Object.keys(a).filter((k) => a[k] !== undefined)
     const kb = Object.keys(b).filter((k) => b[k] !== undefined)
@@ -201,7 +202,8 @@ export const MAX_POWER = 4_000_000
 export const MAX_COMPREHENSION_LENGTH = 10_000
 
 const checkLength = <T extends string | unknown[]>(v: T): T => {
-  if (v.length > MAX_STRING_LENGTH) throw new EvalProblem('MemoryError', `result longer than ${MAX_STRING_LENGTH} (a limit of map expressions)`)
+  if (v.length > MAX_STRING_LENGTH)
+    throw new EvalProblem('MemoryError', `result longer than ${MAX_STRING_LENGTH} (a limit of map expressions)`)
   return v
 }
 
@@ -225,7 +227,8 @@ const objectArith = (op: string, a: unknown, b: unknown): unknown => {
 
 const repeat = (seq: string | unknown[], times: number | boolean): string | unknown[] => {
   const n = Math.max(0, Math.trunc(num(times)))
-  if (seq.length * n > MAX_STRING_LENGTH) throw new EvalProblem('MemoryError', `result longer than ${MAX_STRING_LENGTH} (a limit of map expressions)`)
+  if (seq.length * n > MAX_STRING_LENGTH)
+    throw new EvalProblem('MemoryError', `result longer than ${MAX_STRING_LENGTH} (a limit of map expressions)`)
   if (typeof seq === 'string') return seq.repeat(n)
   const out: unknown[] = []
   for (let i = 0; i < n; i++) out.push(...seq)
@@ -250,7 +253,8 @@ export const binary = (op: string, a: unknown, b: unknown): unknown => {
       if (numbers) return num(a as number) * num(b as number)
       if ((typeof a === 'string' || Array.isArray(a)) && isNumberLike(b) && Number.isInteger(num(b as number))) return repeat(a, b)
       if ((typeof b === 'string' || Array.isArray(b)) && isNumberLike(a) && Number.isInteger(num(a as number))) return repeat(b, a)
-      if (typeof a === 'string' || typeof b === 'string') throw typeError(`can't multiply sequence by non-int of type '${typeName(typeof a === 'string' ? b : a)}'`)
+      if (typeof a === 'string' || typeof b === 'string')
+        throw typeError(`can't multiply sequence by non-int of type '${typeName(typeof a === 'string' ? b : a)}'`)
       return objectArith(op, a, b)
     case '/':
       if (!numbers) return objectArith(op, a, b)
@@ -272,7 +276,8 @@ export const binary = (op: string, a: unknown, b: unknown): unknown => {
       if (Math.abs(num(a as number)) > MAX_POWER || Math.abs(num(b as number)) > MAX_POWER) {
         throw new EvalProblem('NumberTooHigh', `a power with an operand above ${MAX_POWER} (a limit of map expressions)`)
       }
-      if (num(a as number) === 0 && num(b as number) < 0) throw new EvalProblem('ZeroDivisionError', '0.0 cannot be raised to a negative power')
+      if (num(a as number) === 0 && num(b as number) < 0)
+        throw new EvalProblem('ZeroDivisionError', '0.0 cannot be raised to a negative power')
       return num(a as number) ** num(b as number)
     }
   }

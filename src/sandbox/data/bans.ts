@@ -83,12 +83,24 @@ export class Bans {
     const common = { id: this.id(index), reason: rng.pick(BAN_REASONS), created_at: this.createdAt(index, rng) }
     if (ip) return { id: common.id, type: 'ip_address', ip_address: randomIp(rng), reason: common.reason, created_at: common.created_at }
     const visitor = this.visitors.visitor(rng.int(0, this.visitorPool - 1))
-    return { id: common.id, type: 'visitor', visitor_id: visitor.id, visitor_name: visitor.name, reason: common.reason, created_at: common.created_at }
+    return {
+      id: common.id,
+      type: 'visitor',
+      visitor_id: visitor.id,
+      visitor_name: visitor.name,
+      reason: common.reason,
+      created_at: common.created_at,
+    }
   }
 
   /** Bans with id >= sinceId (inclusive), ascending, at most `limit`, both kinds together. */
   since(sinceId: number, limit: number): Ban[] {
-    return pageFrom(this.total, (i) => this.id(i) >= sinceId, limit, (i) => this.ban(i))
+    return pageFrom(
+      this.total,
+      (i) => this.id(i) >= sinceId,
+      limit,
+      (i) => this.ban(i),
+    )
   }
 
   all(): Ban[] {

@@ -5,7 +5,16 @@
  * figures derived from it (`count`, `response_time`, `tags`).
  */
 import type { Rng } from '../random.js'
-import { AGENT_GREETINGS, AGENT_LINES, CHAT_TAGS, COMMENTS, TRIGGER_MESSAGES, TRIGGER_SENDERS, VISITOR_LINES, VISITOR_OPENERS } from '../vocabulary-chat.js'
+import {
+  AGENT_GREETINGS,
+  AGENT_LINES,
+  CHAT_TAGS,
+  COMMENTS,
+  TRIGGER_MESSAGES,
+  TRIGGER_SENDERS,
+  VISITOR_LINES,
+  VISITOR_OPENERS,
+} from '../vocabulary-chat.js'
 import { isoMillisAsMicros } from './common.js'
 
 interface EntryBase {
@@ -171,7 +180,13 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
   let triggeredResponse = false
   const nameOf = (who: 'visitor' | number): string => (who === 'visitor' ? input.visitorName : input.agents[who]!.name)
   const nickOf = (who: 'visitor' | number): string => (who === 'visitor' ? input.visitorNick : `agent:${input.agents[who]!.id}`)
-  const engaged = input.agents.map(() => ({ joinMs: input.startMs, leaveMs: input.endMs, agentMsgs: 0, visitorMsgs: 0, responses: [] as number[] }))
+  const engaged = input.agents.map(() => ({
+    joinMs: input.startMs,
+    leaveMs: input.endMs,
+    agentMsgs: 0,
+    visitorMsgs: 0,
+    responses: [] as number[],
+  }))
   let serving: number | undefined
 
   steps.forEach((step, k) => {
@@ -179,12 +194,27 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
     const timestamp = isoMillisAsMicros(ms)
     if (step.kind === 'join' && step.who === 'visitor') {
       const departmentId = dept === undefined ? null : departmentIdAsString ? String(dept.id) : dept.id
-      history.push({ name: input.visitorName, nick: input.visitorNick, timestamp, department_name: dept?.name ?? null, type: 'chat.memberjoin', channel, department_id: departmentId })
+      history.push({
+        name: input.visitorName,
+        nick: input.visitorNick,
+        timestamp,
+        department_name: dept?.name ?? null,
+        type: 'chat.memberjoin',
+        channel,
+        department_id: departmentId,
+      })
     } else if (step.kind === 'join') {
       const who = step.who as number
       engaged[who]!.joinMs = ms
       serving = who
-      history.push({ timestamp, type: 'chat.memberjoin', name: nameOf(who), nick: nickOf(who), channel, skills_name: input.agents[who]!.skillNames })
+      history.push({
+        timestamp,
+        type: 'chat.memberjoin',
+        name: nameOf(who),
+        nick: nickOf(who),
+        channel,
+        skills_name: input.agents[who]!.skillNames,
+      })
     } else if (step.kind === 'leave') {
       if (step.who !== 'visitor') engaged[step.who]!.leaveMs = ms
       history.push({ timestamp, type: 'chat.memberleave', name: nameOf(step.who), nick: nickOf(step.who), channel })
@@ -194,7 +224,16 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
       waitingSince ??= ms
       const msg = visitorCount === 1 ? rng.pick(VISITOR_OPENERS) : rng.pick(VISITOR_LINES)
       const clientMs = ms - rng.int(100, 900)
-      history.push({ name: input.visitorName, nick: input.visitorNick, timestamp, msg_id: msgIdAsInteger ? clientMs : String(clientMs), msg, type: 'chat.msg', options: '', channel })
+      history.push({
+        name: input.visitorName,
+        nick: input.visitorNick,
+        timestamp,
+        msg_id: msgIdAsInteger ? clientMs : String(clientMs),
+        msg,
+        type: 'chat.msg',
+        options: '',
+        channel,
+      })
     } else if (step.kind === 'msg') {
       agentCount++
       const who = step.who as 'trigger' | number
@@ -210,7 +249,15 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
         }
       }
       const nick = who === 'trigger' ? 'agent:trigger' : nickOf(who)
-      history.push({ name: who === 'trigger' ? rng.pick(TRIGGER_SENDERS) : nameOf(who), nick, timestamp, msg, type: 'chat.msg', options: '', channel })
+      history.push({
+        name: who === 'trigger' ? rng.pick(TRIGGER_SENDERS) : nameOf(who),
+        nick,
+        timestamp,
+        msg,
+        type: 'chat.msg',
+        options: '',
+        channel,
+      })
     } else if (step.kind === 'tag') {
       const fresh = CHAT_TAGS.filter((t) => !tags.includes(t))
       const next = [...tags, rng.pick(fresh)].sort()
@@ -218,7 +265,15 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
       tags = next
     } else {
       comment = rng.pick(COMMENTS)
-      history.push({ comment: null, name: input.visitorName, nick: input.visitorNick, timestamp, new_comment: comment, type: 'chat.comment', channel })
+      history.push({
+        comment: null,
+        name: input.visitorName,
+        nick: input.visitorNick,
+        timestamp,
+        new_comment: comment,
+        type: 'chat.comment',
+        channel,
+      })
     }
   })
 
@@ -241,7 +296,14 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
 }
 
 /** The `chat.tag` entry an edit appends. */
-export function tagEntry(name: string, nick: string, channel: string, ms: number, before: Array<string | null>, after: Array<string | null>): HistoryEntry {
+export function tagEntry(
+  name: string,
+  nick: string,
+  channel: string,
+  ms: number,
+  before: Array<string | null>,
+  after: Array<string | null>,
+): HistoryEntry {
   return { name, nick, tags: before, timestamp: isoMillisAsMicros(ms), new_tags: after, type: 'chat.tag', channel }
 }
 

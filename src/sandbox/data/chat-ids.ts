@@ -51,6 +51,6 @@ export class ChatIds {
     if (match === null) return undefined
     let value = 0n
     for (const ch of match[1]!.slice(0, DIGITS)) value = value * 62n + BigInt(ALPHANUMERIC.indexOf(ch))
-    return Number((((value - this.offset) % MODULUS) + MODULUS) % MODULUS * MULTIPLIER_INVERSE % MODULUS)
+    return Number((((((value - this.offset) % MODULUS) + MODULUS) % MODULUS) * MULTIPLIER_INVERSE) % MODULUS)
   }
 }

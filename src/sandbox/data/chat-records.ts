@@ -7,7 +7,15 @@
 import { Rng } from '../random.js'
 import { BROWSERS, PAGES, PLACES, OFFLINE_MESSAGES, REFERRERS } from '../vocabulary-chat.js'
 import { flag, isoMillisAsMicros, isoSeconds, ALPHANUMERIC, type Flag } from './common.js'
-import { converse, ratingEntry, type ChatConversion, type EngagementFacts, type HistoryEntry, type Participant, type ResponseTime } from './chat-history.js'
+import {
+  converse,
+  ratingEntry,
+  type ChatConversion,
+  type EngagementFacts,
+  type HistoryEntry,
+  type Participant,
+  type ResponseTime,
+} from './chat-history.js'
 import { QUIRK_RATE, quirkDice, withNullItem, type QuirkLevel } from './quirks.js'
 import type { ChatIds } from './chat-ids.js'
 import { MAX_DURATION, MAX_UPDATE_DELAY, type ChatLayout } from './chat-layout.js'
@@ -266,12 +274,25 @@ export function buildChat(ctx: ChatContext, timing: ChatTiming, update: number):
   const channel = Visitors.channel(visitor)
   if (rating !== null) extra.push(ratingEntry(visitor.name, visitorNick, channel, timing.end * 1000 - more.int(1000, 9000), null, rating))
   for (const c of conversions) {
-    extra.push({ name: visitor.name, nick: visitorNick, timestamp: isoMillisAsMicros(Date.parse(c.timestamp)), type: 'chat.conversion', channel, conversion: c })
+    extra.push({
+      name: visitor.name,
+      nick: visitorNick,
+      timestamp: isoMillisAsMicros(Date.parse(c.timestamp)),
+      type: 'chat.conversion',
+      channel,
+      conversion: c,
+    })
   }
   const requested = ctx.skills.length > 0 && more.chance(0.3) ? [more.pick(ctx.skills).id] : []
   const engagements = talk.engagements.map((facts, k) =>
     engagement(more, facts, agentRecords[k]!, k, {
-      chatId: timing.id, department, startedBy, requested, last: k === talk.engagements.length - 1, rating, comment: talk.comment,
+      chatId: timing.id,
+      department,
+      startedBy,
+      requested,
+      last: k === talk.engagements.length - 1,
+      rating,
+      comment: talk.comment,
     }),
   )
   const transfer = transferFrom(ctx, more, department, agents.length)
@@ -372,7 +393,11 @@ function engagement(
     response_time:
       responses.length === 0
         ? { first: null, avg: null, max: null }
-        : { first: Math.round(responses[0]!), avg: responses.reduce((a, b) => a + b, 0) / responses.length, max: Math.round(Math.max(...responses)) },
+        : {
+            first: Math.round(responses[0]!),
+            avg: responses.reduce((a, b) => a + b, 0) / responses.length,
+            max: Math.round(Math.max(...responses)),
+          },
     skills_requested: c.requested,
     skills_fulfilled: c.requested.every((id) => agent.skills.includes(id)),
   }
@@ -423,12 +448,18 @@ function quirkChat(chat: Chat, seed: number, index: number, rate: number): Chat 
   if (listEntry) {
     const k = rng.int(0, webpath.length - 1)
     const e = webpath[k] as WebpathEntry
-    webpath = webpath.map((w, i) => (i === k ? [e.from === '' ? null : e.from, e.to, e.title, Math.floor(Date.parse(e.timestamp) / 1000)] : w))
+    webpath = webpath.map((w, i) =>
+      i === k ? [e.from === '' ? null : e.from, e.to, e.title, Math.floor(Date.parse(e.timestamp) / 1000)] : w,
+    )
   }
   if (nullWebpath) webpath = withNullItem(rng, webpath)
   let history: Chat['history'] = chat.history
   if (prevAsString) {
-    history = history.map((h) => (h !== null && h.type === 'chat.memberjoin' && typeof h.prev_department_id === 'number' ? { ...h, prev_department_id: String(h.prev_department_id) } : h))
+    history = history.map((h) =>
+      h !== null && h.type === 'chat.memberjoin' && typeof h.prev_department_id === 'number'
+        ? { ...h, prev_department_id: String(h.prev_department_id) }
+        : h,
+    )
   }
   if (nullHistory) history = withNullItem(rng, history)
   return {

@@ -10,7 +10,15 @@ import { CHAT_TAGS } from '../vocabulary-chat.js'
 import { checkCount, isoSeconds, type ChangeClock } from './common.js'
 import { ratingEntry, tagEntry, type HistoryEntry } from './chat-history.js'
 import { ChatLayout, LAG } from './chat-layout.js'
-import { buildChat, chatTiming, hasConversion, type ChatContext, type ChatConversion, type ChatRecord, type ChatTiming } from './chat-records.js'
+import {
+  buildChat,
+  chatTiming,
+  hasConversion,
+  type ChatContext,
+  type ChatConversion,
+  type ChatRecord,
+  type ChatTiming,
+} from './chat-records.js'
 import { Visitors } from './visitors.js'
 
 /** What a chat changed between runs carries over its generated self. */
@@ -238,7 +246,14 @@ export class ChatStore {
       if (rate && record.type === 'chat') {
         patch.rating = record.rating === 'good' ? 'bad' : 'good'
         // The visitor's new rating shows in the history too, a moment after the edit's tag (if any).
-        const entry = ratingEntry(record.visitor.name, `visitor:${record.visitor.id}`, Visitors.channel(record.visitor), time * 1000 + 999, record.rating, patch.rating)
+        const entry = ratingEntry(
+          record.visitor.name,
+          `visitor:${record.visitor.id}`,
+          Visitors.channel(record.visitor),
+          time * 1000 + 999,
+          record.rating,
+          patch.rating,
+        )
         patch.history = [...(patch.history ?? previous?.history ?? []), entry]
       }
       return patch

@@ -73,7 +73,10 @@ export function flag(rng: Rng, value: boolean): Flag {
 }
 
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
 }
 
 /** Objects handed out may be shared with a cache; freezing stops callers corrupting it. */

@@ -179,7 +179,14 @@ function scopeOf(ctx: AgentContext, index: number, departments: number): { scope
   return { scope: departments > 0 && rng.chance(0.4) ? 'department' : 'all' }
 }
 
-export function buildDepartment(seed: number, index: number, id: number, name: string, members: ReadonlyArray<number>, quirks: QuirkLevel): Department {
+export function buildDepartment(
+  seed: number,
+  index: number,
+  id: number,
+  name: string,
+  members: ReadonlyArray<number>,
+  quirks: QuirkLevel,
+): Department {
   const rng = Rng.derive(seed, 'department', index)
   const dice = quirkDice(seed, 'department', index)
   return {

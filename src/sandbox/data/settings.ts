@@ -48,7 +48,12 @@ export interface Shortcut {
 
 export interface RoutingSettings {
   readonly routing_mode: 'assigned' | 'broadcast'
-  readonly chat_limit: { readonly enabled: boolean; readonly limit: number; readonly limit_type: 'account' | 'agent'; readonly allow_agent_override: boolean }
+  readonly chat_limit: {
+    readonly enabled: boolean
+    readonly limit: number
+    readonly limit_type: 'account' | 'agent'
+    readonly allow_agent_override: boolean
+  }
   readonly skill_routing: { readonly enabled: boolean; readonly max_wait_time: number }
   readonly reassignment: { readonly enabled: boolean; readonly timeout: number }
   readonly auto_idle: { readonly enabled: boolean; readonly reassignments_before_idle: number; readonly new_status: 'away' | 'invisible' }
@@ -93,23 +98,50 @@ const PERMISSIONS: Readonly<Record<string, { readonly description: string; reado
     description:
       'In addition to regular agent privileges, administrators can edit widget and accounts settings, manage agents, roles and permissions, and more.',
     permissions: {
-      visitors_seen: 'account', proactive_chatting: 'listen-join', edit_visitor_information: true, edit_visitor_notes: true,
-      view_past_chats: 'account', edit_chat_tags: true, manage_bans: 'account', access_analytics: 'account',
-      view_monitor: 'account', edit_department_agents: 'account', set_agent_chat_limit: 'account', manage_shortcuts: 'account',
+      visitors_seen: 'account',
+      proactive_chatting: 'listen-join',
+      edit_visitor_information: true,
+      edit_visitor_notes: true,
+      view_past_chats: 'account',
+      edit_chat_tags: true,
+      manage_bans: 'account',
+      access_analytics: 'account',
+      view_monitor: 'account',
+      edit_department_agents: 'account',
+      set_agent_chat_limit: 'account',
+      manage_shortcuts: 'account',
     },
   },
   Agent: {
     description: 'Agents can serve chats, see visitors and use shortcuts.',
     permissions: {
-      visitors_seen: 'department', proactive_chatting: 'listen', edit_visitor_information: true, edit_visitor_notes: true,
-      view_past_chats: 'department', edit_chat_tags: true, manage_bans: 'none', access_analytics: 'none',
-      view_monitor: 'none', edit_department_agents: 'none', set_agent_chat_limit: 'none', manage_shortcuts: 'none',
+      visitors_seen: 'department',
+      proactive_chatting: 'listen',
+      edit_visitor_information: true,
+      edit_visitor_notes: true,
+      view_past_chats: 'department',
+      edit_chat_tags: true,
+      manage_bans: 'none',
+      access_analytics: 'none',
+      view_monitor: 'none',
+      edit_department_agents: 'none',
+      set_agent_chat_limit: 'none',
+      manage_shortcuts: 'none',
     },
   },
 }
 const TEAM_LEAD = {
   description: 'Team leads run one or more departments: their chats, agents and analytics.',
-  permissions: { ...PERMISSIONS.Agent!.permissions, view_past_chats: 'account', manage_bans: 'department', access_analytics: 'department', view_monitor: 'department', edit_department_agents: 'department', set_agent_chat_limit: 'department', manage_shortcuts: 'account' },
+  permissions: {
+    ...PERMISSIONS.Agent!.permissions,
+    view_past_chats: 'account',
+    manage_bans: 'department',
+    access_analytics: 'department',
+    view_monitor: 'department',
+    edit_department_agents: 'department',
+    set_agent_chat_limit: 'department',
+    manage_shortcuts: 'account',
+  },
 }
 
 export function roles(ctx: SettingsContext): Role[] {
@@ -127,7 +159,13 @@ export function roles(ctx: SettingsContext): Role[] {
   })
 }
 
-const LANGUAGES: Readonly<Record<string, string>> = { english: 'English', spanish: 'Spanish', german: 'German', french: 'French', japanese: 'Japanese' }
+const LANGUAGES: Readonly<Record<string, string>> = {
+  english: 'English',
+  spanish: 'Spanish',
+  german: 'German',
+  french: 'French',
+  japanese: 'Japanese',
+}
 
 export function skills(ctx: SettingsContext): Skill[] {
   return ctx.skills.map((skill, i) => {
@@ -145,10 +183,20 @@ export function skills(ctx: SettingsContext): Skill[] {
 
 const SHORTCUTS = [
   { name: 'hi', message: 'Hi, how can we help you today? =)', options: '', tags: [] },
-  { name: 'goodbye', message: 'Thanks for chatting with us. Have we resolved your question(s)?', options: 'Yes/No', tags: ['goodbye_survey'] },
+  {
+    name: 'goodbye',
+    message: 'Thanks for chatting with us. Have we resolved your question(s)?',
+    options: 'Yes/No',
+    tags: ['goodbye_survey'],
+  },
   { name: 'help', message: 'Do you need any help?', options: 'Yes/No', tags: ['help_survey'] },
   { name: 'refund', message: 'I have issued a refund, it takes 3-5 business days to show up.', options: '', tags: ['refund', 'billing'] },
-  { name: 'shipping', message: 'Orders ship within 2 business days. Which country should it go to?', options: 'US/EU/Other', tags: ['shipping'] },
+  {
+    name: 'shipping',
+    message: 'Orders ship within 2 business days. Which country should it go to?',
+    options: 'US/EU/Other',
+    tags: ['shipping'],
+  },
   { name: 'escalate', message: 'Let me bring in a specialist for this.', options: '', tags: ['urgent'] },
 ] as const
 
@@ -159,7 +207,15 @@ export function shortcuts(ctx: SettingsContext): Shortcut[] {
     if (i >= 3 && ctx.departmentIds.length > 0 && rng.chance(0.5)) {
       return { ...common, scope: 'departments', departments: rng.sample(ctx.departmentIds, rng.int(1, 2)) }
     }
-    if (i >= 3 && rng.chance(0.5)) return { ...common, scope: 'agents', agents: rng.sample(ctx.agents.map((a) => a.id), rng.int(1, 3)) }
+    if (i >= 3 && rng.chance(0.5))
+      return {
+        ...common,
+        scope: 'agents',
+        agents: rng.sample(
+          ctx.agents.map((a) => a.id),
+          rng.int(1, 3),
+        ),
+      }
     return { ...common, scope: 'all' }
   })
 }
@@ -168,7 +224,12 @@ export function routingSettings(ctx: SettingsContext): RoutingSettings {
   const rng = Rng.derive(ctx.seed, 'routing')
   return {
     routing_mode: rng.chance(0.6) ? 'assigned' : 'broadcast',
-    chat_limit: { enabled: rng.chance(0.5), limit: rng.int(2, 6), limit_type: rng.chance(0.7) ? 'account' : 'agent', allow_agent_override: rng.chance(0.3) },
+    chat_limit: {
+      enabled: rng.chance(0.5),
+      limit: rng.int(2, 6),
+      limit_type: rng.chance(0.7) ? 'account' : 'agent',
+      allow_agent_override: rng.chance(0.3),
+    },
     skill_routing: { enabled: rng.chance(0.7), max_wait_time: rng.pick([15, 30, 60, 120]) },
     reassignment: { enabled: rng.chance(0.7), timeout: rng.pick([15, 30, 60]) },
     auto_idle: { enabled: rng.chance(0.3), reassignments_before_idle: rng.int(1, 5), new_status: rng.chance(0.8) ? 'away' : 'invisible' },

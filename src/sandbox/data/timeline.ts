@@ -25,7 +25,8 @@ const SHARED_TIME_RATE = 0.03
 type Tie = 'none' | 'duplicate' | 'shared'
 
 const STATUSES: readonly TimelineEntry['status'][] = ['online', 'away', 'invisible', 'offline']
-const statusOf = (roll: number): TimelineEntry['status'] => (roll < 0.4 ? 'online' : roll < 0.6 ? 'away' : roll < 0.75 ? 'invisible' : 'offline')
+const statusOf = (roll: number): TimelineEntry['status'] =>
+  roll < 0.4 ? 'online' : roll < 0.6 ? 'away' : roll < 0.75 ? 'invisible' : 'offline'
 
 export class Timeline {
   private total: number
@@ -78,10 +79,15 @@ export class Timeline {
 
   /** Entries with start time >= `startMicros` (inclusive), in time order, at most `limit`. */
   since(startMicros: number, limit: number): Array<{ readonly micros: number; readonly entry: TimelineEntry }> {
-    return pageFrom(this.total, (i) => this.startMicros(i) >= startMicros, limit, (i) => ({
-      micros: this.startMicros(i),
-      entry: this.entry(i),
-    }))
+    return pageFrom(
+      this.total,
+      (i) => this.startMicros(i) >= startMicros,
+      limit,
+      (i) => ({
+        micros: this.startMicros(i),
+        entry: this.entry(i),
+      }),
+    )
   }
 
   all(): TimelineEntry[] {

@@ -45,11 +45,19 @@ function templates(ctx: TriggerContext): Template[] {
       name: 'Chat Rescuer',
       description: "Auto respond to messages if agents don't respond in time.",
       definition: {
-        condition: ['and', ['not', ['firedBefore']], ['and', ['neq', '@account_status', 'offline'], ['stillOnSite', 60], ['eq', '@visitor_served', false]]],
+        condition: [
+          'and',
+          ['not', ['firedBefore']],
+          ['and', ['neq', '@account_status', 'offline'], ['stillOnSite', 60], ['eq', '@visitor_served', false]],
+        ],
         event: 'chat_requested',
         actions: [
           ['setTriggered', true],
-          ['sendMessageToVisitor', 'Customer Service', 'We apologize for keeping you waiting. Our operators are busy at the moment, please leave us a message with your email address and we\'ll get back to you shortly.'],
+          [
+            'sendMessageToVisitor',
+            'Customer Service',
+            "We apologize for keeping you waiting. Our operators are busy at the moment, please leave us a message with your email address and we'll get back to you shortly.",
+          ],
         ],
       },
     },
@@ -70,7 +78,10 @@ function templates(ctx: TriggerContext): Template[] {
       definition: {
         event: 'page_enter',
         condition: ['and', ['gt', '@visitor_previous_visits', 0], ['neq', '@visitor_name', ''], ['not', ['firedBefore']]],
-        actions: [['wait', 5], ['sendMessageToVisitor', 'Customer Service', 'Welcome back, @visitor_name! Can we help with anything today?']],
+        actions: [
+          ['wait', 5],
+          ['sendMessageToVisitor', 'Customer Service', 'Welcome back, @visitor_name! Can we help with anything today?'],
+        ],
         version: 1,
         editor: 'simple',
       },
@@ -80,8 +91,17 @@ function templates(ctx: TriggerContext): Template[] {
       description: 'Tag and route visitors from large customers.',
       definition: {
         event: 'chat_requested',
-        condition: ['or', ['icontains', '@visitor_email', '@bigcustomer.example'], ['and', ['eq', '@visitor_country_code', 'US'], ['gte', '@visitor_page_count', 5]]],
-        actions: [['addTag', 'vip'], ['setDepartment', department], ['setSkills', [...ctx.skillIds.slice(-2)]], ['setVisitorPriority', 1]],
+        condition: [
+          'or',
+          ['icontains', '@visitor_email', '@bigcustomer.example'],
+          ['and', ['eq', '@visitor_country_code', 'US'], ['gte', '@visitor_page_count', 5]],
+        ],
+        actions: [
+          ['addTag', 'vip'],
+          ['setDepartment', department],
+          ['setSkills', [...ctx.skillIds.slice(-2)]],
+          ['setVisitorPriority', 1],
+        ],
         version: 1,
         editor: 'advanced',
       },
@@ -92,7 +112,10 @@ function templates(ctx: TriggerContext): Template[] {
       definition: {
         event: 'chat_requested',
         condition: ['eq', '@account_status', 'offline'],
-        actions: [['sendMessageToVisitor', 'Customer Service', 'We are offline right now; leave a message and we will reply by email.'], ['addNote', 'Came in while offline']],
+        actions: [
+          ['sendMessageToVisitor', 'Customer Service', 'We are offline right now; leave a message and we will reply by email.'],
+          ['addNote', 'Came in while offline'],
+        ],
       },
     },
   ]
@@ -102,7 +125,13 @@ export function triggers(ctx: TriggerContext): Trigger[] {
   const base = 66_000_000 + Rng.derive(ctx.seed, 'trigger-base').int(0, 900_000)
   return templates(ctx).map((t, i) => {
     const rng = Rng.derive(ctx.seed, 'trigger', i)
-    const trigger = { id: base + i * 80 + rng.int(0, 79), name: t.name, description: t.description, enabled: flag(rng, rng.chance(0.85)), definition: t.definition }
+    const trigger = {
+      id: base + i * 80 + rng.int(0, 79),
+      name: t.name,
+      description: t.description,
+      enabled: flag(rng, rng.chance(0.85)),
+      definition: t.definition,
+    }
     const dice = quirkDice(ctx.seed, 'trigger', i)
     return quirkTrigger(trigger, quirkOn(dice, ctx.quirks, i, 0), quirkOn(dice, ctx.quirks, i, 1))
   })
