@@ -17,6 +17,7 @@ import {
   type Usage,
 } from './processes.js'
 import { pageLatencies, requestLog, setFaults, startDateForLast, type PageLatency } from './sandbox-client.js'
+import { readmePiiSettings } from '../../test/support/readme-pii.js'
 
 /** One measured extraction. */
 export interface SyncFigures {
@@ -66,18 +67,7 @@ export interface StreamMapsResult {
 }
 
 /** The README's PII example: hash the visitor's email and phone with a salt, drop the IP and what was typed. */
-export const PII_STREAM_MAPS = {
-  stream_maps: {
-    chats: {
-      'visitor.email': "md5(config['salt'] + self) if self else None",
-      'visitor.phone': "sha256(config['salt'] + self) if self else None",
-      'session.ip': null,
-      message: null,
-      'history.msg': null,
-    },
-  },
-  stream_map_config: { salt: 'bench-salt' },
-}
+export const PII_STREAM_MAPS = readmePiiSettings('bench-salt')
 
 export interface ScaleOptions {
   readonly workDir: string

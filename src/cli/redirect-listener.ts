@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { timingSafeEqual } from 'node:crypto'
+import { readBoundedBody } from '../core/request-body.js'
 
 /** What the redirect brought. */
 export type Redirect =
@@ -76,17 +77,7 @@ const redirectOf = (params: URLSearchParams): Redirect | undefined => {
   return undefined
 }
 
-const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk)
-    })
-    req.once('end', () => (size > MAX_BODY_BYTES ? reject(new RangeError('too large')) : resolve(Buffer.concat(chunks).toString('utf8'))))
-    req.once('error', reject)
-  })
+const readBody = (req: IncomingMessage): Promise<string> => readBoundedBody(req, MAX_BODY_BYTES)
 
 const listenOn = (server: Server, port: number, host: string): Promise<void> =>
   new Promise((resolve, reject) => {

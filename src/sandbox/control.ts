@@ -21,6 +21,7 @@ import type { FaultDecider } from './fault-decider.js'
 import { checkFaultPlan } from './fault-plan.js'
 import type { QuirkLevel, SandboxData } from './data.js'
 import { badRequest, error, notFound, ok, type Reply } from './reply.js'
+import { readBoundedBody } from '../core/request-body.js'
 
 /** What the control endpoints read and change. */
 export interface ControlTarget {
@@ -43,21 +44,7 @@ const methodNotAllowed = (allow: string): Reply => ({
   headers: { Allow: allow },
 })
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk)
-    })
-    req.once('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new RangeError(`a control body is at most ${MAX_BODY_BYTES} bytes`))
-      else resolve(Buffer.concat(chunks).toString('utf8'))
-    })
-    req.once('error', reject)
-  })
-}
+const readBody = (req: IncomingMessage): Promise<string> => readBoundedBody(req, MAX_BODY_BYTES, 'a control body')
 
 async function replaceFaults(req: IncomingMessage, faults: FaultDecider): Promise<Reply> {
   try {

@@ -11,6 +11,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { readBoundedBody } from '../core/request-body.js'
 
 export interface OAuthClient {
   readonly id: string
@@ -266,21 +267,7 @@ const basicCredentials = (authorization: string | undefined): [string | undefine
   return [id, rest.join(':')]
 }
 
-const readForm = (req: IncomingMessage): Promise<URLSearchParams> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk)
-    })
-    req.once('end', () =>
-      size > MAX_BODY_BYTES
-        ? reject(new RangeError('body too large'))
-        : resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))),
-    )
-    req.once('error', reject)
-  })
+const readForm = async (req: IncomingMessage): Promise<URLSearchParams> => new URLSearchParams(await readBoundedBody(req, MAX_BODY_BYTES))
 
 /** Writes the answer: JSON for an error a program asked for (Accept: application/json), a page for a browser. */
 const send = (res: ServerResponse, req: IncomingMessage, url: URL, answer: Answer, logged?: Record<string, string>): OAuthLogEntry => {

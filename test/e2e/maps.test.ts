@@ -2,6 +2,7 @@ import { expect } from 'chai'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { describeRun, run, tap, TAP, useTempDir, type RunResult } from '../support/cli.js'
+import { README_PII_MAPS } from '../support/readme-pii.js'
 import { ALL_STREAMS, sandboxConfig, useSandbox } from '../support/sandbox.js'
 import { compile, errorsOf, lastState, newAjv, parseMessages, recordsOf, schemaOf, type Message } from '../support/singer.js'
 
@@ -9,16 +10,8 @@ const SALT = 'e2e-pepper'
 const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex')
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex')
 
-/** The README's PII example. */
-const PII_MAPS = {
-  chats: {
-    'visitor.email': "md5(config['salt'] + self) if self else None",
-    'visitor.phone': "sha256(config['salt'] + self) if self else None",
-    'session.ip': null,
-    message: null,
-    'history.msg': null,
-  },
-}
+/** The README's PII example, read from the README. */
+const PII_MAPS = README_PII_MAPS
 
 type Row = Record<string, unknown>
 const byId = (rows: readonly Row[]): Map<string, Row> => new Map(rows.map((r) => [String(r.id), r]))

@@ -5,6 +5,7 @@ import { flattenSchema, recordFlattener } from '../../src/maps/flatten.js'
 import { planStreamMaps, type MapPlan, type MapSettings } from '../../src/maps/plan.js'
 import { RecordMapFailure, type SourceStream } from '../../src/maps/stream-map.js'
 import { STREAMS } from '../../src/streams/index.js'
+import { README_PII_MAPS } from '../support/readme-pii.js'
 
 const source = (name: string): SourceStream => {
   const def = STREAMS.find((s) => s.name === name)!
@@ -44,18 +45,8 @@ const CHAT = {
   tags: ['vip'],
 }
 
-const PII: MapSettings = {
-  streamMaps: {
-    chats: {
-      'visitor.email': "md5(config['salt'] + self) if self else None",
-      'visitor.phone': "sha256(config['salt'] + self) if self else None",
-      'session.ip': null,
-      message: null,
-      'history.msg': null,
-    },
-  },
-  streamMapConfig: { salt: 'pepper' },
-}
+/** The README's PII example. */
+const PII: MapSettings = { streamMaps: README_PII_MAPS, streamMapConfig: { salt: 'pepper' } }
 
 const props = (schema: unknown): Record<string, Record<string, unknown>> =>
   (schema as { properties: Record<string, Record<string, unknown>> }).properties
