@@ -41,13 +41,33 @@ export function startTimeParam(query: URLSearchParams, ctx: RouteContext, unit: 
   return startTime
 }
 
-export function chatsExport(query: URLSearchParams, ctx: RouteContext): Reply {
+/** Where a page of a seconds-paged export (chats, conversions, department_events) starts: start_time, the start_id tie-break, limit. */
+export interface ExportStart {
+  readonly startTime: number
+  readonly startId: string | undefined
+  readonly limit: number
+}
+
+/** The request's ExportStart, or the 400 that refuses it. */
+export function exportStart(query: URLSearchParams, ctx: RouteContext): ExportStart | Reply {
   const startTime = startTimeParam(query, ctx, 'seconds', 1 / 1000)
   if (typeof startTime !== 'number') return startTime
   const limit = limitParam(query, EXPORT_MAX_LIMIT, EXPORT_MAX_LIMIT)
   if (typeof limit !== 'number') return limit
   const rawStartId = query.get('start_id')
-  const startId = rawStartId === null || rawStartId === '' ? undefined : rawStartId
+  return { startTime, startId: rawStartId === null || rawStartId === '' ? undefined : rawStartId, limit }
+}
+
+/** `next_page` of a seconds-paged export, on every page; an empty page keeps the request's position, so following it never goes back. */
+export const nextExportPage = (ctx: RouteContext, name: string, endTime: number, nextId: string | undefined, limit: number): string =>
+  `${ctx.baseUrl}/incremental/${name}?start_time=${endTime}` +
+  (nextId === undefined ? '' : `&start_id=${encodeURIComponent(nextId)}`) +
+  `&limit=${limit}&fields=${name}(*)`
+
+export function chatsExport(query: URLSearchParams, ctx: RouteContext): Reply {
+  const start = exportStart(query, ctx)
+  if (!('startTime' in start)) return start
+  const { startTime, startId, limit } = start
 
   // The bytes of JSON.stringify({ chats, count, end_id, end_time, next_page }), each chat written as soon as it is built.
   const out = new JsonBytes(limit * CHAT_BYTES)
@@ -58,12 +78,7 @@ export function chatsExport(query: URLSearchParams, ctx: RouteContext): Reply {
   })
   out.write('],')
   const endTime = page.endTime ?? startTime
-  // An empty page keeps the request's position, so following next_page never goes back.
-  const nextId = page.endId ?? startId
-  const next =
-    `${ctx.baseUrl}/incremental/chats?start_time=${endTime}` +
-    (nextId === undefined ? '' : `&start_id=${encodeURIComponent(nextId)}`) +
-    `&limit=${limit}&fields=chats(*)`
+  const next = nextExportPage(ctx, 'chats', endTime, page.endId ?? startId, limit)
   out.write(JSON.stringify({ count: page.count, end_id: page.endId ?? null, end_time: endTime, next_page: next }).slice(1))
   return ok(new EncodedJson(out.bytes()))
 }

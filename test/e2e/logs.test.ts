@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { expect } from 'chai'
-import { childEnv, describeRun, lines, run, tap, TAP, useTempDir, type RunResult } from '../support/cli.js'
+import { childEnv, describeRun, lines, onTerminal, run, tap, TAP, useTempDir, type RunResult } from '../support/cli.js'
 import { ALL_STREAMS, recordsHeld, sandboxConfig, useSandbox } from '../support/sandbox.js'
 import { parseMessages, type Message } from '../support/singer.js'
 import { API_PREFIX, type RequestLogEntry } from '../../src/sandbox/index.js'
@@ -230,15 +230,7 @@ describe('e2e: logs, metrics and progress', () => {
       const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
       const command = `${[process.execPath, TAP, '--config', config].map(quote).join(' ')} > ${quote(out)}`
       // script(1) runs the command on a new pseudo-terminal and copies what it shows to its stdout.
-      const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
-        env: { ...childEnv(), SHELL: '/bin/sh' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      const chunks: Buffer[] = []
-      child.stdout.on('data', (b: Buffer) => chunks.push(b))
-      child.stderr.on('data', (b: Buffer) => chunks.push(b))
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-      const screen = Buffer.concat(chunks).toString('utf8')
+      const { code, screen } = await onTerminal(command)
       expect(code, screen.slice(-2000)).to.equal(0)
       // eslint-disable-next-line no-control-regex -- the terminal's escape sequences are what this checks
       expect(screen, 'the block is erased and redrawn').to.match(/\r\x1b\[\d+A\x1b\[J/)

@@ -1,8 +1,7 @@
 /** What a person at a terminal sees (issue 14): no METRIC flood, a warning when stdout is the terminal, timestamps and a summary line. */
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { expect } from 'chai'
-import { childEnv, describeRun, lines, TAP, tap, useTempDir, type RunResult } from '../support/cli.js'
+import { describeRun, lines, onTerminal, TAP, tap, useTempDir, type RunResult } from '../support/cli.js'
 import { ALL_STREAMS, recordsHeld, sandboxConfig, useSandbox } from '../support/sandbox.js'
 import { parseMessages } from '../support/singer.js'
 
@@ -10,19 +9,6 @@ const ESC = '\x1b'
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
 /** singer-python's text log line: level, then Python's asctime, then the message. */
 const LOG_LINE = /^(DEBUG|INFO|WARN|ERROR) \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} /
-
-/** Run a shell command on a pseudo-terminal (script(1)); what the terminal showed. */
-const onTerminal = async (command: string): Promise<{ code: number | null; screen: string }> => {
-  const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
-    env: { ...childEnv(), SHELL: '/bin/sh' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const chunks: Buffer[] = []
-  child.stdout.on('data', (b: Buffer) => chunks.push(b))
-  child.stderr.on('data', (b: Buffer) => chunks.push(b))
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  return { code, screen: Buffer.concat(chunks).toString('utf8') }
-}
 
 describe('e2e: what the terminal shows', () => {
   const sandbox = useSandbox({ seed: 23, agents: 40, chats: 200, timeline: 100, bans: 10 })

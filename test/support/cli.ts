@@ -158,3 +158,16 @@ export const useTempDir = (): (() => TempDir) => {
     return dir
   }
 }
+
+/** Run a shell command on a pseudo-terminal (script(1)); what the terminal showed. */
+export const onTerminal = async (command: string): Promise<{ code: number | null; screen: string }> => {
+  const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
+    env: { ...childEnv(), SHELL: '/bin/sh' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const chunks: Buffer[] = []
+  child.stdout.on('data', (b: Buffer) => chunks.push(b))
+  child.stderr.on('data', (b: Buffer) => chunks.push(b))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  return { code, screen: Buffer.concat(chunks).toString('utf8') }
+}

@@ -163,6 +163,16 @@ function times(rng: Rng, steps: ReadonlyArray<Step>, input: ConversationInput): 
   return at
 }
 
+/** Response times in seconds as the API sums them up: first and longest rounded, the mean as it is; nulls when nobody answered. */
+export function responseTime(responses: readonly number[]): ResponseTime {
+  if (responses.length === 0) return { first: null, avg: null, max: null }
+  return {
+    first: Math.round(responses[0]!),
+    avg: responses.reduce((a, b) => a + b, 0) / responses.length,
+    max: Math.round(Math.max(...responses)),
+  }
+}
+
 export function converse(rng: Rng, input: ConversationInput): Conversation {
   const steps = plan(rng, input)
   const at = times(rng, steps, input)
@@ -280,14 +290,7 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
   return {
     history,
     count: { total: visitorCount + agentCount, agent: agentCount, visitor: visitorCount },
-    response_time:
-      responses.length === 0
-        ? { first: null, avg: null, max: null }
-        : {
-            first: Math.round(responses[0]!),
-            avg: responses.reduce((a, b) => a + b, 0) / responses.length,
-            max: Math.round(Math.max(...responses)),
-          },
+    response_time: responseTime(responses),
     tags,
     comment,
     triggeredResponse,

@@ -14,6 +14,7 @@ import {
   type EngagementFacts,
   type HistoryEntry,
   type Participant,
+  responseTime,
   type ResponseTime,
 } from './chat-history.js'
 import { QUIRK_RATE, quirkDice, withNullItem, type QuirkLevel } from './quirks.js'
@@ -375,7 +376,6 @@ function engagement(
   k: number,
   c: EngagementContext,
 ): Engagement {
-  const responses = facts.responses
   return {
     id: `${c.chatId}-${k + 1}`,
     agent_id: String(agent.id),
@@ -390,14 +390,7 @@ function engagement(
     rating: c.last ? c.rating : null,
     comment: c.last ? c.comment : null,
     count: { total: facts.agentMsgs + facts.visitorMsgs, agent: facts.agentMsgs, visitor: facts.visitorMsgs },
-    response_time:
-      responses.length === 0
-        ? { first: null, avg: null, max: null }
-        : {
-            first: Math.round(responses[0]!),
-            avg: responses.reduce((a, b) => a + b, 0) / responses.length,
-            max: Math.round(Math.max(...responses)),
-          },
+    response_time: responseTime(facts.responses),
     skills_requested: c.requested,
     skills_fulfilled: c.requested.every((id) => agent.skills.includes(id)),
   }
