@@ -265,7 +265,7 @@ export function sharedLimitSection(r: SharedLimitResult, machine: Machine): Sect
       ],
     ),
     '',
-    `Before, every stream waited out its own 429 and then all of them fired again together, so each burst met the limit again. Now the first 429 holds every stream, and from then on zchat spaces its requests at the rate the API allowed and grows it slowly while requests succeed (src/engine/pace.ts). Even spacing gives up the burst the sandbox's window allows after each wait, which is why this short run takes a few seconds longer.`,
+    `Before, every stream waited out its own 429 and then all of them fired again together, so each burst met the limit again. Now the first 429 holds every stream, and from then on zchat spaces its requests at the rate the API allowed and grows it slowly while requests succeed (src/engine/http/pace.ts). Even spacing gives up the burst the sandbox's window allows after each wait, which is why this short run takes a few seconds longer.`,
     '',
     `### Targets`,
     '',

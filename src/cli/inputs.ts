@@ -11,7 +11,7 @@ import { parseConfig, type ParsedConfig } from '../codecs/config.js'
 import { invalidInput, type Failure } from '../core/failure.js'
 import { selectStreams, type SelectedStream } from '../engine/catalog.js'
 import { ENV_SOURCE, layeredConfig } from './config-sources.js'
-import { emptyState, readState, type ReadState } from '../engine/state.js'
+import { emptyState, readState, type ReadState } from '../engine/state/state.js'
 import type { StreamDef } from '../streams/stream.js'
 
 export { readJsonFile } from './json-file.js'

@@ -4,7 +4,7 @@
  * second. Log lines are written above it. Only for a terminal: piped stderr
  * (Meltano, orchestrators, files) gets plain log lines and nothing else.
  */
-import type { BudgetWait } from '../engine/budget.js'
+import type { BudgetWait } from '../engine/http/budget.js'
 import type { StreamProgress } from '../engine/env.js'
 
 const REDRAW_EVERY_MS = 250

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import type { CatalogFile, CatalogStream, MetadataEntry } from '../codecs/catalog.js'
 import { toJsonSchema, type JsonSchema } from '../core/json-schema.js'
 import { defaultMethodOf, type StreamDef } from '../streams/stream.js'
-import { fieldPath, schemaHas, schemaWithout, type FieldPath } from './nested-selection.js'
+import { fieldPath, schemaHas, schemaWithout, type FieldPath } from './out/nested-selection.js'
 
 export interface CatalogEntry {
   readonly tap_stream_id: string

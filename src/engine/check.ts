@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { Account } from '../codecs/account.js'
 import type { Failure } from '../core/failure.js'
 import type { Program } from './env.js'
-import { getJson } from './http.js'
+import { getJson } from './http/request.js'
 
 export interface CheckResult {
   readonly ok: boolean

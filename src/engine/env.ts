@@ -5,8 +5,8 @@
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
 import type { Config } from '../codecs/config.js'
 import type { Failure } from '../core/failure.js'
-import type { ApiContact } from './api-contact.js'
-import type { BudgetWait, RequestBudget } from './budget.js'
+import type { ApiContact } from './http/api-contact.js'
+import type { BudgetWait, RequestBudget } from './http/budget.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']

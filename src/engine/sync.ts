@@ -12,18 +12,18 @@ import { LineBuffer } from '../core/line-buffer.js'
 import { pagingOf, passBookmark, type StreamDef } from '../streams/stream.js'
 import type { MapPlan } from '../maps/plan.js'
 import { propertiesOf, type SelectedStream } from './catalog.js'
-import { rawRecords } from './decode.js'
+import { rawRecords } from './read/decode.js'
 import type { Env, Program } from './env.js'
 import { RecordCounter } from './metrics.js'
-import { describeRequest, getJson, type PageRequest } from './http.js'
-import { firstRequest, nextRequest, tooRecent } from './paging.js'
-import { noBoundary, PageFold, type FoldedPage } from './page.js'
-import { commit, commitRecords, emit, PIECE_BYTES, project, recordsWanted, sampled, type Row, type Run, type Tally } from './run.js'
-import { readBySearch } from './search.js'
-import { skipUnavailable } from './unavailable.js'
-import { stateLine } from './singer.js'
-import { activateVersionLines, isMapped, recordWriter, schemaLines, streamMapPlan, written, writtenStreams } from './stream-maps.js'
-import { selectedCodec } from './selected-codec.js'
+import { describeRequest, getJson, type PageRequest } from './http/request.js'
+import { firstRequest, nextRequest, tooRecent } from './read/paging.js'
+import { noBoundary, PageFold, type FoldedPage } from './read/fold.js'
+import { commit, commitRecords, emit, PIECE_BYTES, project, recordsWanted, sampled, type Row, type Run, type Tally } from './out/output.js'
+import { readBySearch } from './read/search.js'
+import { skipUnavailable } from './read/unavailable.js'
+import { stateLine } from './out/singer.js'
+import { activateVersionLines, isMapped, recordWriter, schemaLines, streamMapPlan, written, writtenStreams } from './out/stream-maps.js'
+import { selectedCodec } from './read/selected-codec.js'
 import {
   bookmarkAt,
   bookmarkOf,
@@ -34,7 +34,7 @@ import {
   withCurrentlySyncing,
   withoutBookmarks,
   type State,
-} from './state.js'
+} from './state/state.js'
 
 export interface StreamSummary {
   readonly stream: string

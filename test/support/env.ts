@@ -1,8 +1,8 @@
 /** In-memory capabilities for running programs in tests (no process stdout, no real clock). */
 import * as E from 'fp-ts/lib/Either.js'
 import { parseConfig, type Config } from '../../src/codecs/config.js'
-import { apiContact } from '../../src/engine/api-contact.js'
-import { requestBudget } from '../../src/engine/budget.js'
+import { apiContact } from '../../src/engine/http/api-contact.js'
+import { requestBudget } from '../../src/engine/http/budget.js'
 import type { Env } from '../../src/engine/env.js'
 
 export const TOKEN = 'test-token-5f2c9a'

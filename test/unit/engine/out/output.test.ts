@@ -1,0 +1,130 @@
+import { expect } from 'chai'
+import * as E from 'fp-ts/lib/Either.js'
+import type { Env } from '../../../../src/engine/env.js'
+import { defaultSelection } from '../../../../src/engine/catalog.js'
+import { RecordCounter } from '../../../../src/engine/metrics.js'
+import { emit, emitRecords, project, type Row, type Run } from '../../../../src/engine/out/output.js'
+import { streamByName } from '../../../../src/streams/index.js'
+import { testEnv } from '../../../support/env.js'
+
+const EXTRACTED_AT = '2026-11-21T10:00:00.000Z'
+
+/** `n` records of about a kilobyte each: a page of them is written in several pieces. */
+const bigRows = (n: number): Row[] => Array.from({ length: n }, (_, i) => ({ id: `r${i}`, text: `${i} ${'é'.repeat(1000)}` }))
+
+/** An env whose writes take a while and are all kept, in the order they are made. */
+const slowEnv = (): { env: Env; chunks: string[] } => {
+  const chunks: string[] = []
+  const write = async (chunk: string) => {
+    await new Promise((resolve) => setTimeout(resolve, 1))
+    chunks.push(chunk)
+    return true
+  }
+  return { env: { ...testEnv().env, write }, chunks }
+}
+
+const runOf = (): Run => {
+  const env = testEnv().env
+  return {
+    state: { bookmarks: { s: { id: 1 } }, currently_syncing: 's' },
+    warned: new Set(),
+    counter: new RecordCounter(env.clock, env.log),
+  }
+}
+const AT = { extractedAt: EXTRACTED_AT }
+
+describe('emitting a page', () => {
+  it('writes every RECORD line as JSON.stringify would, in whole lines, with the STATE last', async () => {
+    const { env, chunks } = slowEnv()
+    const rows = bigRows(300)
+    const result = await emitRecords(runOf(), 's', rows, (r) => r, AT)(env)()
+    expect(E.isRight(result)).to.equal(true)
+    expect(chunks.length, 'a page of 300 kB goes out in pieces').to.be.greaterThan(1)
+    for (const chunk of chunks) expect(chunk.endsWith('\n'), 'each piece ends a line').to.equal(true)
+    const expected = rows
+      .map((record) => `${JSON.stringify({ type: 'RECORD', stream: 's', record, time_extracted: EXTRACTED_AT })}\n`)
+      .join('')
+    const state = `${JSON.stringify({ type: 'STATE', value: runOf().state })}\n`
+    expect(chunks.join('')).to.equal(expected + state)
+  })
+
+  it("another write waits until the page and its STATE are out: a page's pieces are never split", async () => {
+    const { env, chunks } = slowEnv()
+    const page = emitRecords(runOf(), 's', bigRows(300), (r) => r, AT)(env)()
+    const other = emit('{"type":"STATE","value":{"other":true}}\n')(env)()
+    await Promise.all([page, other])
+    expect(chunks.at(-1)).to.equal('{"type":"STATE","value":{"other":true}}\n')
+    expect(chunks.at(-2)!.endsWith(`${JSON.stringify({ type: 'STATE', value: runOf().state })}\n`)).to.equal(true)
+  })
+
+  it('stops at the first piece the reader refuses', async () => {
+    const chunks: string[] = []
+    const env: Env = { ...testEnv().env, write: async (chunk) => (chunks.push(chunk), chunks.length < 2) }
+    const result = await emitRecords(runOf(), 's', bigRows(300), (r) => r, AT)(env)()
+    expect(result).to.deep.equal(E.left({ _tag: 'OutputClosed' }))
+    expect(chunks).to.have.length(2)
+  })
+
+  it("a page's bookmark moves when its turn comes: a STATE written before it never carries it", async () => {
+    const { env, chunks } = slowEnv()
+    const run = runOf()
+    const withId = (stream: string, id: number) => (state: Run['state']) => ({
+      ...state,
+      bookmarks: { ...state.bookmarks, [stream]: { id } },
+    })
+    // Stream a's page is handed over first, then stream b's: b's STATE may name a's bookmark only after a's records.
+    const a = emitRecords(run, 'a', bigRows(100), (r) => r, AT, withId('a', 5))(env)()
+    const b = emitRecords(run, 'b', bigRows(3), (r) => r, AT, withId('b', 7))(env)()
+    await Promise.all([a, b])
+    const states = chunks
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as { type: string; stream?: string; value?: { bookmarks: Record<string, unknown>; currently_syncing: string } },
+      )
+    const lastA = states.map((m) => m.stream).lastIndexOf('a')
+    const firstB = states.findIndex((m) => m.stream === 'b')
+    expect(states[lastA + 1]!.value).to.deep.equal({ bookmarks: { s: { id: 1 }, a: { id: 5 } }, currently_syncing: 'a' })
+    expect(firstB).to.be.greaterThan(lastA + 1)
+    expect(states.at(-1)!.value).to.deep.equal({ bookmarks: { s: { id: 1 }, a: { id: 5 }, b: { id: 7 } }, currently_syncing: 'b' })
+    expect(run.counter.total('a')).to.equal(100)
+  })
+
+  it('a connection test writes at most its sample per stream, and no STATE', async () => {
+    const { env, chunks } = slowEnv()
+    const run: Run = { ...runOf(), sample: 1 }
+    await emitRecords(run, 's', bigRows(5), (r) => r, AT)(env)()
+    await emitRecords(run, 's', bigRows(5), (r) => r, AT)(env)()
+    const lines = chunks
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string })
+    expect(lines.map((l) => l.type)).to.deep.equal(['RECORD'])
+  })
+})
+
+describe('projecting a record', () => {
+  const agents = defaultSelection([streamByName('agents')!])[0]!
+  const known = new Set(agents.properties)
+
+  it("serialises to the selected fields it has, in the catalog's order; new fields are left out and reported once", () => {
+    const warnings: string[] = []
+    const toRecord = project(runOf(), { ...agents, properties: ['id', 'email', 'display_name', 'enabled'] }, known, (m) => warnings.push(m))
+    const line = (record: Row) => JSON.stringify(toRecord(record))
+    expect(line({ enabled: true, brand_new: 1, email: 'a@x.example', id: 7, login_count: 3 })).to.equal(
+      '{"id":7,"email":"a@x.example","enabled":true}',
+    )
+    expect(line({ id: 8, brand_new: 2 })).to.equal('{"id":8}')
+    expect(warnings).to.deep.equal(['stream agents: field "brand_new" is new to zchat and is not extracted'])
+  })
+
+  it('records of one selection do not share anything', () => {
+    const toRecord = project(runOf(), agents, known, () => undefined)
+    const first = toRecord({ id: 1, email: 'one@x.example' })
+    toRecord({ id: 2 })
+    expect(JSON.stringify(first)).to.equal('{"id":1,"email":"one@x.example"}')
+  })
+})
