@@ -1,5 +1,5 @@
 import { Account } from '../codecs/account.js'
-import { fullTable, noPaging, wholeBody, type StreamDef } from './stream.js'
+import { fullTable, singleRequest, wholeBody, type StreamDef } from './stream.js'
 
 export const account: StreamDef = {
   name: 'account',
@@ -8,8 +8,7 @@ export const account: StreamDef = {
   codec: Account,
   keyProperties: ['account_key'],
   replication: fullTable,
-  paging: noPaging,
-  records: wholeBody,
+  read: singleRequest(wholeBody),
   // Some accounts integrated with Zendesk Support answer 403 here; the rest of the data is still there.
   skipOn: { statuses: [403, 404], reason: 'the account resource is not available to this token, as with some Support-integrated accounts' },
 }

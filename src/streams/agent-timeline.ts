@@ -1,5 +1,5 @@
 import { AgentTimelineEntry } from '../codecs/agent-timeline.js'
-import { arrayIn, exportPaging, incremental, type StreamDef } from './stream.js'
+import { exportPaging, incremental, type StreamDef } from './stream.js'
 
 /**
  * No natural key: an entry is an agent's status from a start time (start_time keeps its microseconds).
@@ -12,6 +12,5 @@ export const agentTimeline: StreamDef = {
   codec: AgentTimelineEntry,
   keyProperties: ['agent_id', 'start_time', 'status'],
   replication: incremental('start_time', 'datetime'),
-  paging: exportPaging('microseconds', 'agent_timeline(*)'),
-  records: arrayIn('agent_timeline'),
+  read: exportPaging('microseconds', 'agent_timeline'),
 }

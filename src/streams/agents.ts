@@ -15,6 +15,5 @@ export const agents: StreamDef = {
   keyProperties: ['id'],
   replication: incremental('id', 'integer'),
   defaultMethod: 'FULL_TABLE',
-  paging: sinceId('id', (config) => config.agentsPageLimit),
-  records: eachElement,
+  read: sinceId('id', (config) => config.agentsPageLimit, eachElement),
 }

@@ -15,6 +15,5 @@ export const bans: StreamDef = {
   keyProperties: ['id'],
   replication: incremental('id', 'integer'),
   defaultMethod: 'FULL_TABLE',
-  paging: sinceId('id', (config) => config.bansPageLimit),
-  records: groups(['ip_address', 'visitor'], 'type'),
+  read: sinceId('id', (config) => config.bansPageLimit, groups(['ip_address', 'visitor'], 'type')),
 }

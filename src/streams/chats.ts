@@ -1,5 +1,20 @@
 import { Chat } from '../codecs/chat.js'
-import { arrayIn, exportPaging, incremental, valuesIn, type StreamDef } from './stream.js'
+import { exportPaging, incremental, valuesIn, type SearchPaging, type StreamDef } from './stream.js'
+
+const byExport = exportPaging('seconds', 'chats')
+
+const bySearch: SearchPaging = {
+  kind: 'search',
+  searchPath: 'chats/search',
+  fetchPath: 'chats',
+  records: valuesIn('docs'),
+  // Offline messages never end: they are found by when they were sent.
+  passes: [
+    { type: 'chat', field: 'end_timestamp' },
+    { type: 'offline_msg', field: 'timestamp' },
+  ],
+  windowDays: (config) => config.chatSearchIntervalDays,
+}
 
 /**
  * Read by update_timestamp, so a chat edited or deleted after it ended comes
@@ -13,22 +28,10 @@ export const chats: StreamDef = {
   codec: Chat,
   keyProperties: ['id'],
   replication: incremental('update_timestamp', 'datetime'),
-  paging: exportPaging('seconds', 'chats(*)'),
-  records: arrayIn('chats'),
-  alternative: {
-    chosen: (config) => config.chatsStrategy === 'search',
-    paging: {
-      kind: 'search',
-      searchPath: 'chats/search',
-      fetchPath: 'chats',
-      fetched: valuesIn('docs'),
-      // Offline messages never end: they are found by when they were sent.
-      passes: [
-        { type: 'chat', field: 'end_timestamp' },
-        { type: 'offline_msg', field: 'timestamp' },
-      ],
-      windowDays: (config) => config.chatSearchIntervalDays,
-    },
+  read: {
+    kind: 'choice',
+    among: [byExport, bySearch],
+    chosen: (config) => (config.chatsStrategy === 'search' ? bySearch : byExport),
   },
   fullSyncDays: (config) => config.chatsFullSyncDays,
 }

@@ -1,5 +1,5 @@
 import { ConversionRecord } from '../codecs/conversion.js'
-import { arrayIn, exportPaging, incremental, type StreamDef } from './stream.js'
+import { exportPaging, incremental, type StreamDef } from './stream.js'
 
 /**
  * Documented by Zendesk, shipped by no other connector: the record shape is
@@ -12,7 +12,6 @@ export const conversions: StreamDef = {
   codec: ConversionRecord,
   keyProperties: ['id'],
   replication: incremental('timestamp', 'datetime'),
-  paging: exportPaging('seconds', 'conversions(*)'),
-  records: arrayIn('conversions'),
+  read: exportPaging('seconds', 'conversions'),
   assumptions: ['start_time is sent in epoch seconds, as the export page says in prose (its parameter table says microseconds)'],
 }

@@ -1,5 +1,5 @@
 import { DepartmentEvent } from '../codecs/department-event.js'
-import { arrayIn, exportPaging, incremental, type StreamDef } from './stream.js'
+import { exportPaging, incremental, type StreamDef } from './stream.js'
 
 /**
  * Documented by Zendesk, shipped by no other connector: the record shape is
@@ -13,8 +13,7 @@ export const departmentEvents: StreamDef = {
   codec: DepartmentEvent,
   keyProperties: ['id'],
   replication: incremental('timestamp', 'datetime'),
-  paging: exportPaging('seconds', 'department_events(*)'),
-  records: arrayIn('department_events'),
+  read: exportPaging('seconds', 'department_events'),
   assumptions: [
     'start_time is sent in epoch seconds, as for conversions (Zendesk does not say; its conversions page says seconds in prose, microseconds in a table)',
   ],

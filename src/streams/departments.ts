@@ -1,5 +1,5 @@
 import { Department } from '../codecs/department.js'
-import { eachElement, fullTable, noPaging, type StreamDef } from './stream.js'
+import { eachElement, fullTable, singleRequest, type StreamDef } from './stream.js'
 
 export const departments: StreamDef = {
   name: 'departments',
@@ -8,6 +8,5 @@ export const departments: StreamDef = {
   codec: Department,
   keyProperties: ['id'],
   replication: fullTable,
-  paging: noPaging,
-  records: eachElement,
+  read: singleRequest(eachElement),
 }

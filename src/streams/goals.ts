@@ -1,5 +1,5 @@
 import { Goal } from '../codecs/goal.js'
-import { eachElement, fullTable, noPaging, type StreamDef } from './stream.js'
+import { eachElement, fullTable, singleRequest, type StreamDef } from './stream.js'
 
 export const goals: StreamDef = {
   name: 'goals',
@@ -8,6 +8,5 @@ export const goals: StreamDef = {
   codec: Goal,
   keyProperties: ['id'],
   replication: fullTable,
-  paging: noPaging,
-  records: eachElement,
+  read: singleRequest(eachElement),
 }

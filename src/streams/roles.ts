@@ -1,5 +1,5 @@
 import { Role } from '../codecs/role.js'
-import { eachElement, fullTable, noPaging, type StreamDef } from './stream.js'
+import { eachElement, fullTable, singleRequest, type StreamDef } from './stream.js'
 
 export const roles: StreamDef = {
   name: 'roles',
@@ -8,6 +8,5 @@ export const roles: StreamDef = {
   codec: Role,
   keyProperties: ['id'],
   replication: fullTable,
-  paging: noPaging,
-  records: eachElement,
+  read: singleRequest(eachElement),
 }

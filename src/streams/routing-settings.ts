@@ -1,5 +1,5 @@
 import { RoutingSettings } from '../codecs/routing-settings.js'
-import { fullTable, noPaging, objectIn, type StreamDef } from './stream.js'
+import { fullTable, singleRequest, objectIn, type StreamDef } from './stream.js'
 
 export const routingSettings: StreamDef = {
   name: 'routing_settings',
@@ -8,6 +8,5 @@ export const routingSettings: StreamDef = {
   codec: RoutingSettings,
   keyProperties: [],
   replication: fullTable,
-  paging: noPaging,
-  records: objectIn('data'),
+  read: singleRequest(objectIn('data')),
 }

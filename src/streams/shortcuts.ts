@@ -1,5 +1,5 @@
 import { Shortcut } from '../codecs/shortcut.js'
-import { eachElement, fullTable, noPaging, type StreamDef } from './stream.js'
+import { eachElement, fullTable, singleRequest, type StreamDef } from './stream.js'
 
 export const shortcuts: StreamDef = {
   name: 'shortcuts',
@@ -8,6 +8,5 @@ export const shortcuts: StreamDef = {
   codec: Shortcut,
   keyProperties: ['id'],
   replication: fullTable,
-  paging: noPaging,
-  records: eachElement,
+  read: singleRequest(eachElement),
 }

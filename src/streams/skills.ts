@@ -1,5 +1,5 @@
 import { Skill } from '../codecs/skill.js'
-import { eachElement, fullTable, noPaging, type StreamDef } from './stream.js'
+import { eachElement, fullTable, singleRequest, type StreamDef } from './stream.js'
 
 export const skills: StreamDef = {
   name: 'skills',
@@ -8,6 +8,5 @@ export const skills: StreamDef = {
   codec: Skill,
   keyProperties: ['id'],
   replication: fullTable,
-  paging: noPaging,
-  records: eachElement,
+  read: singleRequest(eachElement),
 }

@@ -25,31 +25,37 @@ export type RecordsAt =
   /** The records are the values of an object under a field, keyed by id (`{"docs": {"<id>": {...}}}`). */
   | { readonly kind: 'valuesIn'; readonly field: string }
 
-/** How the next request follows from the last page. */
-export type Paging =
-  /** One request returns everything. */
-  | { readonly kind: 'none' }
-  /**
-   * `?since_id=N&limit=L`, since_id inclusive: the next page starts at
-   * max(id) + 1, and a page shorter than the limit is the last one.
-   */
-  | {
-      readonly kind: 'sinceId'
-      readonly idField: string
-      readonly limit: (config: Config) => number
-    }
-  /**
-   * Incremental export: `?start_time=T&limit=L&fields=...`, then follow the
-   * response's `next_page` (which carries `start_time` and, for chats, the
-   * `start_id` tie-break) until a page holds fewer than `limit` records.
-   */
-  | {
-      readonly kind: 'export'
-      /** The unit of `start_time`: chats count seconds, agent_timeline microseconds. */
-      readonly timeUnit: 'seconds' | 'microseconds'
-      readonly fields: string
-      readonly limit: number
-    }
+/** One request returns every record (account, departments). */
+export interface SingleRequest {
+  readonly kind: 'single'
+  readonly records: RecordsAt
+}
+
+/**
+ * `?since_id=N&limit=L`, since_id inclusive: the next page starts at
+ * max(id) + 1, and a page shorter than the limit is the last one.
+ */
+export interface SinceIdPaging {
+  readonly kind: 'sinceId'
+  readonly idField: string
+  readonly limit: (config: Config) => number
+  readonly records: RecordsAt
+}
+
+/**
+ * Incremental export: `?start_time=T&limit=L&fields=...`, then follow the
+ * response's `next_page` (which carries `start_time` and, for chats, the
+ * `start_id` tie-break) until a page holds fewer than `limit` records.
+ */
+export interface ExportPaging {
+  readonly kind: 'export'
+  /** The unit of `start_time`: chats count seconds, agent_timeline microseconds. */
+  readonly timeUnit: 'seconds' | 'microseconds'
+  readonly fields: string
+  readonly limit: number
+  /** The records are the array under this field, read as they arrive. */
+  readonly records: { readonly kind: 'arrayIn'; readonly field: string }
+}
 
 /** One kind of record found by search, and the time field its windows and bookmark use. */
 export interface SearchPass {
@@ -70,10 +76,23 @@ export interface SearchPaging {
   readonly searchPath: string
   readonly fetchPath: string
   /** Where the records are in a bulk fetch's body. */
-  readonly fetched: RecordsAt
+  readonly records: RecordsAt
   readonly passes: readonly SearchPass[]
   /** The first window's length in days. */
   readonly windowDays: (config: Config) => number
+}
+
+/** A way of reading a stream: each kind is one strategy (src/engine/read/). */
+export type ReadSpec = SingleRequest | SinceIdPaging | ExportPaging | SearchPaging
+
+/**
+ * Several ways of reading one stream, chosen by a setting. State written by
+ * any of them is accepted (a user may switch), so every way is named here.
+ */
+export interface ReadChoice {
+  readonly kind: 'choice'
+  readonly among: readonly [ReadSpec, ...ReadSpec[]]
+  readonly chosen: (config: Config) => ReadSpec
 }
 
 /** The bookmark a search pass keeps, e.g. `chat.end_timestamp`. */
@@ -105,8 +124,8 @@ export interface StreamDef {
    * is INCREMENTAL but reads FULL_TABLE by default offers both.
    */
   readonly defaultMethod?: 'FULL_TABLE'
-  readonly paging: Paging
-  readonly records: RecordsAt
+  /** How the stream is read: one way, or a choice among several. */
+  readonly read: ReadSpec | ReadChoice
   /** One line for `about` and the README. */
   readonly description: string
   /**
@@ -116,8 +135,6 @@ export interface StreamDef {
    * 404, and a reason derived from its name, unless it says otherwise here.
    */
   readonly skipOn?: { readonly statuses: readonly number[]; readonly reason: string }
-  /** Another way to read the stream, which a setting can choose instead of `paging`. */
-  readonly alternative?: { readonly chosen: (config: Config) => boolean; readonly paging: SearchPaging }
   /**
    * Days after which a run ignores the stream's bookmarks and reads it all
    * again from start_date (undefined: never). The last full read is kept in
@@ -131,9 +148,12 @@ export interface StreamDef {
 /** How a run reads the stream when the catalog does not choose. */
 export const defaultMethodOf = (stream: StreamDef): Replication['method'] => stream.defaultMethod ?? stream.replication.method
 
-/** The paging a run uses for a stream under this config. */
-export const pagingOf = (stream: StreamDef, config: Config): Paging | SearchPaging =>
-  stream.alternative?.chosen(config) === true ? stream.alternative.paging : stream.paging
+/** The way a run reads the stream under this config. */
+export const readSpecOf = (stream: StreamDef, config: Config): ReadSpec =>
+  stream.read.kind === 'choice' ? stream.read.chosen(config) : stream.read
+
+/** Every way the stream can be read: their bookmarks are all the stream's. */
+export const readSpecsOf = (stream: StreamDef): readonly ReadSpec[] => (stream.read.kind === 'choice' ? stream.read.among : [stream.read])
 
 export const fullTable: Replication = { method: 'FULL_TABLE' }
 export const incremental = (key: string, bookmark: BookmarkKind): Replication => ({
@@ -141,17 +161,23 @@ export const incremental = (key: string, bookmark: BookmarkKind): Replication =>
   key,
   bookmark,
 })
-export const noPaging: Paging = { kind: 'none' }
-export const sinceId = (idField: string, limit: (config: Config) => number): Paging => ({ kind: 'sinceId', idField, limit })
+export const singleRequest = (records: RecordsAt): SingleRequest => ({ kind: 'single', records })
+export const sinceId = (idField: string, limit: (config: Config) => number, records: RecordsAt): SinceIdPaging => ({
+  kind: 'sinceId',
+  idField,
+  limit,
+  records,
+})
 export const wholeBody: RecordsAt = { kind: 'body' }
 export const eachElement: RecordsAt = { kind: 'array' }
 export const objectIn = (field: string): RecordsAt => ({ kind: 'objectIn', field })
-export const arrayIn = (field: string): RecordsAt => ({ kind: 'arrayIn', field })
 export const valuesIn = (field: string): RecordsAt => ({ kind: 'valuesIn', field })
 export const groups = (fields: readonly string[], tagField: string): RecordsAt => ({ kind: 'groups', fields, tagField })
-export const exportPaging = (timeUnit: 'seconds' | 'microseconds', fields: string): Paging => ({
+/** An export whose records are the array under `field`, a thousand a page. */
+export const exportPaging = (timeUnit: 'seconds' | 'microseconds', field: string, fields = `${field}(*)`): ExportPaging => ({
   kind: 'export',
   timeUnit,
   fields,
   limit: 1000,
+  records: { kind: 'arrayIn', field },
 })

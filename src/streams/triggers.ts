@@ -1,5 +1,5 @@
 import { Trigger } from '../codecs/trigger.js'
-import { eachElement, fullTable, noPaging, type StreamDef } from './stream.js'
+import { eachElement, fullTable, singleRequest, type StreamDef } from './stream.js'
 
 export const triggers: StreamDef = {
   name: 'triggers',
@@ -8,6 +8,5 @@ export const triggers: StreamDef = {
   codec: Trigger,
   keyProperties: ['id'],
   replication: fullTable,
-  paging: noPaging,
-  records: eachElement,
+  read: singleRequest(eachElement),
 }

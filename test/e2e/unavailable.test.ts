@@ -5,6 +5,7 @@
  */
 import { createServer, type AddressInfo } from 'node:net'
 import { expect } from 'chai'
+import { parseCatalog, withMetadata } from '../support/catalog.js'
 import { describeRun, expectCleanFailure, tap, useTempDir } from '../support/cli.js'
 import { ALL_STREAMS, recordsHeld, sandboxConfig, useSandbox } from '../support/sandbox.js'
 import { lastState, parseMessages, recordsOf, type Message } from '../support/singer.js'
@@ -65,6 +66,25 @@ describe('e2e: resources the account does not have', () => {
       expect(activations(messages, 'skills')).to.deep.equal([])
       expect(activations(messages, 'departments')).to.have.length(2)
       expect(lastState(messages).bookmarks.skills).to.equal(undefined)
+    } finally {
+      sandbox().setUnavailable({})
+    }
+  })
+
+  it('chats read by search (chats_strategy: search) with search answering 403: skipped like any stream, no ACTIVATE_VERSION even read in full', async () => {
+    sandbox().setUnavailable({ chats: 403 })
+    try {
+      const config = await tmp().write('config-search.json', sandboxConfig(sandbox(), { chats_strategy: 'search' }))
+      const discovered = await tap('--config', config, '--discover')
+      const catalog = withMetadata(parseCatalog(discovered.stdout), 'chats', [], { 'replication-method': 'FULL_TABLE' })
+      const r = await tap('--config', config, '--catalog', await tmp().write('catalog-search.json', catalog))
+      expect(r.code, describeRun(r)).to.equal(0)
+      const messages = parseMessages(r.stdout)
+      expect(warnings(r.stderr).filter((l) => l.includes('stream chats: skipped, the API answered 403'))).to.have.length(1)
+      expect(recordsOf(messages, 'chats')).to.deep.equal([])
+      expect(activations(messages, 'chats'), 'a table announced empty would be emptied').to.deep.equal([])
+      expect(activations(messages, 'departments')).to.have.length(2)
+      expect(lastState(messages).bookmarks.chats).to.equal(undefined)
     } finally {
       sandbox().setUnavailable({})
     }

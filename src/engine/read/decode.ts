@@ -151,25 +151,6 @@ export const recordDecoder = (
   }
 }
 
-/**
- * Decode every record of a page, or fail on the first that does not fit:
- * nothing of a bad page is emitted. `at` says where the records are when a
- * response is not the stream's usual one (a bulk fetch).
- */
-export const decodePage =
-  (stream: StreamDef, at: RecordsAt = stream.records, codec: t.Mixed = stream.codec) =>
-  (body: unknown): E.Either<Failure, readonly Record<string, unknown>[]> =>
-    E.chain((raws: readonly unknown[]): E.Either<Failure, readonly Record<string, unknown>[]> => {
-      const decode = recordDecoder(stream, codec)
-      const records: Record<string, unknown>[] = new Array(raws.length)
-      for (let i = 0; i < raws.length; i++) {
-        const record = decode(raws[i], i)
-        if (E.isLeft(record)) return record
-        records[i] = record.right
-      }
-      return E.right(records)
-    })(rawRecords(stream, at, body))
-
 /** Decode a whole response that is not records (a search page): a failure names the field of the response. */
 export const decodeResponse =
   <A>(stream: StreamDef, codec: t.Decoder<unknown, A>) =>

@@ -13,15 +13,17 @@ import * as E from 'fp-ts/lib/Either.js'
 import { pipe } from 'fp-ts/lib/function.js'
 import * as RTE from 'fp-ts/lib/ReaderTaskEither.js'
 import { SearchPage } from '../../codecs/chat-search.js'
-import type * as t from 'io-ts'
 import { httpError, type Failure } from '../../core/failure.js'
+import { LineBuffer } from '../../core/line-buffer.js'
 import { toMicros } from '../../core/time.js'
 import { passBookmark, type SearchPass, type SearchPaging, type StreamDef } from '../../streams/stream.js'
-import { decodePage, decodeResponse } from './decode.js'
 import type { Env, Program } from '../env.js'
 import { getJson, requestAt, type PageRequest } from '../http/request.js'
-import { commit, emitRecords, sampled, type Row, type Run, type Tally } from '../out/output.js'
-import { bookmarkAt, withBookmark, type State } from '../state/state.js'
+import { sampled } from '../run.js'
+import { BOOKMARKS, withBookmark, type State } from '../state/bookmarks.js'
+import { decodeResponse } from './decode.js'
+import { pageFold, readPage } from './pages.js'
+import type { ReadOutcome, ReadStrategy, StateEntry, StreamRead } from './strategy.js'
 
 /** The API answers 400 past about this many pages of one search. */
 export const SEARCH_MAX_PAGES = 250
@@ -48,51 +50,58 @@ const query = (pass: SearchPass, w: Window): string => `type:${pass.type} AND ${
 
 type WindowOutcome = { readonly read: true; readonly hits: number; readonly pages: number } | { readonly read: false; readonly why: string }
 
-interface Reader {
-  readonly run: Run
-  readonly def: StreamDef
-  readonly paging: SearchPaging
-  readonly toRecord: (r: Row) => Row
-  /** Incremental: start from the bookmarks and move them. Otherwise (FULL_TABLE forced) read all, bookmark nothing. */
-  readonly incremental: boolean
-  /** The full-table pass's version for ACTIVATE_VERSION, when the stream is read in full and versions are on. */
-  readonly version: number | undefined
+/** One search read of a stream: its context and what it has emitted. */
+interface Search {
+  readonly ctx: StreamRead
+  readonly spec: SearchPaging
   /**
    * Ids emitted by a window that then proved too deep, so its halves do not
    * emit them again; emptied once the split window is read.
    */
   readonly emitted: Set<string>
-  /** What a record is validated with: the stream's codec without the fields the catalog deselects. */
-  readonly codec: t.Mixed
+  /** One buffer for every bulk fetch's lines. */
+  readonly out: LineBuffer
 }
 
-/** Fetch the hits of one search page in bulk and emit them with the current STATE. */
-const fetchAndEmit = (reader: Reader, ids: readonly string[]): Program<void> => {
-  const fresh = ids.filter((id) => !reader.emitted.has(id))
-  if (fresh.length === 0) return RTE.right(undefined)
-  return pipe(
-    getJson({ path: reader.paging.fetchPath, query: { ids: fresh.join(',') } }),
-    RTE.chainEitherK(decodePage(reader.def, reader.paging.fetched, reader.codec)),
-    RTE.chainFirst((rows) => (env: Env) => {
-      const context = { extractedAt: env.now().toISOString(), ...(reader.version === undefined ? {} : { version: reader.version }) }
-      return emitRecords(reader.run, reader.def.name, rows, reader.toRecord, context)(env)
-    }),
-    RTE.map((rows) => {
-      for (const row of rows) reader.emitted.add(String(row[reader.def.keyProperties[0]!]))
-    }),
-  )
-}
+const defOf = (search: Search): StreamDef => search.ctx.sel.def
+
+/** Fetch the hits of one search page in bulk and commit them with the current STATE. */
+const fetchAndEmit =
+  (search: Search, ids: readonly string[]): Program<void> =>
+  (env) => {
+    const fresh = ids.filter((id) => !search.emitted.has(id))
+    if (fresh.length === 0) return RTE.right<Env, Failure, void>(undefined)(env)
+    const key = defOf(search).keyProperties[0]!
+    const begin = () => {
+      const seen: string[] = []
+      const fold = pageFold(search.ctx, env, search.out, (record) => {
+        seen.push(String(record[key]))
+        return true
+      })
+      return { fold, done: () => seen }
+    }
+    const request: PageRequest = { path: search.spec.fetchPath, query: { ids: fresh.join(',') } }
+    return pipe(
+      readPage(search.ctx, request, search.spec.records, begin, () => undefined),
+      RTE.map(({ page }) => {
+        for (const id of page) search.emitted.add(id)
+      }),
+    )(env)
+  }
 
 /** Read every search page of one window, or report that the window is deeper than the API pages. */
 const readWindow =
-  (reader: Reader, pass: SearchPass, w: Window): Program<WindowOutcome> =>
+  (search: Search, pass: SearchPass, w: Window): Program<WindowOutcome> =>
   (env) =>
   async () => {
-    let req: PageRequest | undefined = { path: reader.paging.searchPath, query: { q: query(pass, w) } }
+    let req: PageRequest | undefined = { path: search.spec.searchPath, query: { q: query(pass, w) } }
     let pages = 0
     let hits = 0
     while (req !== undefined) {
-      const page: E.Either<Failure, SearchPage> = await pipe(getJson(req), RTE.chainEitherK(decodeResponse(reader.def, SearchPage)))(env)()
+      const page: E.Either<Failure, SearchPage> = await pipe(
+        getJson(req),
+        RTE.chainEitherK(decodeResponse(defOf(search), SearchPage)),
+      )(env)()
       if (E.isLeft(page)) {
         const failure = page.left
         // Past the first page, a 400 is the depth limit (the query itself was accepted).
@@ -106,57 +115,53 @@ const readWindow =
         if (results.length > 0 && hits > results.length * SEARCH_MAX_PAGES) return E.right({ read: false, why: `${hits} hits` })
       }
       const emitted = await fetchAndEmit(
-        reader,
+        search,
         results.map((r) => r.id),
       )(env)()
       if (E.isLeft(emitted)) return emitted
       pages += 1
-      if (sampled(reader.run, reader.def.name)) break
+      if (sampled(search.ctx.run, defOf(search).name)) break
       // A next_url past the depth the API serves would only lead to a refusal (or a loop): split instead.
       if (pages >= SEARCH_MAX_PAGES && nextUrl) return E.right({ read: false, why: `more than ${SEARCH_MAX_PAGES} pages` })
-      req = results.length === 0 ? undefined : requestAt(reader.paging.searchPath, nextUrl)
+      req = results.length === 0 ? undefined : requestAt(search.spec.searchPath, nextUrl)
     }
     return E.right({ read: true, hits, pages })
   }
 
-/** Where a pass starts: its bookmark, else the stream's own replication bookmark, else start_date. */
-const passStart = (reader: Reader, pass: SearchPass, env: Env): number => {
-  const entry = (key: string) => {
-    const value = bookmarkAt(reader.run.state, reader.def.name, key)
-    return typeof value === 'string' ? toMicros(value) : undefined
-  }
-  if (!reader.incremental) return Math.floor(env.config.startDate.getTime() / 1000)
-  const own = entry(passBookmark(pass))
+/** Where a pass starts: its bookmark, else where the stream's reading resumes (another way's bookmark), else start_date. */
+const passStart = (search: Search, pass: SearchPass, env: Env): number => {
+  const { ctx } = search
+  const micros = (value: unknown) => (typeof value === 'string' ? toMicros(value) : undefined)
+  if (!ctx.incremental) return Math.floor(env.config.startDate.getTime() / 1000)
+  const own = micros(ctx.run.state.bookmarks[defOf(search).name]?.[passBookmark(pass)])
   // update_timestamp is never before a record's end_timestamp or timestamp: records searched before it were read.
-  const replicated =
-    reader.def.replication.method === 'INCREMENTAL' && reader.def.replication.bookmark === 'datetime'
-      ? entry(reader.def.replication.key)
-      : undefined
-  const micros = own ?? replicated ?? env.config.startDate.getTime() * 1000
-  return Math.floor(micros / 1_000_000)
+  const from = own ?? micros(ctx.start) ?? env.config.startDate.getTime() * 1000
+  return Math.floor(from / 1_000_000)
 }
 
 const readPass =
-  (reader: Reader, pass: SearchPass): Program<Tally> =>
+  (search: Search, pass: SearchPass): Program<ReadOutcome> =>
   (env) =>
   async () => {
+    const { ctx, spec } = search
+    const def = defOf(search)
     const key = passBookmark(pass)
-    const base = reader.paging.windowDays(env.config) * DAY
+    const base = spec.windowDays(env.config) * DAY
     const end = Math.floor(env.now().getTime() / 1000) - SEARCH_SETTLE_SECONDS
-    let from = passStart(reader, pass, env)
+    let from = passStart(search, pass, env)
     let span = base
     // The end of the last window that proved too deep: until it is read, emitted ids are remembered.
     let splitUntil = from
     let pages = 0
-    env.log.info(`stream ${reader.def.name}: searching ${pass.type} by ${pass.field} from ${iso(from)}`)
+    env.log.info(`stream ${def.name}: searching ${pass.type} by ${pass.field} from ${iso(from)}`)
     while (from < end) {
       const w: Window = { from, to: Math.min(from + span, end) }
-      const outcome = await readWindow(reader, pass, w)(env)()
+      const outcome = await readWindow(search, pass, w)(env)()
       if (E.isLeft(outcome)) return outcome
       const result = outcome.right
       if (!result.read) {
         if (w.to - w.from <= 1) {
-          const endpoint = `${reader.paging.searchPath}?q=${query(pass, w)}`
+          const endpoint = `${spec.searchPath}?q=${query(pass, w)}`
           return E.left(
             httpError(
               endpoint,
@@ -167,16 +172,16 @@ const readPass =
         }
         splitUntil = Math.max(splitUntil, w.to)
         span = Math.ceil((w.to - w.from) / 2)
-        env.log.debug(`stream ${reader.def.name}: ${pass.type} window from ${iso(w.from)} too deep (${result.why}); halving it`)
+        env.log.debug(`stream ${def.name}: ${pass.type} window from ${iso(w.from)} too deep (${result.why}); halving it`)
         continue
       }
       pages += result.pages
       // The window's STATE: its bookmark now says everything before w.to was read.
-      const moved = (state: State) => (reader.incremental ? withBookmark(state, reader.def.name, key, iso(w.to)) : state)
-      const saved = await commit(reader.run, reader.def.name, '', moved)(env)()
+      const moved = (state: State) => (ctx.incremental ? withBookmark(state, def.name, key, iso(w.to)) : state)
+      const saved = await ctx.commit([], 0, moved)(env)()
       if (E.isLeft(saved)) return saved
-      if (w.to >= splitUntil) reader.emitted.clear()
-      if (sampled(reader.run, reader.def.name)) break
+      if (w.to >= splitUntil) search.emitted.clear()
+      if (sampled(ctx.run, def.name)) break
       from = w.to
       // A window a quarter as deep as the API allows can safely double.
       span = result.hits * 4 < SEARCH_MAX_PAGES * SEARCH_PAGE_SIZE ? span * 2 : span
@@ -184,26 +189,28 @@ const readPass =
     return E.right({ pages })
   }
 
-/** Read a stream by search, pass after pass. */
-export const readBySearch =
-  (
-    run: Run,
-    def: StreamDef,
-    paging: SearchPaging,
-    toRecord: (r: Row) => Row,
-    incremental: boolean,
-    version?: number,
-    codec: t.Mixed = def.codec,
-  ): Program<Tally> =>
-  (env) =>
-  async () => {
-    const reader: Reader = { run, def, paging, toRecord, incremental, version, emitted: new Set(), codec }
-    let pages = 0
-    for (const pass of paging.passes) {
-      if (sampled(run, def.name)) break
-      const tally = await readPass(reader, pass)(env)()
-      if (E.isLeft(tally)) return tally
-      pages += tally.right.pages
-    }
-    return E.right({ pages })
+/** Reads a stream by search, pass after pass, each pass keeping its own bookmark. */
+export const searchStrategy = (_def: StreamDef, spec: SearchPaging): ReadStrategy => {
+  const keys = spec.passes.map(passBookmark)
+  return {
+    bookmarks: keys.map((key) => [key, 'datetime'] as const),
+    bookmarkProperties: spec.passes.map((p) => p.field),
+    // Every pass must have a bookmark for the stream to have a point before which all was read: the earliest of them.
+    resumeFrom: (entry: StateEntry) => {
+      const searched = keys.map((key) => entry[key] ?? undefined)
+      if (searched.length === 0 || searched.some((b) => b === undefined)) return undefined
+      return searched.reduce((a, b) => (BOOKMARKS.datetime.compare(a, b) <= 0 ? a : b))
+    },
+    read: (ctx) => (env) => async () => {
+      const search: Search = { ctx, spec, emitted: new Set(), out: new LineBuffer() }
+      let pages = 0
+      for (const pass of spec.passes) {
+        if (sampled(ctx.run, ctx.sel.def.name)) break
+        const tally = await readPass(search, pass)(env)()
+        if (E.isLeft(tally)) return tally
+        pages += tally.right.pages
+      }
+      return E.right({ pages })
+    },
   }
+}

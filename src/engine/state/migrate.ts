@@ -16,7 +16,9 @@
  *   microseconds, often as strings.
  */
 import { fromMicros, toMicros } from '../../core/time.js'
-import { passBookmark, type StreamDef } from '../../streams/stream.js'
+import type { StreamDef } from '../../streams/stream.js'
+import { keptBookmarks } from '../read/choose.js'
+import { LAST_FULL_SYNC } from './bookmarks.js'
 
 export interface Migrated {
   /** The state in zchat's shape, still to be checked, or the input as it was. */
@@ -61,16 +63,15 @@ export const normaliseTime = (value: unknown, epochs = true): string | undefined
  */
 const normaliseEntry = (stream: StreamDef, entry: Json, epochs: boolean): Json => {
   const out: Json = { ...entry }
-  const times = [
-    ...(stream.replication.method === 'INCREMENTAL' && stream.replication.bookmark === 'datetime' ? [stream.replication.key] : []),
-    ...(stream.alternative?.paging.passes.map(passBookmark) ?? []),
-  ]
+  const kept = keptBookmarks(stream).filter(([key]) => key !== LAST_FULL_SYNC)
+  const times = kept.filter(([, kind]) => kind === 'datetime').map(([key]) => key)
   for (const key of times) {
     if (out[key] != null) out[key] = normaliseTime(out[key], epochs) ?? out[key]
   }
-  if (epochs && stream.replication.method === 'INCREMENTAL' && stream.replication.bookmark === 'integer') {
-    const key = stream.replication.key
-    if (typeof out[key] === 'string' && /^\d+$/.test(out[key])) out[key] = Number(out[key])
+  if (epochs) {
+    for (const [key] of kept.filter(([, kind]) => kind === 'integer')) {
+      if (typeof out[key] === 'string' && /^\d+$/.test(out[key])) out[key] = Number(out[key])
+    }
   }
   return out
 }

@@ -1,8 +1,20 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import { render } from '../../../../src/core/failure.js'
-import { decodePage } from '../../../../src/engine/read/decode.js'
+import * as A from 'fp-ts/lib/ReadonlyArray.js'
+import { pipe } from 'fp-ts/lib/function.js'
+import { rawRecords, recordDecoder } from '../../../../src/engine/read/decode.js'
 import { streamByName } from '../../../../src/streams/index.js'
+import type { StreamDef } from '../../../../src/streams/stream.js'
+
+/** Every record of an export page decoded as a sync decodes it, or the first that does not fit. */
+const decodePage = (stream: StreamDef) => (body: unknown) => {
+  const decode = recordDecoder(stream)
+  return pipe(
+    rawRecords(stream, { kind: 'arrayIn', field: stream.name }, body),
+    E.chain(A.traverseWithIndex(E.Applicative)((i, raw) => decode(raw, i))),
+  )
+}
 
 const chats = streamByName('chats')!
 

@@ -1,11 +1,16 @@
 import { expect } from 'chai'
 import { normaliseTime } from '../../../../src/engine/state/migrate.js'
-import { bookmarkOf, readState, type ReadState } from '../../../../src/engine/state/state.js'
+import { resumePoint } from '../../../../src/engine/read/choose.js'
+import type { State } from '../../../../src/engine/state/bookmarks.js'
+import { readState, type ReadState } from '../../../../src/engine/state/state.js'
 import { streamByName, STREAMS } from '../../../../src/streams/index.js'
 import { accepted, refusedWith } from '../../../support/either.js'
 
 const read = (input: unknown): ReadState => accepted(readState(input, STREAMS))
 const chats = streamByName('chats')!
+
+/** Where the chats export resumes from a state. */
+const bookmarkOf = (state: State): unknown => resumePoint(chats, state.bookmarks.chats)
 
 describe('state from other connectors', () => {
   describe('the singer-io tap-zendesk-chat', () => {
@@ -45,11 +50,11 @@ describe('state from other connectors', () => {
     })
 
     it('the export resumes chats from the earlier of the two search bookmarks, and only when both are there', () => {
-      expect(bookmarkOf(read(singerIo).state, chats)).to.equal('2024-02-20T08:00:00.000000Z')
+      expect(bookmarkOf(read(singerIo).state)).to.equal('2024-02-20T08:00:00.000000Z')
       const half = { bookmarks: { chats: { 'chat.end_timestamp': '2024-03-01T10:00:00Z' } } }
-      expect(bookmarkOf(read(half).state, chats), 'offline messages not searched yet').to.equal(undefined)
+      expect(bookmarkOf(read(half).state), 'offline messages not searched yet').to.equal(undefined)
       const own = { bookmarks: { chats: { update_timestamp: '2024-05-01T00:00:00Z', 'chat.end_timestamp': '2024-03-01T10:00:00Z' } } }
-      expect(bookmarkOf(read(own).state, chats)).to.equal('2024-05-01T00:00:00Z')
+      expect(bookmarkOf(read(own).state)).to.equal('2024-05-01T00:00:00Z')
     })
 
     it('reads the forms older versions wrote: start_date as given, naive last full sync, null bookmarks', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
-import { parseState, withBookmark, type State } from '../../../../src/engine/state/state.js'
+import { withBookmark, type State } from '../../../../src/engine/state/bookmarks.js'
+import { parseState } from '../../../../src/engine/state/state.js'
 import { STREAMS } from '../../../../src/streams/index.js'
 import { accepted, refusedWith } from '../../../support/either.js'
 
