@@ -28,7 +28,8 @@ describe('the single-request strategy', () => {
 
 describe('the search strategy', () => {
   const dayAgo = '2026-11-20T10:00:00.000Z'
-  const state = { bookmarks: { chats: { 'chat.end_timestamp': dayAgo, 'offline_msg.timestamp': dayAgo } }, currently_syncing: null }
+  const twoDaysAgo = '2026-11-19T10:00:00.000Z'
+  const state = { bookmarks: { chats: { 'chat.end_timestamp': dayAgo, 'offline_msg.timestamp': twoDaysAgo } }, currently_syncing: null }
   const chat = { id: 'c1', type: 'chat', update_timestamp: '2026-11-20T12:00:00Z', end_timestamp: '2026-11-20T12:00:00Z' }
   const searchApi = () =>
     fakeApi(({ path, query }) => {
@@ -43,6 +44,7 @@ describe('the search strategy', () => {
     expect(E.isRight(read.outcome)).to.equal(true)
     expect(api.requests.map((r) => r.path)).to.deep.equal(['chats/search', 'chats', 'chats/search'])
     expect(api.requests[0]!.query.q).to.equal('type:chat AND end_timestamp:[2026-11-20T10:00:00 TO 2026-11-21T09:54:59]')
+    expect(api.requests[2]!.query.q).to.equal('type:offline_msg AND timestamp:[2026-11-19T10:00:00 TO 2026-11-21T09:54:59]')
     expect(read.records.map((r) => r.id)).to.deep.equal(['c1'])
     // Settled five minutes before now: the search index lags behind new chats.
     expect(read.states.at(-1)!.bookmarks.chats).to.deep.equal({
