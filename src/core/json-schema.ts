@@ -157,3 +157,9 @@ export const toJsonSchema = (codec: t.Mixed): JsonSchema => {
       throw new Error(`no JSON Schema for codec ${codec.name}: declare one with withSchema()`)
   }
 }
+
+/** The properties a schema declares, when it is an object schema that declares any. */
+export const schemaProperties = (schema: unknown): Record<string, JsonSchema> | undefined => {
+  const properties = (schema as { properties?: unknown } | undefined)?.properties
+  return typeof properties === 'object' && properties !== null ? (properties as Record<string, JsonSchema>) : undefined
+}

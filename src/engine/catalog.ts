@@ -30,7 +30,7 @@ export const streamSchema = (stream: StreamDef): JsonSchema => {
   return schema
 }
 
-export const propertiesOf = (stream: StreamDef): readonly string[] => Object.keys(streamSchema(stream).properties as object)
+export const fieldNamesOf = (stream: StreamDef): readonly string[] => Object.keys(streamSchema(stream).properties as object)
 
 /** Fields a target needs whatever the user selects: keys and the replication key. */
 const automaticFields = (stream: StreamDef): ReadonlySet<string> =>
@@ -62,7 +62,7 @@ export const catalogEntry = (stream: StreamDef): CatalogEntry => {
           ...(replicationKey === undefined ? {} : { 'replication-key': replicationKey }),
         },
       },
-      ...propertiesOf(stream).map((name) => ({
+      ...fieldNamesOf(stream).map((name) => ({
         breadcrumb: ['properties', name],
         metadata: { inclusion: automatic.has(name) ? 'automatic' : 'available', 'selected-by-default': true },
       })),
@@ -99,7 +99,7 @@ const restrictSchema = (schema: JsonSchema, properties: readonly string[]): Json
 
 const selectAll = (def: StreamDef): SelectedStream => ({
   def,
-  properties: propertiesOf(def),
+  properties: fieldNamesOf(def),
   schema: streamSchema(def),
   method: defaultMethodOf(def),
 })
@@ -127,7 +127,7 @@ const selectFromEntry = (def: StreamDef, entry: CatalogStream): E.Either<readonl
   if (!isSelected(streamMd, entry.selected ?? legacySchema.selected, true)) return E.right(undefined)
 
   const problems: string[] = []
-  const known = propertiesOf(def)
+  const known = fieldNamesOf(def)
   const automatic = automaticFields(def)
   for (const m of entry.metadata ?? []) {
     const [kind, field] = m.breadcrumb

@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js'
 import { interrupted, outputClosed, type Failure } from '../core/failure.js'
 import { readSpecOf, type StreamDef } from '../streams/stream.js'
 import type { MapPlan } from '../maps/plan.js'
-import { propertiesOf, type SelectedStream } from './catalog.js'
+import { fieldNamesOf, type SelectedStream } from './catalog.js'
 import type { Env, Program } from './env.js'
 import { RecordCounter } from './metrics.js'
 import { outputTo } from './out/output.js'
@@ -106,7 +106,7 @@ const syncStream =
       sel,
       incremental,
       start: incremental ? resume : undefined,
-      select: projection(sel, new Set(propertiesOf(def)), run.warned, env.log.warn),
+      select: projection(sel, new Set(fieldNamesOf(def)), run.warned, env.log.warn),
       version,
       commit: (lines, records, change) => (streamEnv) => async () => {
         const lead = opening

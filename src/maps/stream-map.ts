@@ -4,7 +4,7 @@
  * the Meltano SDK's CustomStreamMap does (singer_sdk/mapper.py), with nested
  * fields (`visitor.email`) as well as top-level ones.
  */
-import type { JsonSchema } from '../core/json-schema.js'
+import { schemaProperties, type JsonSchema } from '../core/json-schema.js'
 import { toJson } from './expression/builtins.js'
 import { CheckProblem, compileExpression, schemaAt, type CompileContext, type Compiled } from './expression/compile.js'
 import { infer, nullable } from './expression/infer.js'
@@ -46,7 +46,8 @@ export interface Flattening {
 
 const STRING: JsonSchema = { type: 'string' }
 
-const propertiesOf = (schema: JsonSchema): Record<string, JsonSchema> => (schema.properties ?? {}) as Record<string, JsonSchema>
+/** The properties an object schema declares; none for any other. */
+const propertiesOf = (schema: JsonSchema): Record<string, JsonSchema> => schemaProperties(schema) ?? {}
 const typesOf = (s: JsonSchema | undefined): readonly string[] =>
   s === undefined || s.type === undefined ? [] : Array.isArray(s.type) ? (s.type as string[]) : [s.type as string]
 

@@ -5,7 +5,7 @@
  * deselected ones out of records and schema. Paths are field names below the
  * top level, e.g. `["roles", "administrator"]`.
  */
-import type { JsonSchema } from '../../core/json-schema.js'
+import { schemaProperties, type JsonSchema } from '../../core/json-schema.js'
 
 export type FieldPath = readonly string[]
 
@@ -20,16 +20,11 @@ export const fieldPath = (breadcrumb: readonly string[]): FieldPath | undefined 
   return path
 }
 
-const propertiesOf = (schema: unknown): Record<string, unknown> | undefined => {
-  const properties = (schema as { properties?: unknown } | undefined)?.properties
-  return typeof properties === 'object' && properties !== null ? (properties as Record<string, unknown>) : undefined
-}
-
 /** Whether `path` names a field the schema declares, object by object. */
 export const schemaHas = (schema: JsonSchema, path: FieldPath): boolean => {
   let node: unknown = schema
   for (const name of path) {
-    const properties = propertiesOf(node)
+    const properties = schemaProperties(node)
     if (properties === undefined || !Object.hasOwn(properties, name)) return false
     node = properties[name]
   }
@@ -39,7 +34,7 @@ export const schemaHas = (schema: JsonSchema, path: FieldPath): boolean => {
 /** The schema without the field at `path` (copied along the path; the rest is shared). */
 export const schemaWithout = (schema: JsonSchema, path: FieldPath): JsonSchema => {
   const [name, ...rest] = path
-  const properties = propertiesOf(schema)
+  const properties = schemaProperties(schema)
   if (name === undefined || properties === undefined || !Object.hasOwn(properties, name)) return schema
   if (rest.length > 0) return { ...schema, properties: { ...properties, [name]: schemaWithout(properties[name] as JsonSchema, rest) } }
   const { [name]: _dropped, ...kept } = properties

@@ -6,7 +6,7 @@
  */
 import type * as t from 'io-ts'
 import { codecWithout } from '../../core/codec-prune.js'
-import { propertiesOf, type SelectedStream } from '../catalog.js'
+import { fieldNamesOf, type SelectedStream } from '../catalog.js'
 
 const codecs = new WeakMap<SelectedStream, t.Mixed>()
 
@@ -15,7 +15,7 @@ export const selectedCodec = (sel: SelectedStream): t.Mixed => {
   if (codec === undefined) {
     const selected = new Set(sel.properties)
     const paths = [
-      ...propertiesOf(sel.def)
+      ...fieldNamesOf(sel.def)
         .filter((p) => !selected.has(p))
         .map((p) => [p]),
       ...(sel.pruned ?? []),

@@ -7,7 +7,7 @@
  * Python-looking that could reach past the expression (dunder names, `_`
  * attributes) are refused here, naming the problem.
  */
-import type { JsonSchema } from '../../core/json-schema.js'
+import { schemaProperties, type JsonSchema } from '../../core/json-schema.js'
 import { attribute, FUNCTIONS, METHOD_NAMES, setKey } from './builtins.js'
 import { parse, type Node } from './parse.js'
 import {
@@ -83,16 +83,11 @@ const ATTRIBUTES: ReadonlySet<string> = new Set([
 
 const builtinNames = (): string => Object.keys(FUNCTIONS).join(', ')
 
-const propertiesOf = (schema: unknown): Record<string, JsonSchema> | undefined => {
-  const p = (schema as { properties?: unknown } | undefined)?.properties
-  return typeof p === 'object' && p !== null ? (p as Record<string, JsonSchema>) : undefined
-}
-
 const typesOf = (schema: JsonSchema | undefined): readonly string[] =>
   schema === undefined || schema.type === undefined ? [] : Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string]
 
 const hasField = (schema: JsonSchema, name: string): boolean => {
-  const properties = propertiesOf(schema)
+  const properties = schemaProperties(schema)
   return properties !== undefined && Object.hasOwn(properties, name)
 }
 
@@ -105,7 +100,7 @@ export const schemaAt = (schema: JsonSchema, path: readonly string[]): JsonSchem
       node = (node.items as JsonSchema | undefined) ?? undefined
       continue
     }
-    const properties = propertiesOf(node)
+    const properties = schemaProperties(node)
     if (properties === undefined) return typesOf(node).includes('object') || typesOf(node).length === 0 ? undefined : 'missing'
     if (!Object.hasOwn(properties, step))
       return node.additionalProperties === false || Object.keys(properties).length > 0 ? 'missing' : undefined
