@@ -471,24 +471,24 @@ export class SandboxData {
    * exactly startTime only when their id > startId.
    */
   exportChats(startTime: number, startId: string | undefined, limit: number): ChatsExportPage {
-    const chats: ChatRecord[] = []
-    const { endTime, endId } = this.eachExportedChat(startTime, startId, limit, (record) => chats.push(record))
-    return { chats, endTime, endId }
+    const positions = this.chatStore.positions(startTime, startId, limit)
+    const last = positions.at(-1)
+    return { chats: positions.map((p) => this.chatStore.record(p.index)), endTime: last?.update, endId: last?.id }
   }
 
   /**
-   * `exportChats`, handing each record to `take` as soon as it is built rather
-   * than all at the end (the server writes them out one by one: json-bytes.ts).
-   * Returns the page's size and the position of its last chat.
+   * `exportChats` as JSON text, each chat's handed to `take` as soon as it is
+   * written rather than all at the end (the server writes them out one by one:
+   * json-bytes.ts). Returns the page's size and the position of its last chat.
    */
-  eachExportedChat(
+  eachExportedChatJson(
     startTime: number,
     startId: string | undefined,
     limit: number,
-    take: (record: ChatRecord) => void,
+    take: (json: string) => void,
   ): { readonly count: number; readonly endTime: number | undefined; readonly endId: string | undefined } {
     const positions = this.chatStore.positions(startTime, startId, limit)
-    for (const p of positions) take(this.chatStore.record(p.index))
+    for (const p of positions) take(this.chatStore.json(p.index))
     const last = positions.at(-1)
     return { count: positions.length, endTime: last?.update, endId: last?.id }
   }
