@@ -4,7 +4,7 @@
  * string or an integer, `department_id` as an integer or a string), and the
  * figures derived from it (`count`, `response_time`, `tags`).
  */
-import type { Rng } from '../random.js'
+import type { Rng } from './random.js'
 import {
   AGENT_GREETINGS,
   AGENT_LINES,
@@ -14,7 +14,7 @@ import {
   TRIGGER_SENDERS,
   VISITOR_LINES,
   VISITOR_OPENERS,
-} from '../vocabulary-chat.js'
+} from '../vocabulary/chat.js'
 import { isoMillisAsMicros } from './common.js'
 
 interface EntryBase {

@@ -4,8 +4,8 @@
  * and the Airbyte chat: generated from (seed, index) and the chat's place in
  * time (chat-layout.ts). About 15% are offline messages.
  */
-import { Rng } from '../random.js'
-import { BROWSERS, PAGES, PLACES, OFFLINE_MESSAGES, REFERRERS } from '../vocabulary-chat.js'
+import { Rng } from './random.js'
+import { BROWSERS, PAGES, PLACES, OFFLINE_MESSAGES, REFERRERS } from '../vocabulary/chat.js'
 import { flag, isoMillisAsMicros, isoSeconds, ALPHANUMERIC, type Flag } from './common.js'
 import {
   converse,

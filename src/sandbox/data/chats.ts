@@ -5,8 +5,8 @@
  * position and sorts at its new `update_timestamp`. Nothing here holds all
  * chats: queries walk the index space from a binary-searched start.
  */
-import { Rng } from '../random.js'
-import { CHAT_TAGS } from '../vocabulary-chat.js'
+import { Rng } from './random.js'
+import { CHAT_TAGS } from '../vocabulary/chat.js'
 import { checkCount, isoSeconds, type ChangeClock } from './common.js'
 import { ratingEntry, tagEntry, type HistoryEntry } from './chat-history.js'
 import { ChatLayout, LAG } from './chat-layout.js'

@@ -5,7 +5,7 @@
  * byte-identical output); only the data changes made between runs move past it,
  * through one `ChangeClock`, and never past the real current time.
  */
-import type { Rng } from '../random.js'
+import type { Rng } from './random.js'
 
 /** `enabled` is documented as an integer but real payloads mostly send booleans. */
 export type Flag = boolean | 0 | 1

@@ -1,8 +1,8 @@
 import { expect } from 'chai'
-import { SandboxData } from '../../src/sandbox/data.js'
-import { chatJson } from '../../src/sandbox/data/chat-json.js'
-import type { ChatRecord } from '../../src/sandbox/data/chat-records.js'
-import { HISTORY_START, REFERENCE_NOW } from '../../src/sandbox/data/common.js'
+import { SandboxData } from '../../../../src/sandbox/data/sandbox-data.js'
+import { chatJson } from '../../../../src/sandbox/data/chat-json.js'
+import type { ChatRecord } from '../../../../src/sandbox/data/chat-records.js'
+import { HISTORY_START, REFERENCE_NOW } from '../../../../src/sandbox/data/common.js'
 
 const LATER = (REFERENCE_NOW + 30 * 86_400) * 1000
 
