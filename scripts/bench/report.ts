@@ -3,7 +3,7 @@
  * the machine it ran on, its figures and its targets (met or not), merged into
  * docs/BENCHMARKS.md so that a run replaces only the sections it measured.
  */
-import { IN_FLIGHT_MS } from '../../src/sandbox/request-log.js'
+import { IN_FLIGHT_MS } from '../../src/sandbox/index.js'
 import { cpuSeconds } from './processes.js'
 import { WARM_UP_PAGES } from './sandbox-client.js'
 import type { RateLimitResult, ScaleResult, SharedLimitResult, StreamMapsResult, SyncFigures } from './scenarios.js'

@@ -8,12 +8,13 @@ import {
   AGENTS_MAX_LIMIT,
   BANS_MAX_LIMIT,
   EXPORT_MAX_LIMIT,
+  HISTORY_SPAN,
+  HISTORY_START,
   REFERENCE_NOW,
   SANDBOX_DEFAULTS,
   type FaultPlan,
   type RequestLogEntry,
 } from '../../src/sandbox/index.js'
-import { HISTORY_SPAN, HISTORY_START } from '../../src/sandbox/data/common.js'
 import type { SandboxProcess } from './processes.js'
 
 const control = (sandbox: SandboxProcess, path: string): string => `http://127.0.0.1:${sandbox.port}/_sandbox/${path}`

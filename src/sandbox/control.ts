@@ -16,11 +16,11 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { checkClockOffset, type AccountSettings } from './account-settings.js'
-import { send } from './deliver.js'
-import type { FaultDecider } from './fault-decider.js'
-import { checkFaultPlan } from './fault-plan.js'
-import type { QuirkLevel, SandboxData } from './data.js'
-import { badRequest, error, notFound, ok, type Reply } from './reply.js'
+import { send } from './api/deliver.js'
+import type { FaultDecider } from './faults/decider.js'
+import { checkFaultPlan } from './faults/plan.js'
+import type { QuirkLevel, SandboxData } from './data/sandbox-data.js'
+import { badRequest, error, notFound, ok, type Reply } from './api/reply.js'
 import { readBoundedBody } from '../core/request-body.js'
 
 /** What the control endpoints read and change. */

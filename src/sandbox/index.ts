@@ -1,75 +1,31 @@
-/** The simulated Zendesk Chat API: start one with `startSandbox()`. */
+/**
+ * The simulated Zendesk Chat API: start one with `startSandbox()`. What the
+ * CLI, the bench and the tests outside src/sandbox use; the sandbox's own
+ * unit tests import the modules they test.
+ *
+ *   server.ts, control.ts, request-log.ts, account-settings.ts, tap-config.ts: the server, its control endpoints and log
+ *   api/         the API's routes, replies, OAuth, and how a reply goes on the wire
+ *   faults/      the fault plan and its decider, `--faults` specs, resources an account lacks
+ *   data/        the account's records, generated from a seed (sandbox-data.ts is their one entry)
+ *   vocabulary/  the names, places and phrases the generators draw from
+ */
 export {
   API_PREFIX,
-  AGENTS_MAX_LIMIT,
-  BANS_DEFAULT_LIMIT,
-  BANS_MAX_LIMIT,
-  EXPORT_MAX_LIMIT,
   SANDBOX_DEFAULTS,
   SANDBOX_HOST,
-  SEARCH_MAX_PAGE,
-  SEARCH_PAGE_SIZE,
   startSandbox,
   type RequestLogEntry,
   type Sandbox,
   type SandboxOptions,
 } from './server.js'
-export {
-  DATA_DEFAULTS,
-  REFERENCE_NOW,
-  SandboxData,
-  isoSeconds,
-  type Account,
-  type Agent,
-  type Ban,
-  type BansPage,
-  type Chat,
-  type ChatPosition,
-  type ChatRecord,
-  type ChatsExportPage,
-  type Department,
-  type DepartmentEvent,
-  type ExportedConversion,
-  type QuirkLevel,
-  type Flag,
-  type Goal,
-  type HistoryEntry,
-  type IpBan,
-  type OfflineMessage,
-  type PlanLimit,
-  type Role,
-  type RoleRef,
-  type RoutingSettings,
-  type SandboxDataOptions,
-  type SearchField,
-  type SearchHit,
-  type SearchResult,
-  type Session,
-  type Shortcut,
-  type Skill,
-  type SkillRef,
-  type TimelineEntry,
-  type TimelinePage,
-  type Trigger,
-  type Visitor,
-  type VisitorBan,
-  type WebpathEntry,
-} from './data.js'
-export { Rng, deriveSeed, hashLabel, mix32 } from './random.js'
-export {
-  FAULT_DEFAULTS,
-  FAULT_ORDER,
-  SERVER_ERROR_STATUSES,
-  checkFaultPlan,
-  type FaultKind,
-  type FaultPlan,
-  type ServerErrorStatus,
-} from './fault-plan.js'
-export { EARLY_TOLERANCE_MS, FaultDecider, type Fault, type FaultDecision, type FaultStats } from './fault-decider.js'
-export { FAULT_SPEC_EXAMPLE, FAULT_SPEC_SETTINGS, parseFaultSpec } from './fault-spec.js'
+export { AGENTS_MAX_LIMIT, BANS_MAX_LIMIT } from './api/routes.js'
+export { EXPORT_MAX_LIMIT } from './api/routes-export.js'
+export { SANDBOX_CLIENT } from './api/oauth.js'
 export { CONTROL_PREFIX } from './control.js'
-export { UNAVAILABLE_STATUSES, checkUnavailable, parseUnavailable, type Unavailable, type UnavailableStatus } from './account-settings.js'
-export { EXPORT_QUIET_MS, TOO_RECENT } from './routes-export.js'
-export { SANDBOX_CLIENT, SandboxOAuth, type OAuthClient } from './oauth.js'
+export { IN_FLIGHT_MS, rateLimitConduct, type RateLimitConduct } from './request-log.js'
 export { SANDBOX_START_DATE, sandboxTapConfig } from './tap-config.js'
-export { rateLimitConduct, type RateLimitConduct } from './request-log.js'
+export { HISTORY_SPAN, HISTORY_START, REFERENCE_NOW } from './data/common.js'
+export type { QuirkLevel } from './data/quirks.js'
+export type { FaultPlan } from './faults/plan.js'
+export { FAULT_SPEC_EXAMPLE, parseFaultSpec } from './faults/spec.js'
+export { parseUnavailable, type Unavailable } from './faults/unavailable.js'

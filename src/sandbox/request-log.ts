@@ -3,7 +3,7 @@
  * log: how many requests were answered and how many were refused, and which
  * requests the client sent after it had been told to wait.
  */
-import { EARLY_TOLERANCE_MS } from './fault-decider.js'
+import { EARLY_TOLERANCE_MS } from './faults/decider.js'
 import type { RequestLogEntry } from './server.js'
 
 export interface RateLimitConduct {

@@ -8,19 +8,16 @@
  */
 import { createServer, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { AccountSettings, type Unavailable } from './account-settings.js'
+import { AccountSettings } from './account-settings.js'
+import type { Unavailable } from './faults/unavailable.js'
 import { handleControl, isControlRequest } from './control.js'
-import { DATA_DEFAULTS, SandboxData, type QuirkLevel } from './data.js'
-import { deliver, faultReply, sentStatus } from './deliver.js'
-import { FaultDecider, type FaultStats } from './fault-decider.js'
-import type { FaultKind, FaultPlan } from './fault-plan.js'
-import { badRequest, DESCRIPTIONS, error, notFound, type Reply, type RouteContext } from './reply.js'
-import { isOAuthPath, SandboxOAuth, type OAuthClient } from './oauth.js'
-import { findRoute } from './routes.js'
-
-export { AGENTS_MAX_LIMIT, BANS_DEFAULT_LIMIT, BANS_MAX_LIMIT } from './routes.js'
-export { EXPORT_MAX_LIMIT } from './routes-export.js'
-export { SEARCH_MAX_PAGE, SEARCH_PAGE_SIZE } from './routes-search.js'
+import { DATA_DEFAULTS, SandboxData, type QuirkLevel } from './data/sandbox-data.js'
+import { deliver, faultReply, sentStatus } from './api/deliver.js'
+import { FaultDecider, type FaultStats } from './faults/decider.js'
+import type { FaultKind, FaultPlan } from './faults/plan.js'
+import { badRequest, DESCRIPTIONS, error, notFound, type Reply, type RouteContext } from './api/reply.js'
+import { isOAuthPath, SandboxOAuth, type OAuthClient } from './api/oauth.js'
+import { findRoute } from './api/routes.js'
 
 export interface SandboxOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -36,7 +33,7 @@ export interface SandboxOptions {
   readonly bans?: number
   /** agent_timeline entries (default 2000). */
   readonly timeline?: number
-  /** Faults to inject from the first request (fault-plan.ts); none by default. */
+  /** Faults to inject from the first request (faults/plan.ts); none by default. */
   readonly faults?: FaultPlan
   /**
    * How far the sandbox's clock runs ahead of the machine's (negative: behind), in ms: its Date header, the
@@ -45,7 +42,7 @@ export interface SandboxOptions {
   readonly clockOffsetMs?: number
   /** Resources the account does not have, answering 403 or 404 (account-settings.ts), e.g. `{ skills: 404 }`. */
   readonly unavailable?: Unavailable
-  /** OAuth clients registered besides SANDBOX_CLIENT (oauth.ts). */
+  /** OAuth clients registered besides SANDBOX_CLIENT (api/oauth.ts). */
   readonly oauthClients?: readonly OAuthClient[]
   /** How often the rare shapes of real payloads come: `rare` (default, as the real API) or `often` (every quirk on many records). */
   readonly quirks?: QuirkLevel

@@ -3,7 +3,7 @@
  * before REFERENCE_NOW, so runs are reproducible), which can be older than the
  * tap's default start_date of two years back: the config starts before it.
  */
-import { REFERENCE_NOW } from './data.js'
+import { REFERENCE_NOW } from './data/sandbox-data.js'
 import type { Sandbox } from './server.js'
 
 const FOUR_YEARS_SECONDS = 4 * 366 * 24 * 3600

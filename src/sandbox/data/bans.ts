@@ -3,8 +3,8 @@
  * between the two kinds, each ban a pure function of (seed, index) apart from
  * the creation time of bans added between runs.
  */
-import { Rng } from '../random.js'
-import { BAN_REASONS } from '../vocabulary-chat.js'
+import { Rng } from './random.js'
+import { BAN_REASONS } from '../vocabulary/chat.js'
 import { checkCount, pageFrom, isoSeconds, REFERENCE_NOW, type ChangeClock } from './common.js'
 import type { Visitors } from './visitors.js'
 

@@ -4,7 +4,7 @@
  * string or an integer, `department_id` as an integer or a string), and the
  * figures derived from it (`count`, `response_time`, `tags`).
  */
-import type { Rng } from '../random.js'
+import type { Rng } from './random.js'
 import {
   AGENT_GREETINGS,
   AGENT_LINES,
@@ -14,7 +14,7 @@ import {
   TRIGGER_SENDERS,
   VISITOR_LINES,
   VISITOR_OPENERS,
-} from '../vocabulary-chat.js'
+} from '../vocabulary/chat.js'
 import { isoMillisAsMicros } from './common.js'
 
 interface EntryBase {
@@ -189,7 +189,8 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
   let comment: string | null = null
   let triggeredResponse = false
   const nameOf = (who: 'visitor' | number): string => (who === 'visitor' ? input.visitorName : input.agents[who]!.name)
-  const nickOf = (who: 'visitor' | number): string => (who === 'visitor' ? input.visitorNick : `agent:${input.agents[who]!.id}`)
+  const agentNicks = input.agents.map((a) => `agent:${a.id}`)
+  const nickOf = (who: 'visitor' | number): string => (who === 'visitor' ? input.visitorNick : agentNicks[who]!)
   const engaged = input.agents.map(() => ({
     joinMs: input.startMs,
     leaveMs: input.endMs,
@@ -198,8 +199,11 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
     responses: [] as number[],
   }))
   let serving: number | undefined
+  // Who has written a message so far, by name (an agent's first one is a greeting).
+  const spoken = new Set<string>()
 
-  steps.forEach((step, k) => {
+  for (let k = 0; k < steps.length; k++) {
+    const step = steps[k]!
     const ms = at[k]!
     const timestamp = isoMillisAsMicros(ms)
     if (step.kind === 'join' && step.who === 'visitor') {
@@ -234,6 +238,7 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
       waitingSince ??= ms
       const msg = visitorCount === 1 ? rng.pick(VISITOR_OPENERS) : rng.pick(VISITOR_LINES)
       const clientMs = ms - rng.int(100, 900)
+      spoken.add(input.visitorName)
       history.push({
         name: input.visitorName,
         nick: input.visitorNick,
@@ -247,7 +252,7 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
     } else if (step.kind === 'msg') {
       agentCount++
       const who = step.who as 'trigger' | number
-      const opening = who !== 'trigger' && !history.some((h) => h.type === 'chat.msg' && h.name === nameOf(who))
+      const opening = who !== 'trigger' && !spoken.has(nameOf(who))
       const msg = who === 'trigger' ? rng.pick(TRIGGER_MESSAGES) : opening ? rng.pick(AGENT_GREETINGS) : rng.pick(AGENT_LINES)
       if (who === 'trigger') triggeredResponse = true
       else {
@@ -259,8 +264,10 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
         }
       }
       const nick = who === 'trigger' ? 'agent:trigger' : nickOf(who)
+      const name = who === 'trigger' ? rng.pick(TRIGGER_SENDERS) : nameOf(who)
+      spoken.add(name)
       history.push({
-        name: who === 'trigger' ? rng.pick(TRIGGER_SENDERS) : nameOf(who),
+        name,
         nick,
         timestamp,
         msg,
@@ -285,7 +292,7 @@ export function converse(rng: Rng, input: ConversationInput): Conversation {
         channel,
       })
     }
-  })
+  }
 
   return {
     history,

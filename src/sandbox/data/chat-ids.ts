@@ -5,7 +5,7 @@
  * chat without a table of all ids, while ids of chats that share an update
  * second still sort in an order unrelated to the index.
  */
-import { Rng } from '../random.js'
+import { Rng } from './random.js'
 import { ALPHANUMERIC } from './common.js'
 
 const DIGITS = 6

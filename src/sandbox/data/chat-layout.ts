@@ -15,7 +15,7 @@
  *   second, the last natural time of the run, as if an admin had tagged them
  *   all at once. The cluster is larger than an export page on purpose.
  */
-import { Rng } from '../random.js'
+import { Rng } from './random.js'
 import { DAY, firstIndex, HISTORY_SPAN, HISTORY_START } from './common.js'
 
 /** The longest a chat lasts (seconds), first message to last. */

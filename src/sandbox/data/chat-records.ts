@@ -4,8 +4,8 @@
  * and the Airbyte chat: generated from (seed, index) and the chat's place in
  * time (chat-layout.ts). About 15% are offline messages.
  */
-import { Rng } from '../random.js'
-import { BROWSERS, PAGES, PLACES, OFFLINE_MESSAGES, REFERRERS } from '../vocabulary-chat.js'
+import { Rng } from './random.js'
+import { BROWSERS, PAGES, PLACES, OFFLINE_MESSAGES, REFERRERS } from '../vocabulary/chat.js'
 import { flag, isoMillisAsMicros, isoSeconds, ALPHANUMERIC, type Flag } from './common.js'
 import {
   converse,
@@ -252,13 +252,15 @@ export function buildChat(ctx: ChatContext, timing: ChatTiming, update: number):
   const transferred = joined > 1 && rng.chance(0.12)
   const agentIndexes = missed ? [] : transferred ? [firstAgent, (firstAgent + rng.int(1, joined - 1)) % joined] : [firstAgent]
   const agentRecords = agentIndexes.map((k) => ctx.agent(k))
-  const agents: Participant[] = agentRecords.map((a) => ({ id: a.id, name: a.display_name, skillNames: skillNames(ctx, a.skills) }))
+  const agents: Participant[] = agentRecords.map((a) => ({ id: a.id, name: a.display_name, skillNames: skillNames(ctx, a) }))
+  const visitorNick = `visitor:${visitor.id}`
+  const channel = Visitors.channel(visitor)
   const talk = converse(rng, {
     startMs: timing.timestamp * 1000 + rng.int(0, 999),
     endMs: timing.end * 1000 + rng.int(0, 999),
     visitorName: visitor.name,
-    visitorNick: `visitor:${visitor.id}`,
-    channel: Visitors.channel(visitor),
+    visitorNick,
+    channel,
     department,
     agents,
     startedBy,
@@ -271,8 +273,6 @@ export function buildChat(ctx: ChatContext, timing: ChatTiming, update: number):
   const conversions = more.chance(CONVERSION_RATE) && ctx.goals.length > 0 ? [conversion(more, ctx, timing, department, agents[0])] : []
   // hasConversion answers the same from the same dice, without building the chat.
   const extra: HistoryEntry[] = []
-  const visitorNick = `visitor:${visitor.id}`
-  const channel = Visitors.channel(visitor)
   if (rating !== null) extra.push(ratingEntry(visitor.name, visitorNick, channel, timing.end * 1000 - more.int(1000, 9000), null, rating))
   for (const c of conversions) {
     extra.push({
@@ -330,8 +330,20 @@ export function hasConversion(ctx: ChatContext, timing: ChatTiming): boolean {
   return timing.type === 'chat' && ctx.goals.length > 0 && Rng.derive(ctx.seed, 'chat-more', timing.index).chance(CONVERSION_RATE)
 }
 
-function skillNames(ctx: ChatContext, ids: ReadonlyArray<number>): string[] {
-  return ids.flatMap((id) => ctx.skills.find((s) => s.id === id)?.name ?? [])
+/**
+ * The names of an agent's skills, by agent record: every chat of the agent
+ * lists them. Agents are cached and frozen, and an edit makes a new record,
+ * so an entry never goes stale.
+ */
+const skillNameCache = new WeakMap<object, ReadonlyArray<string>>()
+
+function skillNames(ctx: ChatContext, agent: ReturnType<ChatContext['agent']>): ReadonlyArray<string> {
+  let names = skillNameCache.get(agent)
+  if (names === undefined) {
+    names = Object.freeze(agent.skills.flatMap((id) => ctx.skills.find((s) => s.id === id)?.name ?? []))
+    skillNameCache.set(agent, names)
+  }
+  return names
 }
 
 /** A conversion of one of the account's goals, during the chat, credited to its first agent. */
@@ -411,9 +423,12 @@ function transferFrom(ctx: ChatContext, rng: Rng, department: { readonly id: num
 function withEntries(history: HistoryEntry[], extra: HistoryEntry[], previousDepartment: number | undefined): HistoryEntry[] {
   let out = history
   if (previousDepartment !== undefined) {
-    const joins = history.flatMap((h, i) => (h.type === 'chat.memberjoin' && h.nick.startsWith('agent:') ? [i] : []))
-    const at = joins[1]
-    if (at !== undefined) {
+    let at = -1
+    for (let i = 0, joins = 0; i < history.length && at < 0; i++) {
+      const h = history[i]!
+      if (h.type === 'chat.memberjoin' && h.nick.startsWith('agent:') && ++joins === 2) at = i
+    }
+    if (at >= 0) {
       out = history.slice()
       out[at] = { ...(history[at] as HistoryEntry & { type: 'chat.memberjoin' }), prev_department_id: previousDepartment }
     }

@@ -5,11 +5,12 @@
  * position and sorts at its new `update_timestamp`. Nothing here holds all
  * chats: queries walk the index space from a binary-searched start.
  */
-import { Rng } from '../random.js'
-import { CHAT_TAGS } from '../vocabulary-chat.js'
+import { Rng } from './random.js'
+import { CHAT_TAGS } from '../vocabulary/chat.js'
 import { checkCount, isoSeconds, type ChangeClock } from './common.js'
 import { ratingEntry, tagEntry, type HistoryEntry } from './chat-history.js'
 import { ChatLayout, LAG } from './chat-layout.js'
+import { chatJson } from './chat-json.js'
 import {
   buildChat,
   chatTiming,
@@ -104,6 +105,11 @@ export class ChatStore {
   record(index: number): ChatRecord {
     const surprise = this.surprises.get(index)
     return surprise === undefined ? this.edited(index) : (withValueAt(this.edited(index), surprise.path, surprise.value) as ChatRecord)
+  }
+
+  /** Chat #index as served now, as its JSON text: written by chatJson, or by JSON.stringify when it carries a surprise. */
+  json(index: number): string {
+    return this.surprises.has(index) ? JSON.stringify(this.record(index)) : chatJson(this.edited(index))
   }
 
   /**

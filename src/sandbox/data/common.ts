@@ -5,7 +5,7 @@
  * byte-identical output); only the data changes made between runs move past it,
  * through one `ChangeClock`, and never past the real current time.
  */
-import type { Rng } from '../random.js'
+import type { Rng } from './random.js'
 
 /** `enabled` is documented as an integer but real payloads mostly send booleans. */
 export type Flag = boolean | 0 | 1
@@ -24,6 +24,8 @@ export const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy
 
 /** '00' to '59': the two-digit fields of a time of day. */
 const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'))
+/** '000' to '999': milliseconds, and each half of the microseconds. */
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'))
 /**
  * `YYYY-MM-DDT` by day since the epoch. Formatting dates through Date dominated
  * page generation; the records span a few thousand days, so the cache stays small.
@@ -40,13 +42,24 @@ function dayPrefix(day: number): string {
   return prefix
 }
 
+/**
+ * `YYYY-MM-DDTHH:MM:` of the minute formatted last: a chat's dozen history
+ * timestamps fall in a few minutes, so most of them take only the seconds.
+ */
+let lastMinute = Number.NaN
+let lastMinutePrefix = ''
+
 /** `YYYY-MM-DDTHH:MM:SS` of a whole number of seconds since the epoch. */
 function dateTime(seconds: number): string {
-  const day = Math.floor(seconds / DAY)
-  const inDay = seconds - day * DAY
-  const hours = Math.floor(inDay / 3600)
-  const minutes = Math.floor((inDay - hours * 3600) / 60)
-  return dayPrefix(day) + TWO_DIGITS[hours] + ':' + TWO_DIGITS[minutes] + ':' + TWO_DIGITS[inDay - hours * 3600 - minutes * 60]
+  const minute = Math.floor(seconds / 60)
+  if (minute !== lastMinute) {
+    const day = Math.floor(minute / 1440)
+    const inDay = minute - day * 1440
+    const hours = Math.floor(inDay / 60)
+    lastMinutePrefix = dayPrefix(day) + TWO_DIGITS[hours] + ':' + TWO_DIGITS[inDay - hours * 60] + ':'
+    lastMinute = minute
+  }
+  return lastMinutePrefix + TWO_DIGITS[seconds - minute * 60]
 }
 
 /** Seconds since the epoch to the API's format: second precision, `Z` (a fraction is dropped). */
@@ -59,12 +72,16 @@ export function isoSeconds(epochSeconds: number): string {
 export function isoMicros(epochMicros: number): string {
   const seconds = Math.floor(epochMicros / 1_000_000)
   const micros = epochMicros - seconds * 1_000_000
-  return dateTime(seconds) + '.' + String(micros).padStart(6, '0') + 'Z'
+  if (!Number.isInteger(micros)) return dateTime(seconds) + '.' + String(micros).padStart(6, '0') + 'Z'
+  const millis = Math.floor(micros / 1000)
+  return dateTime(seconds) + '.' + THREE_DIGITS[millis] + THREE_DIGITS[micros - millis * 1000] + 'Z'
 }
 
 /** Milliseconds to the chat history's format: microseconds that are always `...000`. */
 export function isoMillisAsMicros(epochMillis: number): string {
-  return isoMicros(epochMillis * 1000)
+  if (!Number.isSafeInteger(epochMillis)) return isoMicros(epochMillis * 1000)
+  const seconds = Math.floor(epochMillis / 1000)
+  return dateTime(seconds) + '.' + THREE_DIGITS[epochMillis - seconds * 1000] + '000Z'
 }
 
 /** Most records say true/false; a few say 1/0 like the documentation. */

@@ -7,7 +7,7 @@
  * known only from another connector's unmerged schema (API.md); `value` and
  * `previous_value` are a string, a boolean or an object by field.
  */
-import { Rng } from '../random.js'
+import { Rng } from './random.js'
 import { DAY, HISTORY_START, isoSeconds, REFERENCE_NOW } from './common.js'
 import type { Department } from './people.js'
 

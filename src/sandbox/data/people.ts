@@ -1,8 +1,8 @@
 /**
  * The account, its agents and departments: the record shapes and their builders.
  */
-import { Rng } from '../random.js'
-import { CITIES, FIRST_NAMES, LAST_NAMES, PLANS, type PlanLimit } from '../vocabulary.js'
+import { Rng } from './random.js'
+import { CITIES, FIRST_NAMES, LAST_NAMES, PLANS, type PlanLimit } from '../vocabulary/account.js'
 import { ALPHANUMERIC, DAY, flag, isoSeconds, REFERENCE_NOW, slug, type Flag } from './common.js'
 import { quirkDice, quirkOn, withNullItem, type QuirkLevel } from './quirks.js'
 

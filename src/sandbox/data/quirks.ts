@@ -7,7 +7,7 @@
  * meets every one in a small account. Which record carries which quirk is
  * a function of (seed, record), like everything else the sandbox serves.
  */
-import { Rng } from '../random.js'
+import { Rng } from './random.js'
 
 export type QuirkLevel = 'rare' | 'often'
 export const QUIRK_LEVELS: readonly QuirkLevel[] = ['rare', 'often']

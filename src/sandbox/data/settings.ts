@@ -3,7 +3,7 @@
  * routing settings, shaped like the Airbyte and zenpy samples. Small, so
  * they are built whole; membership figures come from the current agents.
  */
-import { Rng } from '../random.js'
+import { Rng } from './random.js'
 import { flag, type Flag } from './common.js'
 
 export interface Goal {

@@ -5,7 +5,7 @@
  * Like the real API it holds entries that repeat an (agent_id, start_time)
  * pair, and distinct agents starting a status at the same microsecond.
  */
-import { Rng } from '../random.js'
+import { Rng } from './random.js'
 import { checkCount, pageFrom, HISTORY_SPAN, HISTORY_START, isoMicros, type ChangeClock } from './common.js'
 
 export interface TimelineEntry {

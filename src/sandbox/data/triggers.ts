@@ -3,7 +3,7 @@
  * condition, actions and, for triggers saved by the newer editor, version and
  * editor), as in the Airbyte and zenpy samples.
  */
-import { Rng } from '../random.js'
+import { Rng } from './random.js'
 import { flag, type Flag } from './common.js'
 import { quirkDice, quirkOn, type QuirkLevel } from './quirks.js'
 

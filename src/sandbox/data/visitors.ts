@@ -2,9 +2,9 @@
  * Website visitors: a pool that chats, offline messages and visitor bans draw
  * from, so a returning visitor carries the same id and name every time.
  */
-import { Rng } from '../random.js'
-import { FIRST_NAMES, LAST_NAMES } from '../vocabulary.js'
-import { VISITOR_NOTES } from '../vocabulary-chat.js'
+import { Rng } from './random.js'
+import { FIRST_NAMES, LAST_NAMES } from '../vocabulary/account.js'
+import { VISITOR_NOTES } from '../vocabulary/chat.js'
 import { ALPHANUMERIC, slug } from './common.js'
 
 export interface Visitor {

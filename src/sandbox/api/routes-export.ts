@@ -72,9 +72,9 @@ export function chatsExport(query: URLSearchParams, ctx: RouteContext): Reply {
   // The bytes of JSON.stringify({ chats, count, end_id, end_time, next_page }), each chat written as soon as it is built.
   const out = new JsonBytes(limit * CHAT_BYTES)
   out.write('{"chats":[')
-  const page = ctx.data.eachExportedChat(startTime, startId, limit, (chat) => {
+  const page = ctx.data.eachExportedChatJson(startTime, startId, limit, (chat) => {
     if (out.length > CHATS_ARRAY_START) out.write(',')
-    out.write(JSON.stringify(chat))
+    out.write(chat)
   })
   out.write('],')
   const endTime = page.endTime ?? startTime

@@ -2,7 +2,7 @@
  * Decides, request by request, which fault of a plan to inject, and counts what
  * it injected and how the client behaved (requests sent before Retry-After).
  */
-import { checkFaultPlan, FAULT_DEFAULTS, FAULT_ORDER, type FaultKind, type FaultPlan, type ServerErrorStatus } from './fault-plan.js'
+import { checkFaultPlan, FAULT_DEFAULTS, FAULT_ORDER, type FaultKind, type FaultPlan, type ServerErrorStatus } from './plan.js'
 
 /** The fault one request gets. */
 export type Fault =

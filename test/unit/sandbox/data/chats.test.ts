@@ -1,6 +1,7 @@
 import { expect } from 'chai'
-import { REFERENCE_NOW, startSandbox, type ChatRecord, type Sandbox } from '../../src/sandbox/index.js'
-import { sandboxGet as get } from '../support/sandbox.js'
+import type { ChatRecord } from '../../../../src/sandbox/data/chat-records.js'
+import { REFERENCE_NOW, startSandbox, type Sandbox } from '../../../../src/sandbox/index.js'
+import { sandboxGet as get } from '../../../support/sandbox.js'
 
 interface ExportBody {
   chats: ChatRecord[]

@@ -1,7 +1,9 @@
 import { expect } from 'chai'
-import { ChangeClock, REFERENCE_NOW } from '../../src/sandbox/data/common.js'
-import { SandboxData, startSandbox, type ChatRecord } from '../../src/sandbox/index.js'
-import { sandboxGet as get } from '../support/sandbox.js'
+import { ChangeClock, REFERENCE_NOW } from '../../../../src/sandbox/data/common.js'
+import type { ChatRecord } from '../../../../src/sandbox/data/chat-records.js'
+import { SandboxData } from '../../../../src/sandbox/data/sandbox-data.js'
+import { startSandbox } from '../../../../src/sandbox/index.js'
+import { sandboxGet as get } from '../../../support/sandbox.js'
 
 type ExportBody = { chats: ChatRecord[]; count: number; end_time: number; end_id: string | null; next_page: string }
 

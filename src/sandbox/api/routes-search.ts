@@ -3,7 +3,7 @@
  * time window, 40 results a page, at most 250 pages deep), then `chats?ids=`
  * for the chats themselves. Deleted chats are neither found nor fetched.
  */
-import type { SearchField } from './data.js'
+import type { SearchField } from '../data/sandbox-data.js'
 import { badRequest, integerParam, notFound, ok, type Reply, type RouteContext } from './reply.js'
 
 export const SEARCH_PAGE_SIZE = 40

@@ -1,5 +1,5 @@
 /** What a sandbox route answers, and the helpers every route shares. */
-import type { SandboxData } from './data.js'
+import type { SandboxData } from '../data/sandbox-data.js'
 
 /** A body the route has already written as UTF-8 JSON (see json-bytes.ts). */
 export class EncodedJson {

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
-import { parseUnavailable, startSandbox, type Sandbox } from '../../src/sandbox/index.js'
-import { sandboxGet as get } from '../support/sandbox.js'
+import { parseUnavailable, startSandbox, type Sandbox } from '../../../src/sandbox/index.js'
+import { sandboxGet as get } from '../../support/sandbox.js'
 
 const control = (sandbox: Sandbox, path: string, init: RequestInit = {}): Promise<Response> =>
   fetch(`http://127.0.0.1:${sandbox.port}/_sandbox/${path}`, init)

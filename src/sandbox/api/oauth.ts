@@ -11,7 +11,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { readBoundedBody } from '../core/request-body.js'
+import { readBoundedBody } from '../../core/request-body.js'
 
 export interface OAuthClient {
   readonly id: string

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
-import { SANDBOX_CLIENT } from '../../src/sandbox/index.js'
-import { useSandbox } from '../support/sandbox.js'
+import { SANDBOX_CLIENT } from '../../../../src/sandbox/index.js'
+import { useSandbox } from '../../../support/sandbox.js'
 
 const REDIRECT = 'http://localhost:8080'
 

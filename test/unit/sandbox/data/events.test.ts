@@ -1,6 +1,6 @@
 import { expect } from 'chai'
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
-import { sandboxGet } from '../support/sandbox.js'
+import { startSandbox, type Sandbox } from '../../../../src/sandbox/index.js'
+import { sandboxGet } from '../../../support/sandbox.js'
 
 type Row = Record<string, unknown>
 type Page = { count: number; end_time: number; end_id: string | null; next_page: string } & Record<string, unknown>

@@ -1,7 +1,7 @@
 import { connect } from 'node:net'
 import { expect } from 'chai'
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
-import { sandboxGet as get } from '../support/sandbox.js'
+import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js'
+import { sandboxGet as get } from '../../support/sandbox.js'
 
 const UNAUTHORIZED = {
   error: 'Unauthorized',

@@ -13,14 +13,14 @@
  * record and never after the real current time.
  */
 import { Rng } from './random.js'
-import { COMPANIES, DEPARTMENT_NAMES, FIRST_NAMES, LAST_NAMES, SKILL_NAMES } from './vocabulary.js'
-import { Bans, type Ban, type BansPage, type IpBan, type VisitorBan } from './data/bans.js'
-import { ChatIds } from './data/chat-ids.js'
-import { ChatLayout } from './data/chat-layout.js'
-import { preview, type Chat, type ChatContext, type ChatRecord, type OfflineMessage } from './data/chat-records.js'
-import { ChatStore, type ChatPosition, type ExportedConversion, type SearchField, type SearchHit } from './data/chats.js'
-import { departmentEvents, type DepartmentEvent } from './data/department-events.js'
-import { ChangeClock, checkCount, DAY, deepFreeze, pageFrom, isoSeconds, REFERENCE_NOW, slug, type Flag } from './data/common.js'
+import { COMPANIES, DEPARTMENT_NAMES, FIRST_NAMES, LAST_NAMES, SKILL_NAMES } from '../vocabulary/account.js'
+import { Bans, type Ban, type BansPage, type IpBan, type VisitorBan } from './bans.js'
+import { ChatIds } from './chat-ids.js'
+import { ChatLayout } from './chat-layout.js'
+import { preview, type Chat, type ChatContext, type ChatRecord, type OfflineMessage } from './chat-records.js'
+import { ChatStore, type ChatPosition, type ExportedConversion, type SearchField, type SearchHit } from './chats.js'
+import { departmentEvents, type DepartmentEvent } from './department-events.js'
+import { ChangeClock, checkCount, DAY, deepFreeze, pageFrom, isoSeconds, REFERENCE_NOW, slug, type Flag } from './common.js'
 import {
   buildAccount,
   buildAgent,
@@ -33,20 +33,20 @@ import {
   type PlanLimit,
   type RoleRef,
   type SkillRef,
-} from './data/people.js'
-import * as settings from './data/settings.js'
-import { Timeline, type TimelineEntry } from './data/timeline.js'
-import { triggers, type Trigger } from './data/triggers.js'
-import { visitorPoolSize, Visitors } from './data/visitors.js'
-import { QUIRK_LEVELS, QUIRK_RATE, quirkDice, type QuirkLevel } from './data/quirks.js'
+} from './people.js'
+import * as settings from './settings.js'
+import { Timeline, type TimelineEntry } from './timeline.js'
+import { triggers, type Trigger } from './triggers.js'
+import { visitorPoolSize, Visitors } from './visitors.js'
+import { QUIRK_LEVELS, QUIRK_RATE, quirkDice, type QuirkLevel } from './quirks.js'
 
 export { isoSeconds, REFERENCE_NOW }
 export type { Account, Agent, Ban, BansPage, Chat, ChatPosition, ChatRecord, Department, Flag, IpBan, OfflineMessage }
 export type { PlanLimit, RoleRef, SearchField, SearchHit, SkillRef, TimelineEntry, Trigger, VisitorBan }
 export type { DepartmentEvent, ExportedConversion }
-export type { QuirkLevel } from './data/quirks.js'
-export type { Goal, Role, RoutingSettings, Shortcut, Skill } from './data/settings.js'
-export type { HistoryEntry, Session, Visitor, WebpathEntry } from './data/chat-records.js'
+export type { QuirkLevel } from './quirks.js'
+export type { Goal, Role, RoutingSettings, Shortcut, Skill } from './settings.js'
+export type { HistoryEntry, Session, Visitor, WebpathEntry } from './chat-records.js'
 
 export interface SandboxDataOptions {
   readonly seed: number
@@ -471,24 +471,24 @@ export class SandboxData {
    * exactly startTime only when their id > startId.
    */
   exportChats(startTime: number, startId: string | undefined, limit: number): ChatsExportPage {
-    const chats: ChatRecord[] = []
-    const { endTime, endId } = this.eachExportedChat(startTime, startId, limit, (record) => chats.push(record))
-    return { chats, endTime, endId }
+    const positions = this.chatStore.positions(startTime, startId, limit)
+    const last = positions.at(-1)
+    return { chats: positions.map((p) => this.chatStore.record(p.index)), endTime: last?.update, endId: last?.id }
   }
 
   /**
-   * `exportChats`, handing each record to `take` as soon as it is built rather
-   * than all at the end (the server writes them out one by one: json-bytes.ts).
-   * Returns the page's size and the position of its last chat.
+   * `exportChats` as JSON text, each chat's handed to `take` as soon as it is
+   * written rather than all at the end (the server writes them out one by one:
+   * api/json-bytes.ts). Returns the page's size and the position of its last chat.
    */
-  eachExportedChat(
+  eachExportedChatJson(
     startTime: number,
     startId: string | undefined,
     limit: number,
-    take: (record: ChatRecord) => void,
+    take: (json: string) => void,
   ): { readonly count: number; readonly endTime: number | undefined; readonly endId: string | undefined } {
     const positions = this.chatStore.positions(startTime, startId, limit)
-    for (const p of positions) take(this.chatStore.record(p.index))
+    for (const p of positions) take(this.chatStore.json(p.index))
     const last = positions.at(-1)
     return { count: positions.length, endTime: last?.update, endId: last?.id }
   }

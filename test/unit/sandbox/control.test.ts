@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { resolve } from 'node:path'
 import { expect } from 'chai'
-import SandboxCommand from '../../src/commands/sandbox.js'
-import { checkFaultPlan, startSandbox, type FaultPlan, type Sandbox } from '../../src/sandbox/index.js'
+import SandboxCommand from '../../../src/commands/sandbox.js'
+import { checkFaultPlan, type FaultPlan } from '../../../src/sandbox/faults/plan.js'
+import { startSandbox, type Sandbox } from '../../../src/sandbox/index.js'
 
 const SMALL = { agents: 3, departments: 1, chats: 10, bans: 2, timeline: 5 } as const
 const ROOT = resolve(import.meta.dirname, '..', '..')
@@ -128,7 +129,7 @@ describe('sandbox fault control', () => {
     )
     expect(failure).to.match(/invalid fault spec: unknown setting 'slow'/)
 
-    const script = "import S from './src/commands/sandbox.ts'; await S.run(process.argv.slice(1))"
+    const script = "import S from '../src/commands/sandbox.ts'; await S.run(process.argv.slice(1))"
     const args = ['--import', 'tsx', '--input-type=module', '-e', script, '--', '--agents', '2', '--faults', 'html-every=1,vanish-after=1']
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>

@@ -1,6 +1,6 @@
 /**
  * Word lists the sandbox draws names and plans from. Kept apart from the
- * generators so data.ts reads as rules, not as lists. Domains use the reserved
+ * generators (data/) read as rules, not as lists. Domains use the reserved
  * `.example` TLD so no generated address can reach a real mailbox.
  */
 
@@ -131,7 +131,7 @@ export const CITIES: ReadonlyArray<{ city: string; state: string; postal_code: s
 /** Plan limits: a count or the string "unlimited", as the real API sends them. */
 export type PlanLimit = number | 'unlimited'
 
-/** The plan fields that differ by tier; the feature flags shared by all tiers are added in data.ts. */
+/** The plan fields that differ by tier; the feature flags shared by all tiers are added in data/people.ts. */
 export const PLANS: ReadonlyArray<{
   name: string
   short_desc: string

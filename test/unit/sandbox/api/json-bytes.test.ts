@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { JsonBytes } from '../../src/sandbox/json-bytes.js'
+import { JsonBytes } from '../../../../src/sandbox/api/json-bytes.js'
 
 describe('sandbox: JsonBytes', () => {
   it('holds the UTF-8 of every piece in order, growing past its first room, multi-byte characters too', () => {

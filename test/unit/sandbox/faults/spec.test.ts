@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { FAULT_SPEC_EXAMPLE, parseFaultSpec } from '../../src/sandbox/index.js'
+import { FAULT_SPEC_EXAMPLE, parseFaultSpec } from '../../../../src/sandbox/index.js'
 
 describe('sandbox fault spec (--faults)', () => {
   it('reads every setting of the documented example', () => {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { expect } from 'chai'
-import { FAULT_ORDER, startSandbox, type FaultPlan, type Sandbox } from '../../src/sandbox/index.js'
+import { FAULT_ORDER, type FaultPlan } from '../../../../src/sandbox/faults/plan.js'
+import { startSandbox, type Sandbox } from '../../../../src/sandbox/index.js'
 
 /** A small account: these tests are about the wire, not the data. */
 const SMALL = { agents: 3, departments: 1, chats: 10, bans: 2, timeline: 5 } as const

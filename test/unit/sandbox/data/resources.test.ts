@@ -1,6 +1,6 @@
 import { expect } from 'chai'
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
-import { sandboxGet } from '../support/sandbox.js'
+import { startSandbox, type Sandbox } from '../../../../src/sandbox/index.js'
+import { sandboxGet } from '../../../support/sandbox.js'
 
 /** GET with the sandbox's token, or with `token` instead. */
 const get = (sandbox: Sandbox, path: string, token = sandbox.token) =>

@@ -1,10 +1,10 @@
 /**
  * Writes a reply to the wire: whole, or broken the way a fault says (see
- * fault-plan.ts). Error replies of faults are werkzeug's (Flask) defaults, like
+ * faults/plan.ts). Error replies of faults are werkzeug's (Flask) defaults, like
  * the sandbox's other errors.
  */
 import type { ServerResponse } from 'node:http'
-import type { Fault } from './fault-decider.js'
+import type { Fault } from '../faults/decider.js'
 import { bodyBytes, DESCRIPTIONS, error, type Reply } from './reply.js'
 
 const SERVER_ERRORS: Readonly<Record<number, readonly [string, string]>> = {

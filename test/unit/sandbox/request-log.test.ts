@@ -1,6 +1,6 @@
 import { expect } from 'chai'
-import { rateLimitConduct, type RequestLogEntry } from '../../src/sandbox/index.js'
-import { IN_FLIGHT_MS } from '../../src/sandbox/request-log.js'
+import { rateLimitConduct, type RequestLogEntry } from '../../../src/sandbox/index.js'
+import { IN_FLIGHT_MS } from '../../../src/sandbox/request-log.js'
 
 const entry = (path: string, at: number, status = 200, retryAfterSeconds?: number): RequestLogEntry => ({
   method: 'GET',

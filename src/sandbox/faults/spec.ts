@@ -2,7 +2,7 @@
  * The text form of a fault plan, as `zchat sandbox --faults` takes it:
  * comma-separated NAME=VALUE settings, e.g. FAULT_SPEC_EXAMPLE.
  */
-import { checkFaultPlan, minimumOf, SERVER_ERROR_STATUSES, type FaultPlan, type ServerErrorStatus } from './fault-plan.js'
+import { checkFaultPlan, minimumOf, SERVER_ERROR_STATUSES, type FaultPlan, type ServerErrorStatus } from './plan.js'
 
 export const FAULT_SPEC_EXAMPLE =
   'rate-limit-every=5,retry-after=2,server-errors=10x3,server-error-status=502,reset-every=7,truncate-every=9,' +

@@ -1,6 +1,7 @@
 import { expect } from 'chai'
-import { startSandbox, type ChatRecord, type Sandbox } from '../../src/sandbox/index.js'
-import { sandboxGet as get } from '../support/sandbox.js'
+import type { ChatRecord } from '../../../../src/sandbox/data/chat-records.js'
+import { startSandbox, type Sandbox } from '../../../../src/sandbox/index.js'
+import { sandboxGet as get } from '../../../support/sandbox.js'
 
 interface Result {
   id: string
