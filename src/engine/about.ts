@@ -100,7 +100,7 @@ const settingCells = (r: SettingRow): string =>
   `${r.type}${r.secret ? ' (secret)' : ''} | ${r.required ? 'yes' : 'no'} | ${cell(r.default)} | ${cell(r.description)}`
 
 const settingLine = (r: SettingRow): string =>
-  `  ${r.name}${r.stream === undefined ? '' : ` (${r.stream} stream)`}${r.required ? ' (required)' : ''}${r.secret ? ' (secret)' : ''}: ${r.type}${r.default === '' ? '' : `, default ${r.default}`}\n      ${r.description}`
+  `  ${r.name}${r.required ? ' (required)' : ''}${r.secret ? ' (secret)' : ''}: ${r.type}${r.default === '' ? '' : `, default ${r.default}`}${r.stream === undefined ? '' : `; ${r.stream} stream`}\n      ${r.description}`
 
 export const aboutMarkdown = (info: About): string =>
   [
