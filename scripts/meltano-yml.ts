@@ -125,7 +125,7 @@ export const meltanoSettings = (info: About): MeltanoSetting[] =>
     try {
       kind = meltanoKind(schema)
     } catch (error) {
-      throw new Error(`setting ${name}: ${(error as Error).message}; give its codec in src/codecs/config.ts one JSON type`)
+      throw new Error(`setting ${name}: ${(error as Error).message}; give its declaration in src/codecs/settings.ts one JSON type`)
     }
     const setting: Record<string, unknown> = {
       name,

@@ -1,238 +1,21 @@
 /**
- * The tap's settings: the io-ts codec that validates `--config`, the JSON Schema
- * `about` publishes (derived from the same codec), and the normalised `Config`
- * the engine runs on. Names match the singer-io tap where the meaning is the same.
+ * The normalised `Config` the engine runs on, from the settings declared in
+ * src/codecs/settings.ts: parseConfig validates `--config` with the codec
+ * derived from them and makes the fields that several settings make together.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import * as t from 'io-ts'
-import { annotate, toJsonSchema } from '../core/json-schema.js'
+import type * as t from 'io-ts'
 import type { MapSettings } from '../maps/plan.js'
+import { settingFields, withDefaults, type Setting } from './setting.js'
+import { RawConfig, SECRET_SETTINGS, SETTINGS, type SettingsConfig } from './settings.js'
 
-export const AGENTS_MAX_PAGE_SIZE = 100
-export const BANS_MAX_PAGE_SIZE = 1000
-export const DEFAULT_SEARCH_INTERVAL_DAYS = 14
-export const DEFAULT_REQUESTS_PER_MINUTE = 200
-export const DEFAULT_MAX_RETRIES = 8
-export const DEFAULT_MAX_RETRY_WAIT_SECONDS = 300
-export const DEFAULT_PARALLEL_STREAMS = 4
+export { RawConfig, SECRET_SETTINGS, SETTINGS, type MetricsLogLevel } from './settings.js'
 
-export type MetricsLogLevel = 'debug' | 'info' | 'warning' | 'error' | 'none'
-
-/** metrics_log_level's words, in any case; WARN as Python's logging also reads it. */
-const metricsLogLevelOf = (text: string): MetricsLogLevel | undefined => {
-  const word = text.trim().toLowerCase()
-  if (word === 'warn') return 'warning'
-  return word === 'debug' || word === 'info' || word === 'warning' || word === 'error' || word === 'none' ? word : undefined
-}
-
-const NonEmptyString = t.refinement(t.string, (s) => s.trim().length > 0, 'a non-empty string')
-const PositiveInt = t.refinement(t.Int, (n) => n >= 1, 'a positive integer')
-const NonNegativeInt = t.refinement(t.Int, (n) => n >= 0, 'a non-negative integer')
-/** An object setting; Meltano's `--config ENV` passes one as its JSON text, read by the code that uses it. */
-const ObjectSetting = t.union([t.UnknownRecord, t.string])
-const PositiveNumber = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'a positive number')
-/** A page size from 1 to the API's maximum, which is also the default: fewest requests. */
-const pageSizeSetting = (what: string, max: number) =>
-  annotate(
-    t.refinement(t.Int, (n) => n >= 1 && n <= max, `an integer from 1 to ${max}`),
-    {
-      title: `${what} page size`,
-      description: `${what} requested per page (1 to ${max}).`,
-      default: max,
-      minimum: 1,
-      maximum: max,
-    },
-  )
-
-/** Each setting, with the words a user reads in `about`, Meltano and the README. */
-export const SETTINGS = {
-  access_token: annotate(NonEmptyString, {
-    title: 'Access token',
-    description: 'OAuth access token of a Zendesk Chat API client, with the read and chat scopes.',
-    secret: true,
-    writeOnly: true,
-  }),
-  subdomain: annotate(t.string, {
-    title: 'Subdomain',
-    description: 'Your Zendesk subdomain: acme, acme.zendesk.com or https://acme.zendesk.com/ (required unless base_url is set).',
-  }),
-  start_date: annotate(t.string, {
-    title: 'Start date',
-    description:
-      'Earliest date to extract time-based data from (YYYY-MM-DD or RFC 3339; a date-time without an offset, e.g. 2024-01-01T00:00:00, is read as UTC), from 1970 on. Default: two years before the run.',
-    format: 'date-time',
-  }),
-  base_url: annotate(t.string, {
-    title: 'Base URL',
-    description:
-      'Replaces https://{subdomain}.zendesk.com/api/v2/chat, e.g. for the sandbox. Plain http:// is accepted only for loopback hosts.',
-    format: 'uri',
-  }),
-  user_agent: annotate(t.string, {
-    title: 'User agent',
-    description: 'User-Agent header sent with every request.',
-  }),
-  request_timeout_seconds: annotate(PositiveNumber, {
-    title: 'Request timeout',
-    description: 'Seconds to wait for one API response before giving up on it.',
-    default: 60,
-    exclusiveMinimum: 0,
-  }),
-  max_requests_per_minute: annotate(PositiveInt, {
-    title: 'Requests per minute',
-    description:
-      "Requests zchat makes per minute at most, over all streams, so it stays within the API's rate limit (200 a minute per account).",
-    default: DEFAULT_REQUESTS_PER_MINUTE,
-    minimum: 1,
-  }),
-  max_retries: annotate(NonNegativeInt, {
-    title: 'Retries',
-    description:
-      'Retries of one request after a rate limit, a 5xx, a network fault, a timeout or a body that is not JSON, with exponential backoff.',
-    default: DEFAULT_MAX_RETRIES,
-    minimum: 0,
-  }),
-  max_retry_wait_seconds: annotate(PositiveNumber, {
-    title: 'Longest wait',
-    description: 'Longest Retry-After zchat waits for; a rate limit asking for more fails the run (its state resumes later).',
-    default: DEFAULT_MAX_RETRY_WAIT_SECONDS,
-    exclusiveMinimum: 0,
-  }),
-  max_parallel_streams: annotate(PositiveInt, {
-    title: 'Parallel streams',
-    description:
-      'Streams read at the same time, all within the one request budget, so a full sync takes about as long as its largest stream. 1 reads them one after another (for targets that want streams unmixed).',
-    default: DEFAULT_PARALLEL_STREAMS,
-    minimum: 1,
-  }),
-  activate_version: annotate(t.boolean, {
-    title: 'Activate version',
-    description:
-      'Send ACTIVATE_VERSION messages around each full-table read, so targets that support them replace the table (Full Refresh Overwrite). Turn off for targets that refuse the message.',
-    default: true,
-  }),
-  agents_page_limit: pageSizeSetting('Agents', AGENTS_MAX_PAGE_SIZE),
-  bans_page_limit: pageSizeSetting('Bans', BANS_MAX_PAGE_SIZE),
-  chats_strategy: annotate(t.keyof({ export: null, search: null }), {
-    title: 'Chats strategy',
-    type: 'string',
-    description:
-      "How chats are read. export (default): the incremental export by update_timestamp, which also catches chats edited or deleted after they ended. search: chats/search windows by end_timestamp (offline messages by timestamp) and a bulk fetch, the singer-io tap's method; it cannot see later edits or deletions, so pair it with chats_full_sync_days.",
-    default: 'export',
-  }),
-  chat_search_interval_days: annotate(PositiveInt, {
-    title: 'Chat search window',
-    description:
-      'Days per chats/search window to begin with (search strategy). Windows that find few chats are widened and windows deeper than the search API allows are split.',
-    default: DEFAULT_SEARCH_INTERVAL_DAYS,
-    minimum: 1,
-  }),
-  chats_full_sync_days: annotate(PositiveInt, {
-    title: 'Chats full sync every',
-    description: 'Re-read all chats from start_date when the last full read is older than this many days (kept in state). Unset: never.',
-    minimum: 1,
-  }),
-  client_id: annotate(t.string, {
-    title: 'OAuth client id',
-    description:
-      'Identifier of the Zendesk Chat OAuth client the token came from. With client_secret and refresh_token, a token the API refuses (401) is refreshed once and the new tokens are written back to the config file.',
-  }),
-  client_secret: annotate(t.string, {
-    title: 'OAuth client secret',
-    description: 'Secret of that OAuth client (shown once when the client is created), for refreshing the token.',
-    secret: true,
-    writeOnly: true,
-  }),
-  refresh_token: annotate(t.string, {
-    title: 'Refresh token',
-    description: 'Refresh token from zchat login (authorization-code grant). It may work only once: zchat stores the new one it gets.',
-    secret: true,
-    writeOnly: true,
-  }),
-  stream_maps: annotate(ObjectSetting, {
-    type: 'object',
-    title: 'Stream maps',
-    description:
-      "Inline stream maps, with the Meltano SDK's meaning: per stream, properties computed by an expression, removed (null), or kept alone (__else__: null); __filter__, __alias__, __source__, __key_properties__. Nested fields as visitor.email.",
-  }),
-  stream_map_config: annotate(ObjectSetting, {
-    type: 'object',
-    title: 'Stream map config',
-    description: "Values stream map expressions read as config, e.g. a hashing salt: config['salt'].",
-  }),
-  flattening_enabled: annotate(t.boolean, {
-    title: 'Flattening',
-    description: 'Nested objects become parent__child columns, up to flattening_max_depth; arrays and deeper objects become JSON text.',
-    default: false,
-  }),
-  flattening_max_depth: annotate(NonNegativeInt, {
-    title: 'Flattening depth',
-    description: 'How many levels of nested objects flattening opens (required when flattening_enabled is true).',
-    minimum: 0,
-  }),
-  metrics_log_level: annotate(
-    t.refinement(t.string, (s) => metricsLogLevelOf(s) !== undefined, 'one of DEBUG, INFO, WARNING, ERROR or NONE'),
-    {
-      title: 'Metrics log level',
-      description:
-        'Level of the METRIC log lines (record_count, http_request_duration), as in Meltano SDK taps: they are logged at INFO, so DEBUG or INFO shows them and WARNING, ERROR or NONE hides them. Unset: shown in piped and JSON logs, hidden on a terminal.',
-      type: 'string',
-      enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'NONE'],
-    },
-  ),
-}
-
-/** The config file as written: only access_token is required by the codec; the rest is checked below. */
-export const RawConfig = t.intersection([
-  t.type({ access_token: SETTINGS.access_token }),
-  t.partial({
-    subdomain: SETTINGS.subdomain,
-    start_date: SETTINGS.start_date,
-    base_url: SETTINGS.base_url,
-    user_agent: SETTINGS.user_agent,
-    request_timeout_seconds: SETTINGS.request_timeout_seconds,
-    max_requests_per_minute: SETTINGS.max_requests_per_minute,
-    max_retries: SETTINGS.max_retries,
-    max_retry_wait_seconds: SETTINGS.max_retry_wait_seconds,
-    max_parallel_streams: SETTINGS.max_parallel_streams,
-    activate_version: SETTINGS.activate_version,
-    agents_page_limit: SETTINGS.agents_page_limit,
-    bans_page_limit: SETTINGS.bans_page_limit,
-    chats_strategy: SETTINGS.chats_strategy,
-    chat_search_interval_days: SETTINGS.chat_search_interval_days,
-    chats_full_sync_days: SETTINGS.chats_full_sync_days,
-    client_id: SETTINGS.client_id,
-    client_secret: SETTINGS.client_secret,
-    refresh_token: SETTINGS.refresh_token,
-    stream_maps: SETTINGS.stream_maps,
-    stream_map_config: SETTINGS.stream_map_config,
-    flattening_enabled: SETTINGS.flattening_enabled,
-    flattening_max_depth: SETTINGS.flattening_max_depth,
-    metrics_log_level: SETTINGS.metrics_log_level,
-  }),
-])
-export type RawConfig = t.TypeOf<typeof RawConfig>
-
-export interface Config {
-  readonly accessToken: string
+/** The fields one setting each makes (SettingsConfig), and those made from several. */
+export interface Config extends SettingsConfig {
   /** API root without a trailing slash, e.g. https://acme.zendesk.com/api/v2/chat */
   readonly apiBase: string
   readonly startDate: Date
-  /** Sent as User-Agent; undefined means zchat's own. */
-  readonly userAgent: string | undefined
-  readonly requestTimeoutMs: number
-  readonly maxRequestsPerMinute: number
-  readonly maxRetries: number
-  readonly maxRetryWaitMs: number
-  readonly maxParallelStreams: number
-  /** Full-table reads are wrapped in ACTIVATE_VERSION messages and their records carry the version. */
-  readonly activateVersion: boolean
-  readonly agentsPageLimit: number
-  readonly bansPageLimit: number
-  readonly chatsStrategy: 'export' | 'search'
-  readonly chatSearchIntervalDays: number
-  /** Undefined: chats are never re-read in full. */
-  readonly chatsFullSyncDays: number | undefined
   /** Set when client_id, client_secret and refresh_token all are: a refused token is refreshed at `tokenUrl`. */
   readonly refresh?: TokenRefresh
   /**
@@ -243,8 +26,6 @@ export interface Config {
   readonly storedIn?: string
   /** stream_maps, stream_map_config and flattening, checked against the catalog before any request (src/maps). */
   readonly maps?: MapSettings
-  /** Unset: METRIC lines are shown unless stderr is a terminal (src/cli/logger.ts, metricsShown). */
-  readonly metricsLogLevel?: MetricsLogLevel
 }
 
 export interface TokenRefresh {
@@ -275,11 +56,6 @@ export const oauthEndpoints = (origin: string, legacy = false): OAuthEndpoints =
   const prefix = zopim ? `${root}/oauth2` : `${root}/oauth2/chat`
   return { authorize: `${prefix}/authorizations/new`, token: `${prefix}/token` }
 }
-
-/** The names of the settings marked secret: never printed, scrubbed from logs. */
-export const SECRET_SETTINGS: readonly string[] = Object.entries(SETTINGS)
-  .filter(([, codec]) => toJsonSchema(codec).secret === true)
-  .map(([name]) => name)
 
 export interface ParsedConfig {
   readonly config: Config
@@ -348,7 +124,8 @@ const codecProblems = (raw: Record<string, unknown>, errors: t.Errors): string[]
     const entry = error.context.find((c, i) => i > 0 && c.key !== '' && !/^\d+$/.test(c.key))
     const key = entry?.key ?? '(config)'
     if (byKey.has(key)) continue
-    const expected = key === 'access_token' && raw[key] === undefined ? 'it is required' : `expected ${entry?.type.name}`
+    const required = (SETTINGS as Readonly<Record<string, Setting>>)[key]?.required === true
+    const expected = required && raw[key] === undefined ? 'it is required' : `expected ${entry?.type.name}`
     byKey.set(key, `${key}: ${expected}, got ${describeValue(key, raw[key])}`)
   }
   return [...byKey.values()]
@@ -411,28 +188,16 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
   }
 
   if (problems.length > 0 || E.isLeft(decoded)) return E.left(problems)
-  const c = decoded.right
+  const c = withDefaults(SETTINGS, decoded.right)
   const known = new Set(Object.keys(SETTINGS))
   const warnings = Object.keys(input)
     .filter((k) => !known.has(k))
     .map((k) => `config: unknown key ${JSON.stringify(k)} ignored`)
   return E.right({
     config: {
-      accessToken: c.access_token.trim(),
+      ...settingFields(SETTINGS, c),
       apiBase,
       startDate,
-      userAgent: c.user_agent?.trim() || undefined,
-      requestTimeoutMs: (c.request_timeout_seconds ?? 60) * 1000,
-      maxRequestsPerMinute: c.max_requests_per_minute ?? DEFAULT_REQUESTS_PER_MINUTE,
-      maxRetries: c.max_retries ?? DEFAULT_MAX_RETRIES,
-      maxRetryWaitMs: (c.max_retry_wait_seconds ?? DEFAULT_MAX_RETRY_WAIT_SECONDS) * 1000,
-      maxParallelStreams: c.max_parallel_streams ?? DEFAULT_PARALLEL_STREAMS,
-      activateVersion: c.activate_version ?? true,
-      agentsPageLimit: c.agents_page_limit ?? AGENTS_MAX_PAGE_SIZE,
-      bansPageLimit: c.bans_page_limit ?? BANS_MAX_PAGE_SIZE,
-      chatsStrategy: c.chats_strategy ?? 'export',
-      chatSearchIntervalDays: c.chat_search_interval_days ?? DEFAULT_SEARCH_INTERVAL_DAYS,
-      chatsFullSyncDays: c.chats_full_sync_days,
       ...refreshOf(c, apiBase),
       maps: {
         streamMaps: c.stream_maps,
@@ -440,7 +205,6 @@ export const parseConfig = (input: unknown, now: Date): E.Either<readonly string
         flatteningEnabled: c.flattening_enabled,
         flatteningMaxDepth: c.flattening_max_depth,
       },
-      ...(c.metrics_log_level === undefined ? {} : { metricsLogLevel: metricsLogLevelOf(c.metrics_log_level) }),
     },
     warnings,
   })

@@ -2,7 +2,8 @@
  * What the tap says about itself (`about`, `--about`): the same facts as JSON
  * for tools, Markdown for a README, and plain text for a terminal.
  */
-import { RawConfig } from '../codecs/config.js'
+import { RawConfig, SETTINGS } from '../codecs/config.js'
+import type { Setting } from '../codecs/setting.js'
 import { toJsonSchema, type JsonSchema } from '../core/json-schema.js'
 import { defaultMethodOf, type StreamDef } from '../streams/stream.js'
 
@@ -68,6 +69,8 @@ interface SettingRow {
   readonly default: string
   readonly secret: boolean
   readonly description: string
+  /** The stream the setting tunes, as its declaration says; undefined for the tap's own settings. */
+  readonly stream: string | undefined
 }
 
 const settingRows = (info: About): SettingRow[] => {
@@ -81,13 +84,23 @@ const settingRows = (info: About): SettingRow[] => {
     default: s.default === undefined ? '' : JSON.stringify(s.default),
     secret: s.secret === true,
     description: String(s.description ?? ''),
+    stream: (SETTINGS as Readonly<Record<string, Setting>>)[name]?.stream,
   }))
 }
+
+const tapSettings = (info: About) => settingRows(info).filter((r) => r.stream === undefined)
+const streamSettings = (info: About) => settingRows(info).filter((r) => r.stream !== undefined)
 
 const choices = (values: readonly unknown[]): string =>
   values.length <= 1 ? values.map(String).join('') : `${values.slice(0, -1).map(String).join(', ')} or ${String(values.at(-1))}`
 
 const cell = (text: string) => text.replace(/\|/g, '\\|')
+
+const settingCells = (r: SettingRow): string =>
+  `${r.type}${r.secret ? ' (secret)' : ''} | ${r.required ? 'yes' : 'no'} | ${cell(r.default)} | ${cell(r.description)}`
+
+const settingLine = (r: SettingRow): string =>
+  `  ${r.name}${r.required ? ' (required)' : ''}${r.secret ? ' (secret)' : ''}: ${r.type}${r.default === '' ? '' : `, default ${r.default}`}${r.stream === undefined ? '' : `; ${r.stream} stream`}\n      ${r.description}`
 
 export const aboutMarkdown = (info: About): string =>
   [
@@ -103,10 +116,15 @@ export const aboutMarkdown = (info: About): string =>
     '',
     '| Setting | Type | Required | Default | Description |',
     '|---|---|---|---|---|',
-    ...settingRows(info).map(
-      (r) =>
-        `| \`${r.name}\` | ${r.type}${r.secret ? ' (secret)' : ''} | ${r.required ? 'yes' : 'no'} | ${cell(r.default)} | ${cell(r.description)} |`,
-    ),
+    ...tapSettings(info).map((r) => `| \`${r.name}\` | ${settingCells(r)} |`),
+    '',
+    '## Stream settings',
+    '',
+    'Each tunes how one stream is read.',
+    '',
+    '| Stream | Setting | Type | Required | Default | Description |',
+    '|---|---|---|---|---|---|',
+    ...streamSettings(info).map((r) => `| \`${r.stream}\` | \`${r.name}\` | ${settingCells(r)} |`),
     '',
     '## Streams',
     '',
@@ -127,10 +145,10 @@ export const aboutText = (info: About): string =>
     `Capabilities: ${info.capabilities.join(', ')}`,
     '',
     'Settings:',
-    ...settingRows(info).map(
-      (r) =>
-        `  ${r.name}${r.required ? ' (required)' : ''}${r.secret ? ' (secret)' : ''}: ${r.type}${r.default === '' ? '' : `, default ${r.default}`}\n      ${r.description}`,
-    ),
+    ...tapSettings(info).map(settingLine),
+    '',
+    'Stream settings:',
+    ...streamSettings(info).map(settingLine),
     '',
     'Streams:',
     ...info.streams.map(

@@ -1,11 +1,28 @@
 import { expect } from 'chai'
-import { parseConfig, type ParsedConfig } from '../../../src/codecs/config.js'
+import { parseConfig, SETTINGS, type ParsedConfig } from '../../../src/codecs/config.js'
+import { schemaOf, type Setting } from '../../../src/codecs/setting.js'
+import type { JsonSchema } from '../../../src/core/json-schema.js'
+import { about } from '../../../src/engine/about.js'
+import { STREAMS } from '../../../src/streams/index.js'
 import { accepted, refusedWith } from '../../support/either.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
 
 const ok = (input: unknown): ParsedConfig => accepted(parseConfig(input, NOW))
 const problems = (input: unknown) => refusedWith(parseConfig(input, NOW))
+
+const MINIMAL = { access_token: 'tok', subdomain: 'acme' }
+const declared = Object.entries(SETTINGS as Readonly<Record<string, Setting>>)
+const withDefault = declared.filter(([, s]) => s.default !== undefined)
+
+/** A valid value other than the default, from the setting's published schema, to show the setting reaches the config. */
+const otherThanDefault = (schema: JsonSchema): unknown => {
+  const d = schema.default
+  if (Array.isArray(schema.enum)) return schema.enum.find((v) => v !== d)
+  if (typeof d === 'boolean') return !d
+  if (typeof d === 'number') return d === schema.maximum ? d - 1 : d + 1
+  throw new Error(`no other value for a default of ${JSON.stringify(d)}`)
+}
 
 describe('config', () => {
   it('accepts every way of writing the subdomain', () => {
@@ -66,5 +83,37 @@ describe('config', () => {
   it('unknown keys are warnings, and null settings count as unset', () => {
     const parsed = ok({ access_token: 't', subdomain: 'a', meltano_extra: 1, start_date: null })
     expect(parsed.warnings).to.deep.equal(['config: unknown key "meltano_extra" ignored'])
+  })
+
+  describe('every declared default', () => {
+    it('covers the settings that have one', () => {
+      expect(withDefault.map(([name]) => name)).to.include.members(['request_timeout_seconds', 'agents_page_limit', 'chats_strategy'])
+    })
+
+    for (const [name, setting] of withDefault) {
+      it(`${name}: unset reads as its default ${JSON.stringify(setting.default)}, and another value changes the config`, () => {
+        const unset = ok(MINIMAL).config
+        expect(unset, `${name} unset`).to.deep.equal(ok({ ...MINIMAL, [name]: setting.default }).config)
+        expect(unset, `${name} set to null`).to.deep.equal(ok({ ...MINIMAL, [name]: null }).config)
+        expect(ok({ ...MINIMAL, [name]: otherThanDefault(schemaOf(setting)) }).config, `${name} set otherwise`).to.not.deep.equal(unset)
+        if ('field' in setting) expect((unset as unknown as Record<string, unknown>)[setting.field]).to.equal(setting.read(setting.default))
+      })
+    }
+
+    it('is the default about, meltano.yml and the README publish, and only declared defaults are published', () => {
+      const published = about('', STREAMS).settings.properties as Record<string, JsonSchema>
+      expect(Object.keys(published)).to.deep.equal(declared.map(([name]) => name))
+      for (const [name, setting] of declared) expect(published[name]!.default, name).to.deep.equal(setting.default)
+    })
+  })
+
+  it('a stream setting names a stream zchat reads', () => {
+    const owners = declared.flatMap(([name, s]) => (s.stream === undefined ? [] : [[name, s.stream] as const]))
+    expect(owners.map(([name]) => name)).to.include.members(['agents_page_limit', 'chats_strategy'])
+    for (const [name, stream] of owners)
+      expect(
+        STREAMS.map((s) => s.name),
+        name,
+      ).to.include(stream)
   })
 })
