@@ -1,11 +1,11 @@
 import { expect } from 'chai'
 import { parseConfig, type ParsedConfig } from '../../../src/codecs/config.js'
-import { accepted, refusedWith } from '../../support/either.js'
+import { leftOf, rightOf } from '../../support/either.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
 
-const ok = (input: unknown): ParsedConfig => accepted(parseConfig(input, NOW))
-const problems = (input: unknown) => refusedWith(parseConfig(input, NOW))
+const ok = (input: unknown): ParsedConfig => rightOf(parseConfig(input, NOW))
+const problems = (input: unknown) => leftOf(parseConfig(input, NOW))
 
 describe('config', () => {
   it('accepts every way of writing the subdomain', () => {

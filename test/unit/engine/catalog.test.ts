@@ -2,15 +2,15 @@ import { expect } from 'chai'
 import type { CatalogFile } from '../../../src/codecs/catalog.js'
 import { discover, selectStreams, type SelectedStream } from '../../../src/engine/catalog.js'
 import { STREAMS } from '../../../src/streams/index.js'
-import { accepted, refusedWith } from '../../support/either.js'
+import { leftOf, rightOf } from '../../support/either.js'
 
 const ALL = STREAMS.map((s) => s.name)
 
 /** The discovered catalog, as a user would edit it: a deep, mutable copy. */
 const editable = (): CatalogFile => JSON.parse(JSON.stringify(discover(STREAMS))) as CatalogFile
 
-const select = (catalog: CatalogFile): readonly SelectedStream[] => accepted(selectStreams(catalog, STREAMS))
-const refused = (catalog: CatalogFile) => refusedWith(selectStreams(catalog, STREAMS))
+const select = (catalog: CatalogFile): readonly SelectedStream[] => rightOf(selectStreams(catalog, STREAMS))
+const refused = (catalog: CatalogFile) => leftOf(selectStreams(catalog, STREAMS))
 const setMetadata = (catalog: CatalogFile, stream: string, breadcrumb: string[], values: Record<string, unknown>) => {
   const entry = catalog.streams.find((s) => s.tap_stream_id === stream)!
   const md = entry.metadata!.find((m) => JSON.stringify(m.breadcrumb) === JSON.stringify(breadcrumb))

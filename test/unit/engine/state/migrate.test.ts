@@ -2,9 +2,9 @@ import { expect } from 'chai'
 import { normaliseTime } from '../../../../src/engine/state/migrate.js'
 import { bookmarkOf, readState, type ReadState } from '../../../../src/engine/state/state.js'
 import { streamByName, STREAMS } from '../../../../src/streams/index.js'
-import { accepted, refusedWith } from '../../../support/either.js'
+import { leftOf, rightOf } from '../../../support/either.js'
 
-const read = (input: unknown): ReadState => accepted(readState(input, STREAMS))
+const read = (input: unknown): ReadState => rightOf(readState(input, STREAMS))
 const chats = streamByName('chats')!
 
 describe('state from other connectors', () => {
@@ -64,10 +64,10 @@ describe('state from other connectors', () => {
     })
 
     it('still refuses a bookmark it cannot read, naming it', () => {
-      expect(refusedWith(readState({ bookmarks: { chats: { 'chat.end_timestamp': 'yesterday' } } }, STREAMS))).to.deep.equal([
+      expect(leftOf(readState({ bookmarks: { chats: { 'chat.end_timestamp': 'yesterday' } } }, STREAMS))).to.deep.equal([
         'bookmarks.chats.chat.end_timestamp must be an RFC 3339 date-time, got "yesterday"',
       ])
-      expect(refusedWith(readState({ bookmarks: { chats: { update_timestamp: 1700000000 } } }, STREAMS))[0]).to.match(
+      expect(leftOf(readState({ bookmarks: { chats: { update_timestamp: 1700000000 } } }, STREAMS))[0]).to.match(
         /update_timestamp must be an RFC 3339/,
       )
     })
@@ -114,8 +114,8 @@ describe('state from other connectors', () => {
 
     it('reads LEGACY messages, and refuses lists that are not state messages', () => {
       expect(read([{ type: 'LEGACY', data: { bans: { id: 9 } } }]).state.bookmarks).to.deep.equal({ bans: { id: 9 } })
-      expect(refusedWith(readState([1, 2], STREAMS))[0]).to.match(/must be a JSON object, got an array/)
-      expect(refusedWith(readState({ chats: { update_timestamp: 'soon' } }, STREAMS))[0]).to.match(/bookmarks.chats.update_timestamp/)
+      expect(leftOf(readState([1, 2], STREAMS))[0]).to.match(/must be a JSON object, got an array/)
+      expect(leftOf(readState({ chats: { update_timestamp: 'soon' } }, STREAMS))[0]).to.match(/bookmarks.chats.update_timestamp/)
     })
   })
 
