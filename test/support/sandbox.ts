@@ -1,5 +1,6 @@
 /** A sandbox for one e2e test file, and configs that point the tap at it. */
 import { sandboxTapConfig, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js'
+import { recordMessagesOf, type Message } from './singer.js'
 
 export type { Sandbox }
 
@@ -53,8 +54,8 @@ export const keyOf = (stream: string): string[] =>
         : ['id']
 
 /** Each RECORD as `stream [key values]`, for comparing runs by key. */
-export const recordKeys = (messages: readonly { type: string; stream?: string; record?: Record<string, unknown> }[]): string[] =>
-  messages.flatMap((m) => (m.type === 'RECORD' ? [`${m.stream} ${JSON.stringify(keyOf(m.stream!).map((k) => m.record![k]))}`] : []))
+export const recordKeys = (messages: readonly Message[]): string[] =>
+  recordMessagesOf(messages).map((m) => `${m.stream} ${JSON.stringify(keyOf(m.stream).map((k) => m.record[k]))}`)
 
 /** How many records of each stream a complete sync emits from `sandbox` (account and routing settings are one record each). */
 export const recordsHeld = (sandbox: Sandbox): Record<string, number> => {
