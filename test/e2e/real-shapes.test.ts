@@ -15,6 +15,7 @@ import { ALL_STREAMS, keyOf, sandboxConfig, sandboxGet, useSandbox } from '../su
 import {
   compile,
   errorsOf,
+  isJsonObject,
   lastState,
   type Message,
   newAjv,
@@ -25,8 +26,6 @@ import {
 } from '../support/singer.js'
 
 type Row = Record<string, unknown>
-
-const isObject = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** The one value a quirk and its normal form share: 0/1 and booleans, numeric strings and numbers, `+00:00Z` and `+00:00`. */
 const normal = (v: unknown): unknown => {
@@ -42,8 +41,8 @@ const lost = (sent: unknown, got: unknown, at = ''): string[] => {
     if (!Array.isArray(got) || got.length !== sent.length) return [`${at} (list of ${sent.length})`]
     return sent.flatMap((s, i) => lost(s, got[i], `${at}[${i}]`))
   }
-  if (isObject(sent)) {
-    if (!isObject(got)) return [`${at} (object)`]
+  if (isJsonObject(sent)) {
+    if (!isJsonObject(got)) return [`${at} (object)`]
     return Object.keys(sent).flatMap((k) =>
       Object.hasOwn(got, k) ? lost(sent[k], got[k], at === '' ? k : `${at}.${k}`) : [`${at === '' ? k : `${at}.${k}`} (missing)`],
     )
@@ -121,7 +120,7 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
       held.bans!.some((b) => b.type === 'ip'),
       'a ban with type "ip"',
     ).to.equal(true)
-    const history = flat(chats, 'history').filter(isObject)
+    const history = flat(chats, 'history').filter(isJsonObject)
     expect(
       history.some((h) => typeof h.prev_department_id === 'string'),
       'prev_department_id as a string',
@@ -195,7 +194,7 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
   })
 
   it('history entries carry nick, skills_name, prev_department_id, rating and conversion; agents carry scope', () => {
-    const history = recordsOf(messages, 'chats').flatMap((c) => ((c.history as Row[] | undefined) ?? []).filter(isObject))
+    const history = recordsOf(messages, 'chats').flatMap((c) => ((c.history as Row[] | undefined) ?? []).filter(isJsonObject))
     for (const field of ['nick', 'skills_name', 'prev_department_id', 'new_rating', 'conversion']) {
       expect(
         history.some((h) => h[field] !== undefined && h[field] !== null),

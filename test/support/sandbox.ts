@@ -1,6 +1,7 @@
 /** A sandbox for one e2e test file, and configs that point the tap at it. */
 import { sandboxTapConfig, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js'
 import { recordMessagesOf, type Message } from './singer.js'
+import { CATALOG_ORDER } from './catalog.js'
 
 export type { Sandbox }
 
@@ -26,22 +27,7 @@ export const sandboxConfig = (sandbox: Sandbox, extra: Record<string, unknown> =
 })
 
 /** Every stream zchat has, sorted by name, as the helpers that list streams sort them. */
-export const ALL_STREAMS = [
-  'account',
-  'agent_timeline',
-  'agents',
-  'bans',
-  'chats',
-  'conversions',
-  'department_events',
-  'departments',
-  'goals',
-  'roles',
-  'routing_settings',
-  'shortcuts',
-  'skills',
-  'triggers',
-]
+export const ALL_STREAMS = [...CATALOG_ORDER].sort()
 
 /** Key properties of a stream, by the table. */
 export const keyOf = (stream: string): string[] =>

@@ -1,6 +1,6 @@
 /** Streams as a user's catalog selects them, with `replication-method` chosen for some (Meltano's `metadata`). */
 import { CatalogFile } from '../../src/codecs/catalog.js'
-import { discover, selectStreams, type SelectedStream } from '../../src/engine/catalog.js'
+import { defaultSelection, discover, selectStreams, type SelectedStream } from '../../src/engine/catalog.js'
 import { STREAMS, streamByName } from '../../src/streams/index.js'
 import { rightOf } from './either.js'
 
@@ -17,6 +17,9 @@ export const catalogWith = (names: readonly string[], methods: Readonly<Record<s
   }
   return rightOf(CatalogFile.decode(catalog), 'the edited catalog to be a catalog')
 }
+
+/** `names` as a sync without a catalog reads them: every field, each stream's default way. */
+export const defaultStreams = (...names: string[]): readonly SelectedStream[] => defaultSelection(names.map((n) => streamByName(n)!))
 
 export const selectWith = (names: readonly string[], methods: Readonly<Record<string, Method>> = {}): readonly SelectedStream[] =>
   rightOf(selectStreams(catalogWith(names, methods), STREAMS), 'a selection')

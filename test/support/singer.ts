@@ -40,6 +40,9 @@ export type Message = SchemaMessage | RecordMessage | StateMessage | ActivateVer
 
 export type JsonObject = Record<string, unknown>
 
+/** A JSON object: not null, not an array. */
+export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v)
+
 const TYPES = new Set(['SCHEMA', 'RECORD', 'STATE', 'ACTIVATE_VERSION'])
 
 /** One line of Singer output as a message; fails the test, naming `where`, on a line that is not one. */

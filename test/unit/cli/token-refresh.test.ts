@@ -9,14 +9,13 @@ import type { Tokens } from '../../../src/codecs/oauth.js'
 import { authFailure, type Failure } from '../../../src/core/failure.js'
 import { updateConfigFile } from '../../../src/cli/config-file.js'
 import { refreshingCredentials, type RefreshDeps } from '../../../src/cli/token-refresh.js'
-import { defaultSelection } from '../../../src/engine/catalog.js'
 import { emptyState } from '../../../src/engine/state/state.js'
 import { sync } from '../../../src/engine/sync.js'
-import { streamByName } from '../../../src/streams/index.js'
 import { leftOf } from '../../support/either.js'
 import { API, API_PATH, TOKEN, testConfig, testEnv } from '../../support/env.js'
 import { useNock } from '../../support/nock.js'
 import { recordMessagesOf } from '../../support/singer.js'
+import { defaultStreams } from '../../support/selection.js'
 
 const REFRESH = { client_id: 'cid-1', client_secret: 'client-secret-4d2e', refresh_token: 'refresh-token-77aa' }
 
@@ -176,7 +175,7 @@ describe('HTTP: a 401 with renewable credentials', () => {
     const t = testEnv({ ...REFRESH, max_retries: 0 })
     const h = harness(async () => E.right(NEW))
     const env = { ...t.env, credentials: refreshingCredentials(t.env.config, h.deps)! }
-    const result = await sync(defaultSelection([streamByName('goals')!]), emptyState)(env)()
+    const result = await sync(defaultStreams('goals'), emptyState)(env)()
     expect(E.isRight(result), JSON.stringify(result)).to.equal(true)
     expect(api.isDone()).to.equal(true)
     expect(recordMessagesOf(t.messages())).to.have.length(1)

@@ -3,6 +3,7 @@ import type { CatalogFile } from '../../../src/codecs/catalog.js'
 import { discover, selectStreams, type SelectedStream } from '../../../src/engine/catalog.js'
 import { STREAMS } from '../../../src/streams/index.js'
 import { leftOf, rightOf } from '../../support/either.js'
+import { CATALOG_ORDER } from '../../support/catalog.js'
 
 const ALL = STREAMS.map((s) => s.name)
 
@@ -22,22 +23,7 @@ describe('discovered catalog', () => {
   const catalog = discover(STREAMS)
 
   it('has one entry per stream with key, replication and breadcrumb metadata', () => {
-    expect(catalog.streams.map((s) => s.tap_stream_id)).to.deep.equal([
-      'account',
-      'agents',
-      'agent_timeline',
-      'bans',
-      'chats',
-      'conversions',
-      'department_events',
-      'departments',
-      'goals',
-      'roles',
-      'routing_settings',
-      'shortcuts',
-      'skills',
-      'triggers',
-    ])
+    expect(catalog.streams.map((s) => s.tap_stream_id)).to.deep.equal(CATALOG_ORDER)
     const agents = catalog.streams.find((s) => s.stream === 'agents')!
     expect(agents.key_properties).to.deep.equal(['id'])
     // Read in full by default, INCREMENTAL on id offered: no forced method, the valid key listed, none chosen yet.

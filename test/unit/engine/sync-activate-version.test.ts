@@ -1,14 +1,13 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
-import { defaultSelection, type SelectedStream } from '../../../src/engine/catalog.js'
+import type { SelectedStream } from '../../../src/engine/catalog.js'
 import { emptyState, type State } from '../../../src/engine/state/state.js'
 import { SANDBOX_START_DATE, startSandbox, type Sandbox } from '../../../src/sandbox/index.js'
-import { streamByName } from '../../../src/streams/index.js'
 import { runSync, syncOk, testEnv, type TestEnv } from '../../support/env.js'
-import { selectWith } from '../../support/selection.js'
+import { defaultStreams, selectWith } from '../../support/selection.js'
 import { lastState, messagesOf, recordMessagesOf, statesOf, typesOf } from '../../support/singer.js'
 
-const only = (...names: string[]) => defaultSelection(names.map((n) => streamByName(n)!))
+const only = defaultStreams
 const T1 = new Date('2026-11-21T10:00:00Z')
 const T2 = new Date('2026-11-22T10:00:00Z')
 

@@ -1,15 +1,14 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import nock from 'nock'
-import { defaultSelection } from '../../../../src/engine/catalog.js'
 import { emptyState, type State } from '../../../../src/engine/state/state.js'
 import { REFERENCE_NOW, SANDBOX_START_DATE, startSandbox, type Sandbox } from '../../../../src/sandbox/index.js'
-import { streamByName } from '../../../../src/streams/index.js'
 import { API, API_PATH, runSync, syncOk, testEnv, type TestEnv } from '../../../support/env.js'
 import { useNock } from '../../../support/nock.js'
 import { lastState as lastStateIn, recordMessagesOf, recordsOf, schemaOf } from '../../../support/singer.js'
+import { defaultStreams } from '../../../support/selection.js'
 
-const chats = defaultSelection([streamByName('chats')!])
+const chats = defaultStreams('chats')
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
 const recordIds = (t: TestEnv) => recordsOf(t.messages()).map((r) => r.id as string)
 const lastState = (t: TestEnv): State => lastStateIn(t.messages())
