@@ -2,7 +2,7 @@
  * Regenerates the extractor's `capabilities` and `settings` in meltano.yml
  * from `about` (`npm run meltano-yml`), in the layout Meltano itself writes, so
  * that a user's first `meltano config set` or `meltano select` changes only
- * what they set; test/unit/meltano-yml.test.ts fails when the file falls behind.
+ * what they set; test/unit/project/meltano-yml.test.ts fails when the file falls behind.
  *
  * Meltano rewrites the whole file on every change (meltano/meltano
  * src/meltano/core/project.py `meltano_update`, project_files.py `update`)

@@ -1,7 +1,16 @@
 import { expect } from 'chai'
 import { describeRun, tap, useTempDir } from '../support/cli.js'
 import { ALL_STREAMS, keyOf, sandboxConfig, useSandbox, type Sandbox } from '../support/sandbox.js'
-import { lastState, parseMessages, recordsOf, type Message, type StateValue } from '../support/singer.js'
+import {
+  type ActivateVersionMessage,
+  lastState,
+  type Message,
+  messagesOf,
+  parseMessages,
+  recordMessagesOf,
+  recordsOf,
+  type StateValue,
+} from '../support/singer.js'
 
 /** A record's key as one string (account and routing settings have one record; routing settings no key). */
 const keyString = (stream: string, record: Record<string, unknown>): string => JSON.stringify(keyOf(stream).map((k) => record[k]))
@@ -130,19 +139,14 @@ describe('e2e: every stream equals the sandbox, and a run after changes emits th
         }
       }
       expect([...changedFields]).to.include.members(['display_name', 'enabled', 'departments', 'skills'])
-      const messages = run2.filter((m) => m.type !== 'STATE' && 'stream' in m && m.stream === 'agents')
-      const closing = messages.at(-1) as { type: string; version?: number }
+      const closing = messagesOf(run2, 'agents').at(-1)!
       expect(closing.type).to.equal('ACTIVATE_VERSION')
-      expect(closing.version).to.be.greaterThan(state1.bookmarks.agents!.version as number)
+      expect((closing as ActivateVersionMessage).version).to.be.greaterThan(state1.bookmarks.agents!.version as number)
     })
 
     it('bans: a new version of the table without the lifted bans, the new ones in it, closed by ACTIVATE_VERSION', () => {
-      const bans = run2.filter((m) => m.type !== 'STATE' && 'stream' in m && m.stream === 'bans') as {
-        type: string
-        record?: Record<string, unknown>
-        version?: number
-      }[]
-      const ids = bans.filter((m) => m.type === 'RECORD').map((m) => m.record!.id as number)
+      const bans = messagesOf(run2, 'bans')
+      const ids = recordsOf(bans).map((r) => r.id as number)
       expect(sorted(ids.map(String))).to.deep.equal(
         sorted(
           sandbox()
@@ -152,9 +156,9 @@ describe('e2e: every stream equals the sandbox, and a run after changes emits th
       )
       for (const id of change.lifted) expect(ids, `lifted ban ${id}`).to.not.include(id)
       expect(ids).to.include.members(change.bans)
-      const closing = bans.at(-1)!
+      const closing = bans.at(-1)! as ActivateVersionMessage
       expect(closing.type).to.equal('ACTIVATE_VERSION')
-      for (const m of bans.filter((m) => m.type === 'RECORD')) expect(m.version).to.equal(closing.version)
+      for (const m of recordMessagesOf(bans)) expect(m.version).to.equal(closing.version)
       expect(closing.version).to.be.greaterThan(state1.bookmarks.bans!.version as number)
       expect(lastState(run2).bookmarks.bans).to.deep.equal({ version: closing.version })
     })

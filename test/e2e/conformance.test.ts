@@ -15,13 +15,14 @@ import { ALL_STREAMS, sandboxConfig, useSandbox } from '../support/sandbox.js'
 import {
   compile,
   errorsOf,
+  isJsonObject,
+  type JsonObject,
   lastState,
+  type Message,
   newAjv,
   parseMessages,
   recordsOf,
   schemaOf,
-  type JsonObject,
-  type Message,
   type StateValue,
 } from '../support/singer.js'
 
@@ -44,20 +45,19 @@ const notBefore = (a: unknown, b: unknown): boolean =>
 
 /** Why a line is not a message singer-python's parse_message would read, or undefined when it is. */
 const parseMessageFault = (m: Message & JsonObject): string | undefined => {
-  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v)
   const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string')
   if (m.type === 'SCHEMA') {
-    if (!isObject(m.schema)) return 'SCHEMA without a schema object'
+    if (!isJsonObject(m.schema)) return 'SCHEMA without a schema object'
     if (!strings(m.key_properties)) return 'SCHEMA without key_properties (an array of strings)'
     if (m.bookmark_properties !== undefined && !strings(m.bookmark_properties))
       return 'SCHEMA with bookmark_properties that are not strings'
   }
   if (m.type === 'RECORD') {
-    if (!isObject(m.record)) return 'RECORD without a record object'
+    if (!isJsonObject(m.record)) return 'RECORD without a record object'
     if (m.time_extracted !== undefined && !isRfc3339DateTime(m.time_extracted))
       return `RECORD with time_extracted ${String(m.time_extracted)}`
   }
-  if (m.type === 'STATE' && !isObject(m.value)) return 'STATE without a value object'
+  if (m.type === 'STATE' && !isJsonObject(m.value)) return 'STATE without a value object'
   return undefined
 }
 

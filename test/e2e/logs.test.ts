@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises'
 import { expect } from 'chai'
 import { childEnv, describeRun, lines, onTerminal, run, tap, TAP, useTempDir, type RunResult } from '../support/cli.js'
 import { ALL_STREAMS, recordsHeld, sandboxConfig, useSandbox } from '../support/sandbox.js'
-import { parseMessages, type Message } from '../support/singer.js'
+import { type Message, parseMessage, parseMessages, recordCounts } from '../support/singer.js'
 import { API_PREFIX, type RequestLogEntry } from '../../src/sandbox/index.js'
 
 const ESC = '\x1b'
@@ -23,12 +23,6 @@ const metricsOf = (stderr: string): MetricPoint[] =>
     const m = METRIC.exec(l)
     return m === null ? [] : [JSON.parse(m[1]!) as MetricPoint]
   })
-
-const recordCounts = (messages: readonly Message[]): Record<string, number> => {
-  const counts: Record<string, number> = {}
-  for (const m of messages) if (m.type === 'RECORD') counts[m.stream] = (counts[m.stream] ?? 0) + 1
-  return counts
-}
 
 /** A request as an http_request_duration timer tags it. */
 const asTimerTags = (r: RequestLogEntry) => ({
@@ -212,11 +206,7 @@ describe('e2e: logs, metrics and progress', () => {
           expect(line, `line ${i + 1} is a log line with a message inside`).to.not.match(/\{"type":"(RECORD|STATE|SCHEMA)/)
           return
         }
-        try {
-          messages.push(JSON.parse(line) as Message)
-        } catch {
-          expect.fail(`line ${i + 1} is neither a log line nor JSON: ${line.slice(0, 300)}`)
-        }
+        messages.push(parseMessage(line, `line ${i + 1} (not a log line)`))
       })
       expect(logLines, 'debug logging: a line per request at least').to.be.greaterThan(3 * ALL_STREAMS.length)
       expect(recordCounts(messages), 'every record').to.deep.equal(recordsHeld(sandbox()))

@@ -23,7 +23,7 @@ import {
   type SyncRun,
 } from '../support/meltano.js'
 import { ALL_STREAMS, keyOf, sandboxConfig, useSandbox } from '../support/sandbox.js'
-import { lastState, recordsOf, schemaOf, type Message, type StateValue } from '../support/singer.js'
+import { lastState, type Message, parseMessage, recordsOf, schemaOf, type StateValue, streamsWithRecords } from '../support/singer.js'
 
 /** A JSON line that is a Singer message (it has a type), not a structured log line. */
 const isSingerMessage = (line: string): boolean => {
@@ -31,10 +31,8 @@ const isSingerMessage = (line: string): boolean => {
   return typeof (JSON.parse(line) as { type?: unknown }).type === 'string'
 }
 
-const singerMessages = (lines: readonly string[]): Message[] => lines.filter(isSingerMessage).map((l) => JSON.parse(l) as Message)
-
-const streamsWithRecords = (messages: readonly Message[]): string[] =>
-  [...new Set(messages.flatMap((m) => (m.type === 'RECORD' ? [m.stream] : [])))].sort()
+const singerMessages = (lines: readonly string[]): Message[] =>
+  lines.filter(isSingerMessage).map((l, i) => parseMessage(l, `Singer line ${i + 1}`))
 
 const propertiesOf = (catalog: Catalog, stream: string): string[] => Object.keys(streamEntry(catalog, stream).schema.properties)
 

@@ -5,12 +5,21 @@ import { toMicros } from '../../src/core/time.js'
 import { streamByName } from '../../src/streams/index.js'
 import { describeRun, expectCleanFailure, tap, useTempDir, type RunResult } from '../support/cli.js'
 import { ALL_STREAMS, recordKeys, recordsHeld, sandboxConfig, useSandbox, type Sandbox } from '../support/sandbox.js'
-import { completeMessages, lastState, parseMessages, statesOf, type Message } from '../support/singer.js'
+import {
+  completeMessages,
+  lastState,
+  type Message,
+  messagesOf,
+  parseMessages,
+  recordCounts,
+  recordsOf,
+  statesOf,
+  streamOf,
+} from '../support/singer.js'
+import { CATALOG_ORDER } from '../support/catalog.js'
 
 /** Many pages for agents and bans, so streams overlap for a while. */
 const SETTINGS = { agents_page_limit: 2, bans_page_limit: 25 }
-
-const streamOf = (m: Message): string | undefined => (m.type === 'STATE' ? undefined : m.stream)
 
 /** Index of the first and last message of each stream. */
 const spans = (messages: readonly Message[]): Map<string, [number, number]> => {
@@ -149,16 +158,14 @@ describe('e2e: streams side by side', () => {
   it("by default streams interleave, each SCHEMA before its stream's records, every record once", () => {
     expect(overlapping(parallel).length, 'streams whose messages interleave').to.be.greaterThan(0)
     for (const stream of ALL_STREAMS) {
-      const ofStream = parallel.filter((m) => streamOf(m) === stream)
+      const ofStream = messagesOf(parallel, stream)
       expect(ofStream[0]!.type, `${stream} opens with its SCHEMA`).to.equal('SCHEMA')
       expect(
         ofStream.filter((m) => m.type === 'SCHEMA'),
         `${stream}: one SCHEMA`,
       ).to.have.length(1)
     }
-    const counts: Record<string, number> = {}
-    for (const m of parallel) if (m.type === 'RECORD') counts[m.stream] = (counts[m.stream] ?? 0) + 1
-    expect(counts).to.deep.equal(recordsHeld(sandbox()))
+    expect(recordCounts(parallel)).to.deep.equal(recordsHeld(sandbox()))
     expect(new Set(recordKeys(parallel)).size).to.equal(recordKeys(parallel).length)
   })
 
@@ -170,22 +177,7 @@ describe('e2e: streams side by side', () => {
 
   it('max_parallel_streams 1: one stream after another, never interleaved, the same records and final bookmarks', () => {
     expect(overlapping(serial)).to.deep.equal([])
-    expect([...spans(serial).keys()]).to.deep.equal([
-      'account',
-      'agents',
-      'agent_timeline',
-      'bans',
-      'chats',
-      'conversions',
-      'department_events',
-      'departments',
-      'goals',
-      'roles',
-      'routing_settings',
-      'shortcuts',
-      'skills',
-      'triggers',
-    ])
+    expect([...spans(serial).keys()]).to.deep.equal(CATALOG_ORDER)
     checkStatesNeverAhead(serial)
     expect(recordKeys(serial).sort()).to.deep.equal(recordKeys(parallel).sort())
     const withoutVersions = (m: Message[]) =>
@@ -224,9 +216,7 @@ describe('e2e: streams side by side', () => {
       for (const r of after) byPath.set(r.path, (byPath.get(r.path) ?? 0) + 1)
       for (const [path, n] of byPath) expect(n, `requests to ${path} after the failure`).to.be.at.most(1)
       expect(after.length, 'requests after the failure').to.be.at.most(3)
-      expect(seen.filter((m) => m.type === 'RECORD' && m.stream === 'agents').length, 'agents unfinished').to.be.lessThan(
-        sandbox().data.agentCount,
-      )
+      expect(recordsOf(seen, 'agents').length, 'agents unfinished').to.be.lessThan(sandbox().data.agentCount)
     })
 
     it('the last STATE goes out once more as the last message, and no STATE was ahead of its records', () => {

@@ -2,7 +2,7 @@
 import { expect } from 'chai'
 import { describeRun, run, TAP, tap, useTempDir } from '../support/cli.js'
 import { recordKeys, recordsHeld, sandboxConfig, useSandbox } from '../support/sandbox.js'
-import { parseMessages } from '../support/singer.js'
+import { parseMessages, recordCounts } from '../support/singer.js'
 import { rateLimitConduct, type RequestLogEntry } from '../../src/sandbox/index.js'
 
 /** Four streams of four pages or so each, read side by side. */
@@ -33,8 +33,7 @@ describe('e2e: a rate limit shared with another app (4 requests per 5 s, 4 strea
     stderr = r.stderr
     expect(r.code, describeRun(r)).to.equal(0)
     const messages = parseMessages(r.stdout)
-    const counts: Record<string, number> = {}
-    for (const m of messages) if (m.type === 'RECORD') counts[m.stream] = (counts[m.stream] ?? 0) + 1
+    const counts = recordCounts(messages)
     const held = recordsHeld(sandbox())
     expect(counts, 'every record, once').to.deep.equal(Object.fromEntries(STREAMS.map((s) => [s, held[s]])))
     expect(new Set(recordKeys(messages)).size).to.equal(recordKeys(messages).length)

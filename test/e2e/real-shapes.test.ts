@@ -12,11 +12,20 @@ import { parseCatalog } from '../support/catalog.js'
 import { describeRun, tap, useTempDir } from '../support/cli.js'
 import { SANDBOX_START_DATE } from '../../src/sandbox/index.js'
 import { ALL_STREAMS, keyOf, sandboxConfig, sandboxGet, useSandbox } from '../support/sandbox.js'
-import { compile, errorsOf, lastState, newAjv, parseMessages, recordsOf, schemaOf, type Message } from '../support/singer.js'
+import {
+  compile,
+  errorsOf,
+  isJsonObject,
+  lastState,
+  type Message,
+  newAjv,
+  parseMessages,
+  recordsOf,
+  schemaOf,
+  streamsWithRecords,
+} from '../support/singer.js'
 
 type Row = Record<string, unknown>
-
-const isObject = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** The one value a quirk and its normal form share: 0/1 and booleans, numeric strings and numbers, `+00:00Z` and `+00:00`. */
 const normal = (v: unknown): unknown => {
@@ -32,8 +41,8 @@ const lost = (sent: unknown, got: unknown, at = ''): string[] => {
     if (!Array.isArray(got) || got.length !== sent.length) return [`${at} (list of ${sent.length})`]
     return sent.flatMap((s, i) => lost(s, got[i], `${at}[${i}]`))
   }
-  if (isObject(sent)) {
-    if (!isObject(got)) return [`${at} (object)`]
+  if (isJsonObject(sent)) {
+    if (!isJsonObject(got)) return [`${at} (object)`]
     return Object.keys(sent).flatMap((k) =>
       Object.hasOwn(got, k) ? lost(sent[k], got[k], at === '' ? k : `${at}.${k}`) : [`${at === '' ? k : `${at}.${k}`} (missing)`],
     )
@@ -111,7 +120,7 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
       held.bans!.some((b) => b.type === 'ip'),
       'a ban with type "ip"',
     ).to.equal(true)
-    const history = flat(chats, 'history').filter(isObject)
+    const history = flat(chats, 'history').filter(isJsonObject)
     expect(
       history.some((h) => typeof h.prev_department_id === 'string'),
       'prev_department_id as a string',
@@ -134,8 +143,7 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
   })
 
   it('loses no record: every stream holds exactly the sandbox records, by key', () => {
-    const emitted = [...new Set(messages.flatMap((m) => (m.type === 'RECORD' ? [m.stream] : [])))].sort()
-    expect(emitted).to.deep.equal(ALL_STREAMS)
+    expect(streamsWithRecords(messages)).to.deep.equal(ALL_STREAMS)
     for (const [stream, rows] of Object.entries(held)) {
       const got = recordsOf(messages, stream)
         .map((r) => keyString(stream, r))
@@ -160,9 +168,9 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
   it('every SCHEMA accepts every record of its stream, in all three runs', () => {
     for (const stream of ALL_STREAMS) {
       const validate = compile(newAjv(), schemaOf(messages, stream)!.schema, `${stream} SCHEMA`)
-      const invalid = [...messages, ...second, ...third]
-        .filter((m) => m.type === 'RECORD' && m.stream === stream)
-        .flatMap((m, i) => (validate((m as { record: Row }).record) ? [] : [`#${i} ${errorsOf(validate)}`]))
+      const invalid = recordsOf([...messages, ...second, ...third], stream).flatMap((r, i) =>
+        validate(r) ? [] : [`#${i} ${errorsOf(validate)}`],
+      )
       expect(invalid.slice(0, 3), stream).to.deep.equal([])
     }
   })
@@ -186,7 +194,7 @@ describe('e2e: every shape and field of the real API, with the sandbox sending e
   })
 
   it('history entries carry nick, skills_name, prev_department_id, rating and conversion; agents carry scope', () => {
-    const history = recordsOf(messages, 'chats').flatMap((c) => ((c.history as Row[] | undefined) ?? []).filter(isObject))
+    const history = recordsOf(messages, 'chats').flatMap((c) => ((c.history as Row[] | undefined) ?? []).filter(isJsonObject))
     for (const field of ['nick', 'skills_name', 'prev_department_id', 'new_rating', 'conversion']) {
       expect(
         history.some((h) => h[field] !== undefined && h[field] !== null),

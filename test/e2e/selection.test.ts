@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { describeRun, tap, useTempDir } from '../support/cli.js'
 import { parseCatalog, streamEntry, withMetadata, type Catalog } from '../support/catalog.js'
 import { ALL_STREAMS, sandboxConfig, useSandbox } from '../support/sandbox.js'
-import { compile, errorsOf, newAjv, parseMessages, recordsOf, schemaOf, type Message } from '../support/singer.js'
+import { compile, errorsOf, type Message, newAjv, parseMessages, recordsOf, schemaOf, streamsWithRecords } from '../support/singer.js'
 
 describe('e2e: sync with a catalog', () => {
   const sandbox = useSandbox({ seed: 31, agents: 30, departments: 4 })
@@ -17,9 +17,6 @@ describe('e2e: sync with a catalog', () => {
     expect(r.code, describeRun(r)).to.equal(0)
     return parseMessages(r.stdout)
   }
-
-  const streamsWithRecords = (messages: readonly Message[]) =>
-    [...new Set(messages.filter((m) => m.type === 'RECORD').map((m) => (m as { stream: string }).stream))].sort()
 
   before(async () => {
     config = await tmp().write('config.json', sandboxConfig(sandbox()))

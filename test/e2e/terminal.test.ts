@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { expect } from 'chai'
 import { describeRun, lines, onTerminal, TAP, tap, useTempDir, type RunResult } from '../support/cli.js'
 import { ALL_STREAMS, recordsHeld, sandboxConfig, useSandbox } from '../support/sandbox.js'
-import { parseMessages } from '../support/singer.js'
+import { parseMessages, recordsOf } from '../support/singer.js'
 
 const ESC = '\x1b'
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
@@ -74,7 +74,7 @@ describe('e2e: what the terminal shows', () => {
     it('the run ends with one summary line: streams, records, requests, time, and where the state went', () => {
       const records = Object.values(recordsHeld(sandbox())).reduce((a, b) => a + b, 0)
       const messages = parseMessages(r.stdout)
-      expect(messages.filter((m) => m.type === 'RECORD').length).to.equal(records)
+      expect(recordsOf(messages).length).to.equal(records)
       const last = lines(r.stderr).at(-1)!
       const requests = lines(r.stderr).filter((l) => l.includes('"metric":"http_request_duration"')).length
       expect(last).to.match(

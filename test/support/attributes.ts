@@ -7,7 +7,7 @@
  * `not-null` applies to properties whose schema does not admit null; the
  * property must then be in every record, with a value.
  */
-import type { JsonObject } from './singer.js'
+import { isJsonObject, type JsonObject } from './singer.js'
 
 export type AttributeKind = 'boolean' | 'date-time' | 'integer' | 'number' | 'object' | 'not-null'
 
@@ -55,8 +55,6 @@ export const instantNanos = (value: string): bigint => {
   return BigInt(seconds - offsetMinutes * 60) * 1_000_000_000n + fraction
 }
 
-const isPlainObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v)
-
 interface KindRule {
   readonly applies: (schema: JsonObject) => boolean
   /** Why `value` (non-null) is not of the kind, or undefined when it is. */
@@ -77,7 +75,7 @@ export const KINDS: Readonly<Record<AttributeKind, KindRule>> = {
     applies: (s) => admitsType(s, 'number'),
     fault: (v) => unless(typeof v === 'number' && Number.isFinite(v), 'not a finite number'),
   },
-  object: { applies: (s) => admitsType(s, 'object'), fault: (v) => unless(isPlainObject(v), 'not an object') },
+  object: { applies: (s) => admitsType(s, 'object'), fault: (v) => unless(isJsonObject(v), 'not an object') },
   'not-null': { applies: (s) => !admitsNull(s), fault: () => undefined },
 }
 

@@ -2,6 +2,24 @@
 import { expect } from 'chai'
 import type { JsonObject } from './singer.js'
 
+/** Every stream in the order discovery lists them, which is the order a serial sync reads them in. */
+export const CATALOG_ORDER = [
+  'account',
+  'agents',
+  'agent_timeline',
+  'bans',
+  'chats',
+  'conversions',
+  'department_events',
+  'departments',
+  'goals',
+  'roles',
+  'routing_settings',
+  'shortcuts',
+  'skills',
+  'triggers',
+]
+
 export interface MetadataEntry {
   breadcrumb: string[]
   metadata: Record<string, unknown>
@@ -40,7 +58,7 @@ export const streamEntry = (catalog: Catalog, name: string): CatalogStream => {
   return entry!
 }
 
-const sameBreadcrumb = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i])
+export const sameBreadcrumb = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i])
 
 export const metadataAt = (entry: CatalogStream, breadcrumb: readonly string[]): MetadataEntry | undefined =>
   entry.metadata.find((m) => sameBreadcrumb(m.breadcrumb, breadcrumb))

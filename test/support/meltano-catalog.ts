@@ -25,7 +25,8 @@
  * Left out: `schema` overrides (zchat reads its own schemas) and the
  * `--select`/`--exclude` filters of `meltano el`.
  */
-import type { Catalog, CatalogStream, MetadataEntry } from './catalog.js'
+import { sameBreadcrumb, type Catalog, type CatalogStream, type MetadataEntry } from './catalog.js'
+import { isJsonObject } from './singer.js'
 
 /** Python's fnmatch.fnmatchcase: the whole string against a glob, case-sensitively (as on POSIX). */
 export const fnmatch = (name: string, pattern: string): boolean => globRegExp(pattern).test(name)
@@ -118,12 +119,10 @@ export const configMetadataRules = (metadata: Record<string, unknown>): Metadata
     return { stream: parts[0]!, breadcrumb: propertyBreadcrumb(parts.slice(1, -1)), key: parts.at(-1)!, value }
   })
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-
 const flattenDotted = (object: Record<string, unknown>, prefix = ''): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(object).flatMap(([k, v]) =>
-      isPlainObject(v) ? Object.entries(flattenDotted(v, `${prefix}${k}.`)) : [[`${prefix}${k}`, v]],
+      isJsonObject(v) ? Object.entries(flattenDotted(v, `${prefix}${k}.`)) : [[`${prefix}${k}`, v]],
     ),
   )
 
@@ -141,11 +140,9 @@ export const catalogRules = ({ select = ['*.*'], metadata = {} }: CatalogRules):
   ...configMetadataRules(metadata),
 ]
 
-const sameBreadcrumb = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i])
-
 /** Breadcrumbs of every schema property Meltano's visitor reaches: nested `properties` only, names of word characters. */
 const propertyBreadcrumbs = (schema: unknown, at: string[] = []): string[][] => {
-  const properties = isPlainObject(schema) && isPlainObject(schema.properties) ? schema.properties : {}
+  const properties = isJsonObject(schema) && isJsonObject(schema.properties) ? schema.properties : {}
   return Object.entries(properties).flatMap(([name, sub]) => {
     if (!/^\w*$/.test(name)) return []
     const here = [...at, 'properties', name]

@@ -44,7 +44,7 @@ import { parseCatalog, type Catalog } from './catalog.js'
 import { childEnv, ROOT, run, TAP, type RunResult } from './cli.js'
 import { applyMetadataRules, catalogRules, type CatalogRules } from './meltano-catalog.js'
 import { meltanoLogRecords, writeSdkLogConfig, type ParsedLogRecord } from './meltano-logs.js'
-import { parseMessages, type Message, type StateValue } from './singer.js'
+import { type Message, parseMessages, statesOf, type StateValue } from './singer.js'
 
 export interface YmlSetting {
   readonly name: string
@@ -162,8 +162,7 @@ export class MeltanoStateBackend {
 }
 
 /** A target that takes every record at once and echoes each STATE value, as targets report what they committed. */
-export const echoedStateLines = (messages: readonly Message[]): string[] =>
-  messages.flatMap((m) => (m.type === 'STATE' ? [JSON.stringify(m.value)] : []))
+export const echoedStateLines = (messages: readonly Message[]): string[] => statesOf(messages).map((value) => JSON.stringify(value))
 
 export interface ExtractorOptions extends CatalogRules {
   readonly definition: ExtractorDefinition

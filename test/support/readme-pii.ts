@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-
-const ROOT = join(import.meta.dirname, '..', '..')
+import { ROOT } from './cli.js'
 
 type Maps = Record<string, Record<string, string | null>>
 

@@ -1,5 +1,7 @@
 /** A sandbox for one e2e test file, and configs that point the tap at it. */
 import { sandboxTapConfig, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js'
+import { recordMessagesOf, type Message } from './singer.js'
+import { CATALOG_ORDER } from './catalog.js'
 
 export type { Sandbox }
 
@@ -25,22 +27,7 @@ export const sandboxConfig = (sandbox: Sandbox, extra: Record<string, unknown> =
 })
 
 /** Every stream zchat has, sorted by name, as the helpers that list streams sort them. */
-export const ALL_STREAMS = [
-  'account',
-  'agent_timeline',
-  'agents',
-  'bans',
-  'chats',
-  'conversions',
-  'department_events',
-  'departments',
-  'goals',
-  'roles',
-  'routing_settings',
-  'shortcuts',
-  'skills',
-  'triggers',
-]
+export const ALL_STREAMS = [...CATALOG_ORDER].sort()
 
 /** Key properties of a stream, by the issue's table. */
 export const keyOf = (stream: string): string[] =>
@@ -53,8 +40,8 @@ export const keyOf = (stream: string): string[] =>
         : ['id']
 
 /** Each RECORD as `stream [key values]`, for comparing runs by key. */
-export const recordKeys = (messages: readonly { type: string; stream?: string; record?: Record<string, unknown> }[]): string[] =>
-  messages.flatMap((m) => (m.type === 'RECORD' ? [`${m.stream} ${JSON.stringify(keyOf(m.stream!).map((k) => m.record![k]))}`] : []))
+export const recordKeys = (messages: readonly Message[]): string[] =>
+  recordMessagesOf(messages).map((m) => `${m.stream} ${JSON.stringify(keyOf(m.stream).map((k) => m.record[k]))}`)
 
 /** How many records of each stream a complete sync emits from `sandbox` (account and routing settings are one record each). */
 export const recordsHeld = (sandbox: Sandbox): Record<string, number> => {

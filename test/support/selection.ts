@@ -1,8 +1,8 @@
 /** Streams as a user's catalog selects them, with `replication-method` chosen for some (Meltano's `metadata`). */
-import * as E from 'fp-ts/lib/Either.js'
 import { CatalogFile } from '../../src/codecs/catalog.js'
-import { discover, selectStreams, type SelectedStream } from '../../src/engine/catalog.js'
+import { defaultSelection, discover, selectStreams, type SelectedStream } from '../../src/engine/catalog.js'
 import { STREAMS, streamByName } from '../../src/streams/index.js'
+import { rightOf } from './either.js'
 
 export type Method = 'INCREMENTAL' | 'FULL_TABLE'
 
@@ -15,16 +15,14 @@ export const catalogWith = (names: readonly string[], methods: Readonly<Record<s
     const method = methods[entry.tap_stream_id]
     if (method !== undefined) entry.metadata.find((m) => m.breadcrumb.length === 0)!.metadata['replication-method'] = method
   }
-  const decoded = CatalogFile.decode(catalog)
-  if (E.isLeft(decoded)) throw new Error('the edited catalog is not a catalog')
-  return decoded.right
+  return rightOf(CatalogFile.decode(catalog), 'the edited catalog to be a catalog')
 }
 
-export const selectWith = (names: readonly string[], methods: Readonly<Record<string, Method>> = {}): readonly SelectedStream[] => {
-  const selected = selectStreams(catalogWith(names, methods), STREAMS)
-  if (E.isLeft(selected)) throw new Error(selected.left.join('; '))
-  return selected.right
-}
+/** `names` as a sync without a catalog reads them: every field, each stream's default way. */
+export const defaultStreams = (...names: string[]): readonly SelectedStream[] => defaultSelection(names.map((n) => streamByName(n)!))
+
+export const selectWith = (names: readonly string[], methods: Readonly<Record<string, Method>> = {}): readonly SelectedStream[] =>
+  rightOf(selectStreams(catalogWith(names, methods), STREAMS), 'a selection')
 
 /** Agents and bans read the INCREMENTAL way (on id, new rows only), as a catalog may choose. */
 export const BY_ID: Readonly<Record<string, Method>> = { agents: 'INCREMENTAL', bans: 'INCREMENTAL' }

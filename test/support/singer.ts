@@ -40,39 +40,67 @@ export type Message = SchemaMessage | RecordMessage | StateMessage | ActivateVer
 
 export type JsonObject = Record<string, unknown>
 
+/** A JSON object: not null, not an array. */
+export const isJsonObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v)
+
 const TYPES = new Set(['SCHEMA', 'RECORD', 'STATE', 'ACTIVATE_VERSION'])
+
+/** One line of Singer output as a message; fails the test, naming `where`, on a line that is not one. */
+export const parseMessage = (line: string, where: string): Message => {
+  let message: unknown
+  try {
+    message = JSON.parse(line)
+  } catch {
+    expect.fail(`${where} is not JSON: ${line.slice(0, 200)}`)
+  }
+  expect(message, where).to.be.an('object')
+  const type = (message as { type?: unknown }).type
+  expect(TYPES.has(type as string), `${where} has Singer type, got ${String(type)}`).to.equal(true)
+  if (type !== 'STATE') expect((message as { stream?: unknown }).stream, `${where} stream`).to.be.a('string')
+  if (type === 'ACTIVATE_VERSION')
+    expect(Number.isSafeInteger((message as { version?: unknown }).version), `${where} version`).to.equal(true)
+  return message as Message
+}
 
 /** Every line of stdout as a Singer message; fails the test on a line that is not one. */
 export const parseMessages = (stdout: string): Message[] => {
-  const out: Message[] = []
   const all = stdout.split('\n')
   expect(all[all.length - 1], 'stdout ends with a newline').to.equal('')
-  all.slice(0, -1).forEach((line, i) => {
-    let message: unknown
-    try {
-      message = JSON.parse(line)
-    } catch {
-      expect.fail(`stdout line ${i + 1} is not JSON: ${line.slice(0, 200)}`)
-    }
-    expect(message, `stdout line ${i + 1}`).to.be.an('object')
-    const type = (message as { type?: unknown }).type
-    expect(TYPES.has(type as string), `stdout line ${i + 1} has Singer type, got ${String(type)}`).to.equal(true)
-    if (type !== 'STATE') expect((message as { stream?: unknown }).stream, `stdout line ${i + 1} stream`).to.be.a('string')
-    if (type === 'ACTIVATE_VERSION')
-      expect(Number.isSafeInteger((message as { version?: unknown }).version), `stdout line ${i + 1} version`).to.equal(true)
-    out.push(message as Message)
-  })
-  return out
+  return all.slice(0, -1).map((line, i) => parseMessage(line, `stdout line ${i + 1}`))
 }
 
 /** The messages of a stdout cut anywhere (a killed run): a partial last line is not a message. */
 export const completeMessages = (stdout: string): Message[] => parseMessages(stdout.slice(0, stdout.lastIndexOf('\n') + 1))
 
-export const recordsOf = (messages: readonly Message[], stream: string): Record<string, unknown>[] =>
-  messages.filter((m): m is RecordMessage => m.type === 'RECORD' && m.stream === stream).map((m) => m.record)
+/** The stream a message is about; a STATE is about none. */
+export const streamOf = (m: Message): string | undefined => (m.type === 'STATE' ? undefined : m.stream)
 
-export const schemaOf = (messages: readonly Message[], stream: string): SchemaMessage | undefined =>
-  messages.find((m): m is SchemaMessage => m.type === 'SCHEMA' && m.stream === stream)
+/** The messages about one stream, in order. */
+export const messagesOf = (messages: readonly Message[], stream: string): Exclude<Message, StateMessage>[] =>
+  messages.filter((m): m is Exclude<Message, StateMessage> => streamOf(m) === stream)
+
+export const typesOf = (messages: readonly Message[]): string[] => messages.map((m) => m.type)
+
+/** The RECORD messages of one stream, or of every stream. */
+export const recordMessagesOf = (messages: readonly Message[], stream?: string): RecordMessage[] =>
+  messages.filter((m): m is RecordMessage => m.type === 'RECORD' && (stream === undefined || m.stream === stream))
+
+/** The records of one stream, or of every stream. */
+export const recordsOf = (messages: readonly Message[], stream?: string): Record<string, unknown>[] =>
+  recordMessagesOf(messages, stream).map((m) => m.record)
+
+/** How many RECORDs each stream has. */
+export const recordCounts = (messages: readonly Message[]): Record<string, number> => {
+  const counts: Record<string, number> = {}
+  for (const m of recordMessagesOf(messages)) counts[m.stream] = (counts[m.stream] ?? 0) + 1
+  return counts
+}
+
+/** The streams that have at least one RECORD, sorted. */
+export const streamsWithRecords = (messages: readonly Message[]): string[] => Object.keys(recordCounts(messages)).sort()
+
+export const schemaOf = (messages: readonly Message[], stream?: string): SchemaMessage | undefined =>
+  messages.find((m): m is SchemaMessage => m.type === 'SCHEMA' && (stream === undefined || m.stream === stream))
 
 export const statesOf = (messages: readonly Message[]): StateValue[] =>
   messages.filter((m): m is StateMessage => m.type === 'STATE').map((m) => m.value)

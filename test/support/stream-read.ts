@@ -10,8 +10,8 @@ import type { ReadOutcome, StreamRead } from '../../src/engine/read/strategy.js'
 import { commit, type Run } from '../../src/engine/run.js'
 import { emptyState, type State } from '../../src/engine/state/bookmarks.js'
 import { readSpecOf, type StreamDef } from '../../src/streams/stream.js'
-import type { FakeApi } from './fake-api.js'
-import { testEnv, type TestEnv } from './env.js'
+import { recordsOf, statesOf } from './singer.js'
+import { testEnv, type Responder, type SentRequest, type TestEnv } from './env.js'
 
 export interface StrategyRun {
   readonly outcome: E.Either<unknown, ReadOutcome>
@@ -21,16 +21,18 @@ export interface StrategyRun {
   readonly records: Record<string, unknown>[]
   /** The STATE values written, in order. */
   readonly states: State[]
+  /** What the API was asked, in order. */
+  readonly requests: readonly SentRequest[]
 }
 
-/** Read `def` with the strategy the config chooses, as a sync would, against `api`. */
+/** Read `def` with the strategy the config chooses, as a sync would, against the in-memory API `answer`. */
 export const readWithStrategy = async (
   def: StreamDef,
-  api: FakeApi,
+  answer: Responder,
   options: { settings?: Record<string, unknown>; state?: State; incremental?: boolean; now?: Date } = {},
 ): Promise<StrategyRun> => {
-  const test = testEnv(options.settings, options.now === undefined ? {} : { now: () => options.now! })
-  const env: Env = { ...test.env, fetch: api.fetch }
+  const test = testEnv(options.settings, { routes: answer, ...(options.now === undefined ? {} : { now: () => options.now! }) })
+  const env: Env = test.env
   const sel = defaultSelection([def])[0]!
   const run: Run = {
     state: options.state ?? emptyState,
@@ -54,7 +56,8 @@ export const readWithStrategy = async (
     outcome,
     run,
     test,
-    records: messages.filter((m) => m.type === 'RECORD').map((m) => m.record!),
-    states: messages.filter((m) => m.type === 'STATE').map((m) => m.value as unknown as State),
+    requests: test.requests,
+    records: recordsOf(messages),
+    states: statesOf(messages),
   }
 }

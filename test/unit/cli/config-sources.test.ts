@@ -1,9 +1,9 @@
 import { expect } from 'chai'
-import * as E from 'fp-ts/lib/Either.js'
 import * as TE from 'fp-ts/lib/TaskEither.js'
 import { layeredConfig, settingsFromEnv } from '../../../src/cli/config-sources.js'
 import { loadConfig } from '../../../src/cli/inputs.js'
 import { inputError, render, type Failure } from '../../../src/core/failure.js'
+import { leftOf, rightOf } from '../../support/either.js'
 
 const NOW = new Date('2026-11-21T00:00:00Z')
 
@@ -12,16 +12,6 @@ const files =
   (contents: Record<string, unknown>) =>
   (file: string): TE.TaskEither<Failure, unknown> =>
     file in contents ? TE.right(structuredClone(contents[file])) : TE.left(inputError('config', file, 'not found'))
-
-const rightOf = <A>(result: E.Either<unknown, A>): A => {
-  if (E.isLeft(result)) expect.fail(`expected a value, got ${JSON.stringify(result.left)}`)
-  return result.right
-}
-
-const leftOf = <A>(result: E.Either<A, unknown>): A => {
-  if (E.isRight(result)) expect.fail(`expected a failure, got ${JSON.stringify(result.right)}`)
-  return result.left
-}
 
 describe('config sources: settingsFromEnv', () => {
   it('reads TAP_ZENDESK_CHAT_<SETTING> as each setting, integers, numbers and booleans converted', () => {

@@ -5,8 +5,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import { edgeLines, stderrLogger } from '../../../src/cli/logger.js'
 import { asksForStructuredLogs, logFormatOf, logLevelOf } from '../../../src/cli/structured-log.js'
 import { LEVEL, meltanoLogRecords, parseSdkLogLine, PARSER_FACTS } from '../../support/meltano-logs.js'
+import { ROOT } from '../../support/cli.js'
 
-const ROOT = join(import.meta.dirname, '..', '..', '..')
 // meltano/sdk singer_sdk/schemas/logs.schema.json: the event schema of the SDK's structured logs.
 const sdkLogSchema = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'sdk-logs.schema.json'), 'utf8')) as object
 

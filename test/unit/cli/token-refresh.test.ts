@@ -4,24 +4,20 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import nock from 'nock'
-import { oauthEndpoints, parseConfig, type Config } from '../../../src/codecs/config.js'
+import { oauthEndpoints, parseConfig } from '../../../src/codecs/config.js'
 import type { Tokens } from '../../../src/codecs/oauth.js'
 import { authFailure, type Failure } from '../../../src/core/failure.js'
 import { updateConfigFile } from '../../../src/cli/config-file.js'
 import { refreshingCredentials, type RefreshDeps } from '../../../src/cli/token-refresh.js'
-import { defaultSelection } from '../../../src/engine/catalog.js'
 import { emptyState } from '../../../src/engine/state/bookmarks.js'
 import { sync } from '../../../src/engine/sync.js'
-import { streamByName } from '../../../src/streams/index.js'
-import { API, API_PATH, TOKEN, testEnv } from '../../support/env.js'
+import { leftOf } from '../../support/either.js'
+import { API, API_PATH, TOKEN, testConfig, testEnv } from '../../support/env.js'
+import { useNock } from '../../support/nock.js'
+import { recordMessagesOf } from '../../support/singer.js'
+import { defaultStreams } from '../../support/selection.js'
 
 const REFRESH = { client_id: 'cid-1', client_secret: 'client-secret-4d2e', refresh_token: 'refresh-token-77aa' }
-
-const configWith = (settings: Record<string, unknown>): Config => {
-  const parsed = parseConfig({ access_token: TOKEN, subdomain: 'acme', ...settings }, new Date('2026-11-21T00:00:00Z'))
-  if (E.isLeft(parsed)) throw new Error(parsed.left.join('; '))
-  return parsed.right.config
-}
 
 interface Harness {
   readonly deps: RefreshDeps
@@ -67,18 +63,18 @@ const NEW: Tokens = { accessToken: 'new-access-9f9f', refreshToken: 'new-refresh
 
 describe('settings: client_id, client_secret, refresh_token', () => {
   it('refresh is on only when all three are set, at the token endpoint of the account host', () => {
-    expect(configWith({}).refresh).to.equal(undefined)
-    expect(configWith({ client_id: 'a', client_secret: 'b' }).refresh).to.equal(undefined)
-    expect(configWith(REFRESH).refresh).to.deep.equal({
+    expect(testConfig({}).refresh).to.equal(undefined)
+    expect(testConfig({ client_id: 'a', client_secret: 'b' }).refresh).to.equal(undefined)
+    expect(testConfig(REFRESH).refresh).to.deep.equal({
       clientId: 'cid-1',
       clientSecret: REFRESH.client_secret,
       refreshToken: REFRESH.refresh_token,
       tokenUrl: 'https://acme.zendesk.com/oauth2/chat/token',
     })
-    expect(configWith({ ...REFRESH, subdomain: undefined, base_url: 'http://127.0.0.1:9/api/v2/chat' }).refresh?.tokenUrl).to.equal(
+    expect(testConfig({ ...REFRESH, subdomain: undefined, base_url: 'http://127.0.0.1:9/api/v2/chat' }).refresh?.tokenUrl).to.equal(
       'http://127.0.0.1:9/oauth2/chat/token',
     )
-    expect(configWith({ ...REFRESH, base_url: 'https://www.zopim.com/api/v2' }).refresh?.tokenUrl).to.equal(
+    expect(testConfig({ ...REFRESH, base_url: 'https://www.zopim.com/api/v2' }).refresh?.tokenUrl).to.equal(
       'https://www.zopim.com/oauth2/token',
     )
   })
@@ -99,8 +95,7 @@ describe('settings: client_id, client_secret, refresh_token', () => {
       { access_token: TOKEN, subdomain: 'acme', client_secret: 12345678, refresh_token: ['refresh-token-77aa'] },
       new Date(),
     )
-    expect(E.isLeft(parsed)).to.equal(true)
-    const text = E.isLeft(parsed) ? parsed.left.join('\n') : ''
+    const text = leftOf(parsed).join('\n')
     expect(text).to.contain('client_secret').and.contain('refresh_token')
     expect(text).not.to.contain('12345678').and.not.to.contain('refresh-token-77aa')
   })
@@ -109,7 +104,7 @@ describe('settings: client_id, client_secret, refresh_token', () => {
 describe('refreshing credentials', () => {
   it('renews once for streams refused together, and then refuses a new refusal of the new token', async () => {
     const h = harness(async () => E.right(NEW))
-    const credentials = refreshingCredentials({ ...configWith(REFRESH), storedIn: '/x/config.json' }, h.deps)!
+    const credentials = refreshingCredentials({ ...testConfig(REFRESH), storedIn: '/x/config.json' }, h.deps)!
     const renewals = await Promise.all([credentials.renew(TOKEN), credentials.renew(TOKEN), credentials.renew(TOKEN)])
     expect(renewals).to.deep.equal([true, true, true])
     expect(h.exchanges).to.equal(1)
@@ -127,7 +122,7 @@ describe('refreshing credentials', () => {
   it("no config file of its own (environment, several sources, Meltano's run file): says the stored refresh token is spent and what to do, printing no token", async () => {
     for (const storedIn of [undefined, '/project/.meltano/run/tap-zendesk-chat/tap.9f.config.json']) {
       const h = harness(async () => E.right(NEW))
-      const config = { ...configWith(REFRESH), ...(storedIn === undefined ? {} : { storedIn }) }
+      const config = { ...testConfig(REFRESH), ...(storedIn === undefined ? {} : { storedIn }) }
       const credentials = refreshingCredentials(config, h.deps)!
       expect(await credentials.renew(TOKEN)).to.equal(true)
       const text = h.logs.join('\n')
@@ -145,14 +140,14 @@ describe('refreshing credentials', () => {
       async () => E.right(NEW),
       async () => E.left('could not write /ro/config.json: permission denied'),
     )
-    const credentials = refreshingCredentials({ ...configWith(REFRESH), storedIn: '/ro/config.json' }, h.deps)!
+    const credentials = refreshingCredentials({ ...testConfig(REFRESH), storedIn: '/ro/config.json' }, h.deps)!
     expect(await credentials.renew(TOKEN)).to.equal(true)
     expect(h.logs.join('\n')).to.match(/spent.*permission denied/)
   })
 
   it('a refused refresh: one error line, no renewal', async () => {
     const h = harness(async () => E.left(authFailure('the refresh token was refused (invalid_grant)')))
-    const credentials = refreshingCredentials(configWith(REFRESH), h.deps)!
+    const credentials = refreshingCredentials(testConfig(REFRESH), h.deps)!
     expect(await credentials.renew(TOKEN)).to.equal(false)
     expect(await credentials.renew(TOKEN)).to.equal(false)
     expect(h.exchanges).to.equal(1)
@@ -162,16 +157,12 @@ describe('refreshing credentials', () => {
   })
 
   it('without all three settings there is nothing to renew with', () => {
-    expect(refreshingCredentials(configWith({}), harness(async () => E.right(NEW)).deps)).to.equal(undefined)
+    expect(refreshingCredentials(testConfig({}), harness(async () => E.right(NEW)).deps)).to.equal(undefined)
   })
 })
 
 describe('HTTP: a 401 with renewable credentials', () => {
-  beforeEach(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    nock.enableNetConnect()
-  })
+  useNock()
 
   it('sends the request again with the new token, without spending a retry', async () => {
     const api = nock(API)
@@ -184,10 +175,10 @@ describe('HTTP: a 401 with renewable credentials', () => {
     const t = testEnv({ ...REFRESH, max_retries: 0 })
     const h = harness(async () => E.right(NEW))
     const env = { ...t.env, credentials: refreshingCredentials(t.env.config, h.deps)! }
-    const result = await sync(defaultSelection([streamByName('goals')!]), emptyState)(env)()
+    const result = await sync(defaultStreams('goals'), emptyState)(env)()
     expect(E.isRight(result), JSON.stringify(result)).to.equal(true)
     expect(api.isDone()).to.equal(true)
-    expect(t.messages().filter((m) => m.type === 'RECORD')).to.have.length(1)
+    expect(recordMessagesOf(t.messages())).to.have.length(1)
   })
 })
 

@@ -13,12 +13,10 @@ import { Shortcut } from '../../../src/codecs/shortcut.js'
 import { Trigger } from '../../../src/codecs/trigger.js'
 import { STREAMS } from '../../../src/streams/index.js'
 import { SAMPLES, zenpySample } from '../../support/samples.js'
+import { rightOf } from '../../support/either.js'
 
-const decoded = <A>(codec: t.Type<A, unknown, unknown>, value: unknown): A => {
-  const result = codec.decode(value)
-  if (E.isLeft(result)) throw new Error(`did not decode: ${JSON.stringify(value).slice(0, 200)}`)
-  return result.right
-}
+const decoded = <A>(codec: t.Type<A, unknown, unknown>, value: unknown): A =>
+  rightOf(codec.decode(value), `${JSON.stringify(value).slice(0, 200)} to decode`)
 
 /** Paths where a decoded value differs from the sent one (added, removed or changed). */
 const differences = (sent: unknown, decoded: unknown, path = ''): string[] => {

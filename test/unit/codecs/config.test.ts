@@ -4,12 +4,12 @@ import { schemaOf, type Setting } from '../../../src/codecs/setting.js'
 import type { JsonSchema } from '../../../src/core/json-schema.js'
 import { about } from '../../../src/engine/about.js'
 import { STREAMS } from '../../../src/streams/index.js'
-import { accepted, refusedWith } from '../../support/either.js'
+import { leftOf, rightOf } from '../../support/either.js'
 
 const NOW = new Date('2026-11-21T12:00:00Z')
 
-const ok = (input: unknown): ParsedConfig => accepted(parseConfig(input, NOW))
-const problems = (input: unknown) => refusedWith(parseConfig(input, NOW))
+const ok = (input: unknown): ParsedConfig => rightOf(parseConfig(input, NOW))
+const problems = (input: unknown) => leftOf(parseConfig(input, NOW))
 
 const MINIMAL = { access_token: 'tok', subdomain: 'acme' }
 const declared = Object.entries(SETTINGS as Readonly<Record<string, Setting>>)

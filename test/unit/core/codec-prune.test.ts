@@ -8,6 +8,7 @@ import { INVALID, quickDecoder } from '../../../src/core/quick-decode.js'
 import { defaultSelection, selectStreams } from '../../../src/engine/catalog.js'
 import { selectedCodec } from '../../../src/engine/read/selected-codec.js'
 import { streamByName } from '../../../src/streams/index.js'
+import { rightOf } from '../../support/either.js'
 
 const Codec = record({ id: t.string }, { session: optionalFields({ start: Timestamp, end: Timestamp }), tags: t.array(t.string) })
 
@@ -58,9 +59,8 @@ describe('codecWithout: a codec that no longer validates a deselected field', ()
         },
       ],
     }
-    const selected = selectStreams(catalog as never, [chats])
-    if (E.isLeft(selected)) return expect.fail(selected.left.join('\n'))
-    const codec = selectedCodec(selected.right[0]!)
+    const selected = rightOf(selectStreams(catalog as never, [chats]), 'a selection')
+    const codec = selectedCodec(selected[0]!)
     const odd = { id: 'c1', type: 'chat', webpath: 'not a list', session: { end_date: 5, start_date: '2021-04-26T13:54:02Z' } }
     expect(both(Chat, odd)).to.equal(undefined)
     expect(both(codec, odd)).to.deep.equal(odd)

@@ -2,15 +2,16 @@ import { expect } from 'chai'
 import type { CatalogFile } from '../../../src/codecs/catalog.js'
 import { discover, selectStreams, type SelectedStream } from '../../../src/engine/catalog.js'
 import { STREAMS } from '../../../src/streams/index.js'
-import { accepted, refusedWith } from '../../support/either.js'
+import { leftOf, rightOf } from '../../support/either.js'
+import { CATALOG_ORDER } from '../../support/catalog.js'
 
 const ALL = STREAMS.map((s) => s.name)
 
 /** The discovered catalog, as a user would edit it: a deep, mutable copy. */
 const editable = (): CatalogFile => JSON.parse(JSON.stringify(discover(STREAMS))) as CatalogFile
 
-const select = (catalog: CatalogFile): readonly SelectedStream[] => accepted(selectStreams(catalog, STREAMS))
-const refused = (catalog: CatalogFile) => refusedWith(selectStreams(catalog, STREAMS))
+const select = (catalog: CatalogFile): readonly SelectedStream[] => rightOf(selectStreams(catalog, STREAMS))
+const refused = (catalog: CatalogFile) => leftOf(selectStreams(catalog, STREAMS))
 const setMetadata = (catalog: CatalogFile, stream: string, breadcrumb: string[], values: Record<string, unknown>) => {
   const entry = catalog.streams.find((s) => s.tap_stream_id === stream)!
   const md = entry.metadata!.find((m) => JSON.stringify(m.breadcrumb) === JSON.stringify(breadcrumb))
@@ -22,22 +23,7 @@ describe('discovered catalog', () => {
   const catalog = discover(STREAMS)
 
   it('has one entry per stream with key, replication and breadcrumb metadata', () => {
-    expect(catalog.streams.map((s) => s.tap_stream_id)).to.deep.equal([
-      'account',
-      'agents',
-      'agent_timeline',
-      'bans',
-      'chats',
-      'conversions',
-      'department_events',
-      'departments',
-      'goals',
-      'roles',
-      'routing_settings',
-      'shortcuts',
-      'skills',
-      'triggers',
-    ])
+    expect(catalog.streams.map((s) => s.tap_stream_id)).to.deep.equal(CATALOG_ORDER)
     const agents = catalog.streams.find((s) => s.stream === 'agents')!
     expect(agents.key_properties).to.deep.equal(['id'])
     // Read in full by default, INCREMENTAL on id offered: no forced method, the valid key listed, none chosen yet.

@@ -1,33 +1,18 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
-import nock from 'nock'
-import { CatalogFile } from '../../../src/codecs/catalog.js'
-import { render, type Failure } from '../../../src/core/failure.js'
-import { defaultSelection, discover, selectStreams, type SelectedStream } from '../../../src/engine/catalog.js'
+import type { SelectedStream } from '../../../src/engine/catalog.js'
 import { emptyState, type State } from '../../../src/engine/state/bookmarks.js'
-import { sync, type SyncResult } from '../../../src/engine/sync.js'
 import { SANDBOX_START_DATE, startSandbox, type Sandbox } from '../../../src/sandbox/index.js'
-import { STREAMS, streamByName } from '../../../src/streams/index.js'
-import { API, API_PATH, testEnv, type TestEnv } from '../../support/env.js'
+import { runSync, syncOk, testEnv, type TestEnv } from '../../support/env.js'
+import { defaultStreams, selectWith } from '../../support/selection.js'
+import { lastState, messagesOf, recordMessagesOf, statesOf, typesOf } from '../../support/singer.js'
 
-type Message = ReturnType<TestEnv['messages']>[number]
-
-const only = (...names: string[]) => defaultSelection(names.map((n) => streamByName(n)!))
+const only = defaultStreams
 const T1 = new Date('2026-11-21T10:00:00Z')
 const T2 = new Date('2026-11-22T10:00:00Z')
 
-const lastStateOf = (t: TestEnv): State =>
-  t
-    .messages()
-    .filter((m) => m.type === 'STATE')
-    .at(-1)!.value as unknown as State
-const ofStream = (t: TestEnv, stream: string): Message[] => t.messages().filter((m) => m.stream === stream)
-const typesOf = (messages: readonly Message[]): string[] => messages.map((m) => m.type)
-
-const succeeded = (result: E.Either<Failure, SyncResult>): SyncResult => {
-  if (E.isLeft(result)) expect.fail(`sync failed: ${render(result.left).join('; ')}`)
-  return result.right
-}
+const lastStateOf = (t: TestEnv): State => lastState(t.messages())
+const ofStream = (t: TestEnv, stream: string) => messagesOf(t.messages(), stream)
 
 describe('ACTIVATE_VERSION around full-table reads', () => {
   let sandbox: Sandbox
@@ -46,7 +31,7 @@ describe('ACTIVATE_VERSION around full-table reads', () => {
       { base_url: sandbox.baseUrl, access_token: sandbox.token, start_date: SANDBOX_START_DATE, ...settings },
       { now: () => now },
     )
-    succeeded(await sync(streams, state)(t.env)())
+    await syncOk(t, streams, state)
     return t
   }
 
@@ -81,28 +66,28 @@ describe('ACTIVATE_VERSION around full-table reads', () => {
 
     it("first run: every RECORD of a full-table stream carries the read's version", () => {
       for (const stream of ['departments', 'account']) {
-        for (const m of ofStream(run1, stream).filter((m) => m.type === 'RECORD')) expect(m.version, stream).to.equal(T1.getTime())
+        for (const m of recordMessagesOf(run1.messages(), stream)) expect(m.version, stream).to.equal(T1.getTime())
       }
     })
 
     it('the STATE after the closing ACTIVATE_VERSION, and the final STATE, hold the version', () => {
       const all = run1.messages()
       const closing = all.findLastIndex((m) => m.type === 'ACTIVATE_VERSION' && m.stream === 'departments')
-      expect(all[closing + 1]!.type).to.equal('STATE')
-      expect((all[closing + 1]!.value as unknown as State).bookmarks.departments).to.deep.equal({ version: T1.getTime() })
+      const after = all[closing + 1]!
+      expect(after.type).to.equal('STATE')
+      expect(statesOf([after])[0]!.bookmarks.departments).to.deep.equal({ version: T1.getTime() })
       const final = lastStateOf(run1)
       expect(final.bookmarks.departments).to.deep.equal({ version: T1.getTime() })
       expect(final.bookmarks.account).to.deep.equal({ version: T1.getTime() })
       // No STATE holds a version before its ACTIVATE_VERSION: a target that resumes must have seen it.
-      const before = all.slice(0, closing).filter((m) => m.type === 'STATE')
-      for (const s of before) expect((s.value as unknown as State).bookmarks.departments?.version).to.equal(undefined)
+      for (const s of statesOf(all.slice(0, closing))) expect(s.bookmarks.departments?.version).to.equal(undefined)
     })
 
     it('incremental streams get no ACTIVATE_VERSION and no version', () => {
       const timeline = ofStream(run1, 'agent_timeline')
-      expect(timeline.filter((m) => m.type === 'RECORD')).to.have.length(10)
+      expect(recordMessagesOf(timeline)).to.have.length(10)
       expect(timeline.filter((m) => m.type === 'ACTIVATE_VERSION')).to.deep.equal([])
-      for (const m of timeline.filter((m) => m.type === 'RECORD')) expect(m).to.not.have.property('version')
+      for (const m of recordMessagesOf(timeline)) expect(m).to.not.have.property('version')
       expect(lastStateOf(run1).bookmarks.agent_timeline).to.not.have.property('version')
     })
 
@@ -113,8 +98,8 @@ describe('ACTIVATE_VERSION around full-table reads', () => {
       ] as const) {
         const messages = ofStream(run2, stream)
         expect(typesOf(messages), stream).to.deep.equal(['SCHEMA', ...Array<string>(records).fill('RECORD'), 'ACTIVATE_VERSION'])
-        expect(messages.at(-1)!.version).to.equal(T2.getTime())
-        for (const m of messages.filter((m) => m.type === 'RECORD')) expect(m.version).to.equal(T2.getTime())
+        expect(messages.at(-1)).to.deep.include({ version: T2.getTime() })
+        for (const m of recordMessagesOf(messages)) expect(m.version).to.equal(T2.getTime())
         expect(lastStateOf(run2).bookmarks[stream]).to.deep.equal({ version: T2.getTime() })
       }
     })
@@ -123,50 +108,36 @@ describe('ACTIVATE_VERSION around full-table reads', () => {
   it('activate_version false: no ACTIVATE_VERSION, no version on records or in the state', async () => {
     const t = await syncAt(T1, only('account', 'departments'), emptyState, { activate_version: false })
     const messages = t.messages()
-    expect(messages.filter((m) => m.type === 'RECORD')).to.have.length(6)
+    expect(recordMessagesOf(messages)).to.have.length(6)
     expect(messages.filter((m) => m.type === 'ACTIVATE_VERSION')).to.deep.equal([])
-    for (const m of messages.filter((m) => m.type === 'RECORD')) expect(m).to.not.have.property('version')
+    for (const m of recordMessagesOf(messages)) expect(m).to.not.have.property('version')
     expect(lastStateOf(t).bookmarks).to.deep.equal({})
   })
 
   it('an incremental stream forced FULL_TABLE by catalog metadata is read as a version too', async () => {
-    const catalog = structuredClone(discover([streamByName('agents')!])) as unknown as {
-      streams: { metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[]
-    }
-    catalog.streams[0]!.metadata.find((m) => m.breadcrumb.length === 0)!.metadata['replication-method'] = 'FULL_TABLE'
-    const decoded = CatalogFile.decode(catalog)
-    if (E.isLeft(decoded)) expect.fail('the edited catalog is a catalog')
-    const selection = selectStreams(decoded.right, STREAMS)
-    if (E.isLeft(selection)) expect.fail(selection.left.join('; '))
-    expect(selection.right.map((s) => s.method)).to.deep.equal(['FULL_TABLE'])
+    const selection = selectWith(['agents'], { agents: 'FULL_TABLE' })
+    expect(selection.map((s) => s.method)).to.deep.equal(['FULL_TABLE'])
 
-    const t = await syncAt(T1, selection.right)
+    const t = await syncAt(T1, selection)
     const agents = ofStream(t, 'agents')
     expect(typesOf(agents)).to.deep.equal(['SCHEMA', 'ACTIVATE_VERSION', ...Array<string>(12).fill('RECORD'), 'ACTIVATE_VERSION'])
-    for (const m of agents.filter((m) => m.type === 'RECORD')) expect(m.version).to.equal(T1.getTime())
+    for (const m of recordMessagesOf(agents)) expect(m.version).to.equal(T1.getTime())
     expect(lastStateOf(t).bookmarks.agents).to.deep.equal({ version: T1.getTime() })
   })
 })
 
 describe('ACTIVATE_VERSION when a full-table stream is not read whole', () => {
-  beforeEach(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    nock.enableNetConnect()
-  })
-
   const OLD = 1_700_000_000_000
   const before: State = { bookmarks: { account: { version: OLD } }, currently_syncing: null }
   // The account's other resources answer: agents (which every account has) is where zchat looks.
-  const forbidden = () => {
-    nock(API).get(`${API_PATH}/account`).reply(403, { error: 'Forbidden', description: 'no access' })
-    nock(API).get(`${API_PATH}/agents`).query({ limit: 1 }).reply(200, [])
+  const forbidden = {
+    account: { status: 403, body: { error: 'Forbidden', description: 'no access' } },
+    'agents?limit=1': { body: [] },
   }
 
   it('a stream skipped on a 403 its definition allows gets no closing ACTIVATE_VERSION and keeps its old version', async () => {
-    forbidden()
-    const t = testEnv({}, { now: () => T1 })
-    succeeded(await sync(only('account'), before)(t.env)())
+    const t = testEnv({}, { now: () => T1, routes: forbidden })
+    await syncOk(t, only('account'), before)
     expect(t.logs.some((l) => l.startsWith('WARN stream account: skipped'))).to.equal(true)
     expect(typesOf(ofStream(t, 'account'))).to.deep.equal(['SCHEMA'])
     expect(t.messages().filter((m) => m.type === 'ACTIVATE_VERSION')).to.deep.equal([])
@@ -174,17 +145,15 @@ describe('ACTIVATE_VERSION when a full-table stream is not read whole', () => {
   })
 
   it('on a first run, a skipped stream has no ACTIVATE_VERSION at all (an empty one would empty its table), and no version is kept', async () => {
-    forbidden()
-    const t = testEnv({}, { now: () => T1 })
-    succeeded(await sync(only('account'), emptyState)(t.env)())
+    const t = testEnv({}, { now: () => T1, routes: forbidden })
+    await syncOk(t, only('account'), emptyState)
     expect(typesOf(ofStream(t, 'account'))).to.deep.equal(['SCHEMA'])
     expect(lastStateOf(t).bookmarks.account).to.equal(undefined)
   })
 
   it('a full-table stream that fails gets no closing ACTIVATE_VERSION', async () => {
-    nock(API).get(`${API_PATH}/departments`).reply(400, { error: 'Bad Request', description: 'no' })
-    const t = testEnv({}, { now: () => T1 })
-    const result = await sync(only('departments'), { bookmarks: { departments: { version: OLD } }, currently_syncing: null })(t.env)()
+    const t = testEnv({}, { now: () => T1, routes: { departments: { status: 400, body: { error: 'Bad Request', description: 'no' } } } })
+    const result = await runSync(t, only('departments'), { bookmarks: { departments: { version: OLD } }, currently_syncing: null })
     expect(E.isLeft(result)).to.equal(true)
     expect(t.messages().filter((m) => m.type === 'ACTIVATE_VERSION')).to.deep.equal([])
     expect(lastStateOf(t).bookmarks.departments).to.deep.equal({ version: OLD })

@@ -2,24 +2,14 @@ import { Readable } from 'node:stream'
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import nock from 'nock'
-import { render, type Failure } from '../../../src/core/failure.js'
-import { emptyState, type State } from '../../../src/engine/state/bookmarks.js'
-import { sync, type SyncResult } from '../../../src/engine/sync.js'
-import { API, API_PATH, testEnv, type TestEnv } from '../../support/env.js'
+import { render } from '../../../src/core/failure.js'
+import { leftOf } from '../../support/either.js'
+import { API, API_PATH, runSync, testEnv } from '../../support/env.js'
+import { useNock } from '../../support/nock.js'
 import { BY_ID, selectWith } from '../../support/selection.js'
+import { lastState, recordsOf } from '../../support/singer.js'
 
-const run = async (t: TestEnv, name: string, state: State = emptyState): Promise<E.Either<Failure, SyncResult>> =>
-  sync(selectWith([name], BY_ID), state)(t.env)()
-const recordsOf = (t: TestEnv) =>
-  t
-    .messages()
-    .filter((m) => m.type === 'RECORD')
-    .map((m) => m.record!)
-const lastState = (t: TestEnv) =>
-  t
-    .messages()
-    .filter((m) => m.type === 'STATE')
-    .at(-1)!.value
+const only = (name: string) => selectWith([name], BY_ID)
 
 /** `n` chats updated at `epochSeconds`, ids c<from>… */
 const chatsAt = (epochSeconds: number, from: number, n: number) =>
@@ -34,11 +24,7 @@ const START_DATE_SECONDS = Date.parse('2024-11-21T00:00:00Z') / 1000
 const NOW_SECONDS = Date.parse('2026-11-21T10:00:00Z') / 1000
 
 describe('sync strategies', () => {
-  beforeEach(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    nock.enableNetConnect()
-  })
+  useNock()
 
   describe('incremental export (chats)', () => {
     it('starts at start_date, follows next_page, stops on a short page, bookmarks the newest update', async () => {
@@ -59,10 +45,10 @@ describe('sync strategies', () => {
         .query({ start_time: t1, start_id: 'c00999', limit: 1000, fields: 'chats(*)' })
         .reply(200, { chats: page2, count: 3, end_time: t1 + 60, end_id: 'c01002', next_page: `${API}/ignored` })
       const t = testEnv()
-      const result = await run(t, 'chats')
+      const result = await runSync(t, only('chats'))
       expect(E.isRight(result)).to.equal(true)
-      expect(recordsOf(t)).to.have.length(1003)
-      expect(lastState(t)).to.deep.equal({
+      expect(recordsOf(t.messages())).to.have.length(1003)
+      expect(lastState(t.messages())).to.deep.equal({
         bookmarks: { chats: { update_timestamp: new Date((t1 + 60) * 1000).toISOString().replace('.000Z', 'Z') } },
         currently_syncing: null,
       })
@@ -76,8 +62,8 @@ describe('sync strategies', () => {
         .query({ start_time: seconds, limit: 1000, fields: 'chats(*)' })
         .reply(200, { chats: [...chatsAt(seconds, 1, 2), ...chatsAt(seconds + 1, 3, 1)], count: 3 })
       const t = testEnv({ start_date: '2020-01-01' })
-      await run(t, 'chats', { bookmarks: { chats: { update_timestamp: bookmark } }, currently_syncing: null })
-      expect(recordsOf(t).map((r) => r.id)).to.deep.equal(['c00001', 'c00002', 'c00003'])
+      await runSync(t, only('chats'), { bookmarks: { chats: { update_timestamp: bookmark } }, currently_syncing: null })
+      expect(recordsOf(t.messages()).map((r) => r.id)).to.deep.equal(['c00001', 'c00002', 'c00003'])
     })
 
     it("never asks for a start_time in the future or within five minutes of the API's clock, which its Date says: the stream ends there, its bookmark kept", async () => {
@@ -87,9 +73,9 @@ describe('sync strategies', () => {
         .reply(200, {}, { Date: new Date(NOW_SECONDS * 1000).toUTCString() })
       const t = testEnv()
       const state = { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null }
-      expect(E.isRight(await run(t, 'chats', state))).to.equal(true)
+      expect(E.isRight(await runSync(t, only('chats'), state))).to.equal(true)
       expect(t.logs.filter((l) => l.includes("within five minutes of the API's clock"))).to.have.length(1)
-      expect(lastState(t)).to.deep.equal({ ...state, currently_syncing: null })
+      expect(lastState(t.messages())).to.deep.equal({ ...state, currently_syncing: null })
       expect(nock.isDone()).to.equal(true)
     })
 
@@ -103,9 +89,11 @@ describe('sync strategies', () => {
         .reply(200, { chats: chatsAt(bookmark + 10, 0, 2), count: 2 })
       const t = testEnv()
       expect(
-        E.isRight(await run(t, 'chats', { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null })),
+        E.isRight(
+          await runSync(t, only('chats'), { bookmarks: { chats: { update_timestamp: '2030-01-01T00:00:00Z' } }, currently_syncing: null }),
+        ),
       ).to.equal(true)
-      expect(recordsOf(t)).to.have.length(2)
+      expect(recordsOf(t.messages())).to.have.length(2)
       expect(nock.isDone()).to.equal(true)
     })
 
@@ -123,8 +111,8 @@ describe('sync strategies', () => {
         .query({ start_time: t1, start_id: 'c00999', limit: 1000 })
         .reply(200, { chats: chatsAt(t1, 999, 2), count: 2 })
       const t = testEnv()
-      await run(t, 'chats')
-      const ids = recordsOf(t).map((r) => r.id)
+      await runSync(t, only('chats'))
+      const ids = recordsOf(t.messages()).map((r) => r.id)
       expect(ids).to.have.length(1001)
       expect(new Set(ids).size).to.equal(1001)
     })
@@ -150,13 +138,13 @@ describe('sync strategies', () => {
           'Content-Type': 'application/json',
         })
       const t = testEnv()
-      const result = await run(t, 'chats')
-      expect(render((result as E.Left<Failure>).left)).to.deep.equal([
+      const result = await runSync(t, only('chats'))
+      expect(render(leftOf(result))).to.deep.equal([
         'error: stream chats, record "c01003": field update_timestamp expected (date-time | null), got string "yesterday"' +
           '; this field cannot be deselected (a key or the whole record): please report this shape; the last STATE resumes at this page',
       ])
-      expect(recordsOf(t)).to.have.length(1000)
-      expect(lastState(t)).to.deep.equal({
+      expect(recordsOf(t.messages())).to.have.length(1000)
+      expect(lastState(t.messages())).to.deep.equal({
         bookmarks: { chats: { update_timestamp: new Date(t1 * 1000).toISOString().replace('.000Z', 'Z') } },
         currently_syncing: 'chats',
       })
@@ -173,9 +161,9 @@ describe('sync strategies', () => {
         .query({ start_time: START_DATE_SECONDS, limit: 1000, fields: 'chats(*)' })
         .reply(200, body, { 'Content-Type': 'application/json' })
       const t = testEnv()
-      const result = await run(t, 'chats')
+      const result = await runSync(t, only('chats'))
       expect(E.isRight(result)).to.equal(true)
-      expect(recordsOf(t).map((r) => r.id)).to.deep.equal(chatsAt(t1, 0, 40).map((c) => c.id))
+      expect(recordsOf(t.messages()).map((r) => r.id)).to.deep.equal(chatsAt(t1, 0, 40).map((c) => c.id))
       expect(t.logs.join('\n')).to.match(/the body is not JSON \(\d+ bytes of application\/json, status 200\); retry 1/)
     })
 
@@ -193,7 +181,7 @@ describe('sync strategies', () => {
         .query({ start_time: t1 + 1, limit: 1000, fields: 'chats(*)' })
         .reply(200, { chats: [], count: 0 })
       const t = testEnv()
-      const result = await run(t, 'chats')
+      const result = await runSync(t, only('chats'))
       expect(E.isRight(result)).to.equal(true)
       expect(t.logs.some((l) => l.startsWith('WARN stream chats: a full page all at start_time'))).to.equal(true)
     })
@@ -209,13 +197,13 @@ describe('sync strategies', () => {
       .query({ start_time: Date.parse('2025-01-01T00:00:00Z') * 1000 + 147584, limit: 1000, fields: 'agent_timeline(*)' })
       .reply(200, { agent_timeline: entries, count: 2 })
     const t = testEnv()
-    await run(t, 'agent_timeline', {
+    await runSync(t, only('agent_timeline'), {
       bookmarks: { agent_timeline: { start_time: '2025-01-01T00:00:00.147584Z' } },
       currently_syncing: null,
     })
     // The boundary entry comes again (inclusive start); the bookmark keeps every digit.
-    expect(recordsOf(t).map((r) => r.agent_id)).to.deep.equal([7, 8])
-    expect(lastState(t)).to.deep.include({ bookmarks: { agent_timeline: { start_time: '2025-01-01T00:00:00.147585Z' } } })
+    expect(recordsOf(t.messages()).map((r) => r.agent_id)).to.deep.equal([7, 8])
+    expect(lastState(t.messages())).to.deep.include({ bookmarks: { agent_timeline: { start_time: '2025-01-01T00:00:00.147585Z' } } })
   })
 
   it('agent_timeline: entries sharing the boundary instant, sent again by the inclusive next page, are emitted once', async () => {
@@ -238,8 +226,8 @@ describe('sync strategies', () => {
       .query({ start_time: boundaryMicros, limit: 1000, fields: 'agent_timeline(*)' })
       .reply(200, { agent_timeline: [...page1.slice(998), { agent_id: 3, start_time: at(999), status: 'away' }], count: 3 })
     const t = testEnv()
-    await run(t, 'agent_timeline')
-    const keys = recordsOf(t).map((r) => `${r.agent_id}@${r.start_time}`)
+    await runSync(t, only('agent_timeline'))
+    const keys = recordsOf(t.messages()).map((r) => `${r.agent_id}@${r.start_time}`)
     expect(keys).to.have.length(1001)
     expect(new Set(keys).size).to.equal(1001)
   })
@@ -259,9 +247,14 @@ describe('sync strategies', () => {
       .query({ limit: 3, since_id: 5 })
       .reply(200, { ip_address: [], visitor: [{ id: 9, visitor_id: 'v9', type: 'visitor' }] })
     const t = testEnv({ bans_page_limit: 3 })
-    await run(t, 'bans')
-    expect(recordsOf(t).map((r) => `${r.id}:${r.type}`)).to.deep.equal(['1:ip_address', '4:ip_address', '2:visitor', '9:visitor'])
-    expect(lastState(t)).to.deep.include({ bookmarks: { bans: { id: 9 } } })
+    await runSync(t, only('bans'))
+    expect(recordsOf(t.messages()).map((r) => `${r.id}:${r.type}`)).to.deep.equal([
+      '1:ip_address',
+      '4:ip_address',
+      '2:visitor',
+      '9:visitor',
+    ])
+    expect(lastState(t.messages())).to.deep.include({ bookmarks: { bans: { id: 9 } } })
   })
 
   it('routing_settings: the one record under data', async () => {
@@ -269,8 +262,8 @@ describe('sync strategies', () => {
       .get(`${API_PATH}/routing_settings/account`)
       .reply(200, { data: { routing_mode: 'assigned', auto_accept: { enabled: false } } })
     const t = testEnv()
-    await run(t, 'routing_settings')
-    expect(recordsOf(t)).to.deep.equal([{ routing_mode: 'assigned', auto_accept: { enabled: false } }])
+    await runSync(t, only('routing_settings'))
+    expect(recordsOf(t.messages())).to.deep.equal([{ routing_mode: 'assigned', auto_accept: { enabled: false } }])
   })
 
   it('a 403 or 404 from one resource while another answers skips that stream with one warning; when nothing answers, the run fails with the advice of zchat check', async () => {
@@ -286,10 +279,10 @@ describe('sync strategies', () => {
       .query({ limit: 1 })
       .reply(200, [])
     const t = testEnv()
-    expect(E.isRight(await run(t, 'account'))).to.equal(true)
+    expect(E.isRight(await runSync(t, only('account')))).to.equal(true)
     expect(t.logs.filter((l) => l.startsWith('WARN stream account: skipped, the API answered 403'))).to.have.length(1)
     const skills = testEnv()
-    expect(E.isRight(await run(skills, 'skills'))).to.equal(true)
+    expect(E.isRight(await runSync(skills, only('skills')))).to.equal(true)
     expect(skills.logs.filter((l) => l.startsWith('WARN'))).to.deep.equal([
       "WARN stream skills: skipped, the API answered 404 (the account's plan may not include skills, or the token may not read it); its table is left as it was",
     ])
@@ -299,8 +292,8 @@ describe('sync strategies', () => {
       .get(`${API_PATH}/agents`)
       .query({ limit: 1 })
       .reply(404, { error: 'Not Found' })
-    const failed = await run(testEnv(), 'departments')
-    expect(render((failed as E.Left<Failure>).left)[0]).to.equal(
+    const failed = await runSync(testEnv(), only('departments'))
+    expect(render(leftOf(failed))[0]).to.equal(
       'error: GET departments answered 404: No Zendesk Chat API at acme.zendesk.com (404). Check subdomain (acme for acme.zendesk.com) or base_url.',
     )
     expect(nock.isDone()).to.equal(true)

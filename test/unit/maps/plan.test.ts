@@ -1,11 +1,11 @@
 import { expect } from 'chai'
-import * as E from 'fp-ts/lib/Either.js'
 import { streamSchema } from '../../../src/engine/catalog.js'
 import { flattenSchema, recordFlattener } from '../../../src/maps/flatten.js'
 import { planStreamMaps, type MapPlan, type MapSettings } from '../../../src/maps/plan.js'
 import { RecordMapFailure, type SourceStream } from '../../../src/maps/stream-map.js'
 import { STREAMS } from '../../../src/streams/index.js'
 import { README_PII_MAPS } from '../../support/readme-pii.js'
+import { leftOf, rightOf } from '../../support/either.js'
 
 const source = (name: string): SourceStream => {
   const def = STREAMS.find((s) => s.name === name)!
@@ -21,14 +21,10 @@ const source = (name: string): SourceStream => {
 const KNOWN = STREAMS.map((s) => s.name)
 
 const planOf = (settings: MapSettings, streams = ['chats', 'agents', 'departments']): MapPlan => {
-  const plan = planStreamMaps(settings, streams.map(source), KNOWN)
-  if (E.isLeft(plan)) throw new Error(plan.left.join('; '))
-  return plan.right
+  return rightOf(planStreamMaps(settings, streams.map(source), KNOWN), 'the maps to be accepted')
 }
 const refusal = (settings: MapSettings, streams = ['chats', 'agents', 'departments']): string => {
-  const plan = planStreamMaps(settings, streams.map(source), KNOWN)
-  if (E.isRight(plan)) throw new Error('the maps were accepted')
-  return plan.left.join('; ')
+  return leftOf(planStreamMaps(settings, streams.map(source), KNOWN)).join('; ')
 }
 
 const CHAT = {

@@ -9,6 +9,7 @@ import { recordLines } from '../../../../src/engine/out/singer.js'
 import { commit, recordsWanted, send, type Run, type StateChange } from '../../../../src/engine/run.js'
 import { streamByName } from '../../../../src/streams/index.js'
 import { testEnv } from '../../../support/env.js'
+import { parseMessages, streamOf, typesOf } from '../../../support/singer.js'
 
 const EXTRACTED_AT = '2026-11-21T10:00:00.000Z'
 
@@ -88,19 +89,15 @@ describe('emitting a page', () => {
     const a = emitRecords(run, 'a', bigRows(100), withId('a', 5))(env)()
     const b = emitRecords(run, 'b', bigRows(3), withId('b', 7))(env)()
     await Promise.all([a, b])
-    const states = chunks
-      .join('')
-      .trimEnd()
-      .split('\n')
-      .map(
-        (l) =>
-          JSON.parse(l) as { type: string; stream?: string; value?: { bookmarks: Record<string, unknown>; currently_syncing: string } },
-      )
-    const lastA = states.map((m) => m.stream).lastIndexOf('a')
-    const firstB = states.findIndex((m) => m.stream === 'b')
-    expect(states[lastA + 1]!.value).to.deep.equal({ bookmarks: { s: { id: 1 }, a: { id: 5 } }, currently_syncing: 'a' })
+    const states = parseMessages(chunks.join(''))
+    const lastA = states.map(streamOf).lastIndexOf('a')
+    const firstB = states.findIndex((m) => streamOf(m) === 'b')
+    expect(states[lastA + 1]).to.deep.equal({ type: 'STATE', value: { bookmarks: { s: { id: 1 }, a: { id: 5 } }, currently_syncing: 'a' } })
     expect(firstB).to.be.greaterThan(lastA + 1)
-    expect(states.at(-1)!.value).to.deep.equal({ bookmarks: { s: { id: 1 }, a: { id: 5 }, b: { id: 7 } }, currently_syncing: 'b' })
+    expect(states.at(-1)).to.deep.equal({
+      type: 'STATE',
+      value: { bookmarks: { s: { id: 1 }, a: { id: 5 }, b: { id: 7 } }, currently_syncing: 'b' },
+    })
     expect(run.counter.total('a')).to.equal(100)
   })
 
@@ -109,12 +106,7 @@ describe('emitting a page', () => {
     const run: Run = { ...runOf(env.write), sample: 1 }
     await emitRecords(run, 's', bigRows(5))(env)()
     await emitRecords(run, 's', bigRows(5))(env)()
-    const lines = chunks
-      .join('')
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { type: string })
-    expect(lines.map((l) => l.type)).to.deep.equal(['RECORD'])
+    expect(typesOf(parseMessages(chunks.join('')))).to.deep.equal(['RECORD'])
   })
 })
 

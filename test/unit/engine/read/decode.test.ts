@@ -15,6 +15,7 @@ const decodePage = (stream: StreamDef) => (body: unknown) => {
     E.chain(A.traverseWithIndex(E.Applicative)((i, raw) => decode(raw, i))),
   )
 }
+import { rightOf } from '../../../support/either.js'
 
 const chats = streamByName('chats')!
 
@@ -48,10 +49,9 @@ describe('decodePage', () => {
       session: { end_date: '2017-04-24T12:45:32+00:00Z' },
       history: [{ msg_id: 9 }],
     })
-    const decoded = decodePage(chats)({ chats: [plain, quirky] })
-    if (E.isLeft(decoded)) return expect.fail(render(decoded.left).join('\n'))
-    expect(decoded.right[0]).to.deep.equal(plain)
-    expect(decoded.right[1]).to.deep.equal({
+    const decoded = rightOf(decodePage(chats)({ chats: [plain, quirky] }))
+    expect(decoded[0]).to.deep.equal(plain)
+    expect(decoded[1]).to.deep.equal({
       ...quirky,
       unread: true,
       agent_ids: ['7', '8'],

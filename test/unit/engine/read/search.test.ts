@@ -1,25 +1,17 @@
 import { expect } from 'chai'
 import * as E from 'fp-ts/lib/Either.js'
 import nock from 'nock'
-import { defaultSelection } from '../../../../src/engine/catalog.js'
 import { emptyState, type State } from '../../../../src/engine/state/bookmarks.js'
-import { sync } from '../../../../src/engine/sync.js'
 import { REFERENCE_NOW, SANDBOX_START_DATE, startSandbox, type Sandbox } from '../../../../src/sandbox/index.js'
-import { streamByName } from '../../../../src/streams/index.js'
-import { API, API_PATH, testEnv, type TestEnv } from '../../../support/env.js'
+import { API, API_PATH, runSync, syncOk, testEnv, type TestEnv } from '../../../support/env.js'
+import { useNock } from '../../../support/nock.js'
+import { lastState as lastStateIn, recordMessagesOf, recordsOf, schemaOf } from '../../../support/singer.js'
+import { defaultStreams } from '../../../support/selection.js'
 
-const chats = defaultSelection([streamByName('chats')!])
+const chats = defaultStreams('chats')
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString()
-const recordIds = (t: TestEnv) =>
-  t
-    .messages()
-    .filter((m) => m.type === 'RECORD')
-    .map((m) => m.record!.id as string)
-const lastState = (t: TestEnv) =>
-  t
-    .messages()
-    .filter((m) => m.type === 'STATE')
-    .at(-1)!.value as unknown as State
+const recordIds = (t: TestEnv) => recordsOf(t.messages()).map((r) => r.id as string)
+const lastState = (t: TestEnv): State => lastStateIn(t.messages())
 
 /** The search strategy against a sandbox, on a clock `nowSeconds` (the sandbox's data is dated). */
 const searchRun = async (sandbox: Sandbox, nowSeconds: number, state: State = emptyState, settings: Record<string, unknown> = {}) => {
@@ -27,8 +19,7 @@ const searchRun = async (sandbox: Sandbox, nowSeconds: number, state: State = em
     { base_url: sandbox.baseUrl, access_token: sandbox.token, start_date: SANDBOX_START_DATE, chats_strategy: 'search', ...settings },
     { now: () => new Date(nowSeconds * 1000) },
   )
-  const result = await sync(chats, state)(t.env)()
-  if (E.isLeft(result)) throw new Error(`sync failed: ${JSON.stringify(result.left)}`)
+  await syncOk(t, chats, state)
   return t
 }
 
@@ -59,7 +50,7 @@ describe('sync: chats by search (chats_strategy search)', () => {
         bookmarks: { chats: { 'chat.end_timestamp': iso(now1 - 300), 'offline_msg.timestamp': iso(now1 - 300) } },
         currently_syncing: null,
       })
-      const schema = run1.messages().find((m) => m.type === 'SCHEMA')!
+      const schema = schemaOf(run1.messages())!
       expect(schema.bookmark_properties).to.deep.equal(['end_timestamp', 'timestamp'])
     })
 
@@ -88,7 +79,7 @@ describe('sync: chats by search (chats_strategy search)', () => {
         { base_url: sandbox.baseUrl, access_token: sandbox.token, start_date: SANDBOX_START_DATE, chats_strategy: 'search' },
         { now: () => new Date((sandbox.data.latestChange + 3600) * 1000) },
       )
-      const result = await sync([{ ...chats[0]!, method: 'FULL_TABLE' }], lastState(run1))(t.env)()
+      const result = await runSync(t, [{ ...chats[0]!, method: 'FULL_TABLE' }], lastState(run1))
       expect(E.isRight(result)).to.equal(true)
       expect(new Set(recordIds(t))).to.deep.equal(
         new Set(
@@ -103,7 +94,7 @@ describe('sync: chats by search (chats_strategy search)', () => {
       // A full-table read is one version: announced (first versioned read) and activated once complete.
       const activations = t.messages().filter((m) => m.type === 'ACTIVATE_VERSION')
       expect(activations.map((m) => m.version)).to.deep.equal([version, version])
-      expect(t.messages().find((m) => m.type === 'SCHEMA')!.bookmark_properties).to.equal(undefined)
+      expect(schemaOf(t.messages())!.bookmark_properties).to.equal(undefined)
     })
 
     it('chats_full_sync_days: re-reads everything from start_date when the last full read is older, then records it', async () => {
@@ -121,7 +112,7 @@ describe('sync: chats by search (chats_strategy search)', () => {
       expect(new Set(recordIds(full))).to.deep.equal(new Set(served.map((c) => c.id)))
       // The chats edited before the previous run come now, as they are after the edit.
       for (const id of edited) {
-        const record = full.messages().find((m) => m.type === 'RECORD' && m.record!.id === id)!.record!
+        const record = recordMessagesOf(full.messages()).find((m) => m.record.id === id)!.record
         expect(record.update_timestamp, id).to.equal(sandbox.data.chatById(id)!.update_timestamp)
       }
       expect(lastState(full).bookmarks.chats).to.deep.include({ last_full_sync: iso(now) })
@@ -153,11 +144,7 @@ describe('sync: chats by search (chats_strategy search)', () => {
   })
 
   describe('when the API refuses a page deep in a window', () => {
-    beforeEach(() => nock.disableNetConnect())
-    afterEach(() => {
-      nock.cleanAll()
-      nock.enableNetConnect()
-    })
+    useNock()
 
     /** Three chats ending on 2026-11-10, -15 and -18; page 2 of the first search over all three is refused once. */
     const fakeSearch = () => {
@@ -197,7 +184,7 @@ describe('sync: chats by search (chats_strategy search)', () => {
     it('splits the window and reads it again without emitting a chat twice', async () => {
       const { queries } = fakeSearch()
       const t = testEnv({ chats_strategy: 'search', start_date: '2026-11-01', chat_search_interval_days: 30 })
-      const result = await sync(chats, emptyState)(t.env)()
+      const result = await runSync(t, chats)
       expect(E.isRight(result), JSON.stringify(result)).to.equal(true)
       expect(recordIds(t)).to.deep.equal(['a', 'b', 'c'])
       expect(queries[0]).to.equal('type:chat AND end_timestamp:[2026-11-01T00:00:00 TO 2026-11-21T09:54:59] page 1')

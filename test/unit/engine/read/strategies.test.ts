@@ -5,7 +5,7 @@ import { testConfig } from '../../../support/env.js'
 import { keptBookmarks, resumePoint, strategyOf } from '../../../../src/engine/read/choose.js'
 import { streamByName } from '../../../../src/streams/index.js'
 import { readSpecsOf } from '../../../../src/streams/stream.js'
-import { fakeApi } from '../../../support/fake-api.js'
+import type { Responder } from '../../../support/env.js'
 import { readWithStrategy } from '../../../support/stream-read.js'
 
 const chats = streamByName('chats')!
@@ -13,14 +13,14 @@ const NOW = new Date('2026-11-21T10:00:00Z')
 
 describe('the single-request strategy', () => {
   it('asks once and writes every record with one STATE', async () => {
-    const api = fakeApi(() => ({
+    const api: Responder = () => ({
       body: [
         { id: 1, name: 'Sales' },
         { id: 2, name: 'Support' },
       ],
-    }))
+    })
     const read = await readWithStrategy(streamByName('departments')!, api)
-    expect(api.requests.map((r) => r.url)).to.deep.equal(['departments'])
+    expect(read.requests.map((r) => r.path)).to.deep.equal(['departments'])
     expect(read.records.map((r) => r.name)).to.deep.equal(['Sales', 'Support'])
     expect(read.states).to.have.length(1)
   })
@@ -31,20 +31,21 @@ describe('the search strategy', () => {
   const twoDaysAgo = '2026-11-19T10:00:00.000Z'
   const state = { bookmarks: { chats: { 'chat.end_timestamp': dayAgo, 'offline_msg.timestamp': twoDaysAgo } }, currently_syncing: null }
   const chat = { id: 'c1', type: 'chat', update_timestamp: '2026-11-20T12:00:00Z', end_timestamp: '2026-11-20T12:00:00Z' }
-  const searchApi = () =>
-    fakeApi(({ path, query }) => {
+  const searchApi =
+    (): Responder =>
+    ({ resource: path, query }) => {
       if (path === 'chats/search')
         return { body: query.q!.startsWith('type:chat ') ? { results: [{ id: 'c1' }], count: 1 } : { results: [], count: 0 } }
       return { body: { docs: Object.fromEntries(query.ids!.split(',').map((id) => [id, { ...chat, id }])) } }
-    })
+    }
 
   it("searches each pass's window from its bookmark, fetches the hits in bulk, and moves each bookmark to the window's end", async () => {
     const api = searchApi()
     const read = await readWithStrategy(chats, api, { settings: { chats_strategy: 'search' }, state, now: NOW })
     expect(E.isRight(read.outcome)).to.equal(true)
-    expect(api.requests.map((r) => r.path)).to.deep.equal(['chats/search', 'chats', 'chats/search'])
-    expect(api.requests[0]!.query.q).to.equal('type:chat AND end_timestamp:[2026-11-20T10:00:00 TO 2026-11-21T09:54:59]')
-    expect(api.requests[2]!.query.q).to.equal('type:offline_msg AND timestamp:[2026-11-19T10:00:00 TO 2026-11-21T09:54:59]')
+    expect(read.requests.map((r) => r.resource)).to.deep.equal(['chats/search', 'chats', 'chats/search'])
+    expect(read.requests[0]!.query.q).to.equal('type:chat AND end_timestamp:[2026-11-20T10:00:00 TO 2026-11-21T09:54:59]')
+    expect(read.requests[2]!.query.q).to.equal('type:offline_msg AND timestamp:[2026-11-19T10:00:00 TO 2026-11-21T09:54:59]')
     expect(read.records.map((r) => r.id)).to.deep.equal(['c1'])
     // Settled five minutes before now: the search index lags behind new chats.
     expect(read.states.at(-1)!.bookmarks.chats).to.deep.equal({
@@ -58,8 +59,8 @@ describe('the search strategy', () => {
   it('a pass without a bookmark starts where the export got to', async () => {
     const api = searchApi()
     const exported = { bookmarks: { chats: { update_timestamp: dayAgo } }, currently_syncing: null }
-    await readWithStrategy(chats, api, { settings: { chats_strategy: 'search' }, state: exported, now: NOW })
-    expect(api.requests[0]!.query.q).to.match(/end_timestamp:\[2026-11-20T10:00:00 TO/)
+    const read = await readWithStrategy(chats, api, { settings: { chats_strategy: 'search' }, state: exported, now: NOW })
+    expect(read.requests[0]!.query.q).to.match(/end_timestamp:\[2026-11-20T10:00:00 TO/)
   })
 })
 

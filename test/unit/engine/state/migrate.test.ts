@@ -4,9 +4,9 @@ import { resumePoint } from '../../../../src/engine/read/choose.js'
 import type { State } from '../../../../src/engine/state/bookmarks.js'
 import { readState, type ReadState } from '../../../../src/engine/state/state.js'
 import { streamByName, STREAMS } from '../../../../src/streams/index.js'
-import { accepted, refusedWith } from '../../../support/either.js'
+import { leftOf, rightOf } from '../../../support/either.js'
 
-const read = (input: unknown): ReadState => accepted(readState(input, STREAMS))
+const read = (input: unknown): ReadState => rightOf(readState(input, STREAMS))
 const chats = streamByName('chats')!
 
 /** Where the chats export resumes from a state. */
@@ -69,10 +69,10 @@ describe('state from other connectors', () => {
     })
 
     it('still refuses a bookmark it cannot read, naming it', () => {
-      expect(refusedWith(readState({ bookmarks: { chats: { 'chat.end_timestamp': 'yesterday' } } }, STREAMS))).to.deep.equal([
+      expect(leftOf(readState({ bookmarks: { chats: { 'chat.end_timestamp': 'yesterday' } } }, STREAMS))).to.deep.equal([
         'bookmarks.chats.chat.end_timestamp must be an RFC 3339 date-time, got "yesterday"',
       ])
-      expect(refusedWith(readState({ bookmarks: { chats: { update_timestamp: 1700000000 } } }, STREAMS))[0]).to.match(
+      expect(leftOf(readState({ bookmarks: { chats: { update_timestamp: 1700000000 } } }, STREAMS))[0]).to.match(
         /update_timestamp must be an RFC 3339/,
       )
     })
@@ -119,8 +119,8 @@ describe('state from other connectors', () => {
 
     it('reads LEGACY messages, and refuses lists that are not state messages', () => {
       expect(read([{ type: 'LEGACY', data: { bans: { id: 9 } } }]).state.bookmarks).to.deep.equal({ bans: { id: 9 } })
-      expect(refusedWith(readState([1, 2], STREAMS))[0]).to.match(/must be a JSON object, got an array/)
-      expect(refusedWith(readState({ chats: { update_timestamp: 'soon' } }, STREAMS))[0]).to.match(/bookmarks.chats.update_timestamp/)
+      expect(leftOf(readState([1, 2], STREAMS))[0]).to.match(/must be a JSON object, got an array/)
+      expect(leftOf(readState({ chats: { update_timestamp: 'soon' } }, STREAMS))[0]).to.match(/bookmarks.chats.update_timestamp/)
     })
   })
 

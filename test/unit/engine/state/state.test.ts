@@ -2,10 +2,10 @@ import { expect } from 'chai'
 import { withBookmark, type State } from '../../../../src/engine/state/bookmarks.js'
 import { parseState } from '../../../../src/engine/state/state.js'
 import { STREAMS } from '../../../../src/streams/index.js'
-import { accepted, refusedWith } from '../../../support/either.js'
+import { leftOf, rightOf } from '../../../support/either.js'
 
-const parsed = (input: unknown): State => accepted(parseState(input, STREAMS))
-const problems = (input: unknown) => refusedWith(parseState(input, STREAMS))
+const parsed = (input: unknown): State => rightOf(parseState(input, STREAMS))
+const problems = (input: unknown) => leftOf(parseState(input, STREAMS))
 
 describe('state', () => {
   it('reads Singer state and Meltano-wrapped state alike', () => {

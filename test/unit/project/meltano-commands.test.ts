@@ -3,9 +3,9 @@ import { expect } from 'chai'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { documentedCommands, parseMeltano, shellWords, UsageError, type DocumentedCommand } from '../support/meltano-cli.js'
+import { documentedCommands, parseMeltano, shellWords, UsageError, type DocumentedCommand } from '../../support/meltano-cli.js'
+import { ROOT } from '../../support/cli.js'
 
-const ROOT = join(import.meta.dirname, '..', '..')
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
 const MELTANO_YML = readFileSync(join(ROOT, 'meltano.yml'), 'utf8')
 const project = parse(MELTANO_YML) as {

@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import { Document, isMap, isSeq, parse, parseDocument, type YAMLMap } from 'yaml'
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
-import { about } from '../../src/engine/about.js'
-import type { JsonSchema } from '../../src/core/json-schema.js'
-import { STREAMS } from '../../src/streams/index.js'
+import { about } from '../../../src/engine/about.js'
+import type { JsonSchema } from '../../../src/core/json-schema.js'
+import { STREAMS } from '../../../src/streams/index.js'
 import {
   meltanoKind,
   meltanoSettings,
@@ -14,10 +14,10 @@ import {
   ruamelText,
   SETTING_KEY_ORDER,
   withGeneratedSettings,
-} from '../../scripts/meltano-yml.js'
-import { castSettingValue, MeltanoValueError, type YmlSetting } from '../support/meltano.js'
+} from '../../../scripts/meltano-yml.js'
+import { castSettingValue, MeltanoValueError, type YmlSetting } from '../../support/meltano.js'
+import { ROOT } from '../../support/cli.js'
 
-const ROOT = join(import.meta.dirname, '..', '..')
 const TEXT = readFileSync(join(ROOT, 'meltano.yml'), 'utf8')
 
 interface Plugin {

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
-import { flatnessReference, mergeDocument, readSections, sharedLimitSection, type Section } from '../../scripts/bench/report.js'
-import type { SharedLimitResult } from '../../scripts/bench/scenarios.js'
+import { flatnessReference, mergeDocument, readSections, sharedLimitSection, type Section } from '../../../../scripts/bench/report.js'
+import type { SharedLimitResult } from '../../../../scripts/bench/scenarios.js'
 
 const HEADER = '# Benchmarks\n\nHow it measures.'
 const section = (key: string, text: string, chats?: number): Section => ({
@@ -67,7 +67,7 @@ describe('bench report: docs/BENCHMARKS.md', () => {
 
 describe('bench report: start-up', () => {
   it("shows each command beside node -e 0 and checks --about and --discover against the Python tap's start", async () => {
-    const { startupSection, PYTHON_TAP_START_MS } = await import('../../scripts/bench/report.js')
+    const { startupSection, PYTHON_TAP_START_MS } = await import('../../../../scripts/bench/report.js')
     const machine = { date: 'd', cpu: 'c', cores: 2, ramGb: 8, node: 'v20', os: 'Linux', load: 0.5 }
     const figure = (label: string, medianMs: number) => ({ label, medianMs, minMs: medianMs - 5, maxMs: medianMs + 5 })
     const fast = startupSection(

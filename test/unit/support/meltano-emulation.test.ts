@@ -1,7 +1,7 @@
 /** The test helpers that stand in for Meltano and the SDK checks: they must follow the rules they emulate. */
 import { expect } from 'chai'
-import { attributesOf, breaches, instantNanos, isRfc3339DateTime } from '../support/attributes.js'
-import type { Catalog } from '../support/catalog.js'
+import { attributesOf, breaches, instantNanos, isRfc3339DateTime } from '../../support/attributes.js'
+import type { Catalog } from '../../support/catalog.js'
 import {
   applyMetadataRules,
   catalogRules,
@@ -9,8 +9,8 @@ import {
   parseSelectPattern,
   selectedProperties,
   selectMetadataRules,
-} from '../support/meltano-catalog.js'
-import { echoedStateLines, MeltanoStateBackend } from '../support/meltano.js'
+} from '../../support/meltano-catalog.js'
+import { echoedStateLines, MeltanoStateBackend } from '../../support/meltano.js'
 
 /** A catalog as zchat discovers it: metadata for the stream and each top-level property, keys automatic. */
 const catalog = (): Catalog => ({

@@ -1,6 +1,8 @@
 import { expect } from 'chai'
 import { readFileSync } from 'node:fs'
-import { README, withGeneratedSection } from '../../scripts/readme.js'
+import { join } from 'node:path'
+import { README, withGeneratedSection } from '../../../scripts/readme.js'
+import { ROOT } from '../../support/cli.js'
 
 describe('README', () => {
   const readme = readFileSync(README, 'utf8')
@@ -12,14 +14,12 @@ describe('README', () => {
   it('its first screen gives the two set-up commands, and they exist', () => {
     const firstScreen = readme.split('\n').slice(0, 30).join('\n')
     expect(firstScreen).to.contain('npm ci && npm run demo').and.contain('npm ci && npm test')
-    const scripts = (
-      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
-    ).scripts
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
     expect(scripts).to.include.keys('demo', 'test')
   })
 
   it('its install commands name the tarball npm pack writes, and packing builds dist/ first', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       name: string
       version: string
       license: string
@@ -30,9 +30,9 @@ describe('README', () => {
     expect(install).to.contain('npm pack').and.contain(`npm install -g ./${tarball}`)
     for (const named of install.match(/\S+\.tgz/g) ?? []) expect(named.replace(/^\.\//, '')).to.equal(tarball)
     expect(pkg.scripts.prepack, 'npm pack runs prepack: it must build').to.match(/npm run build/)
-    const license = readFileSync(new URL('../../LICENSE', import.meta.url), 'utf8')
+    const license = readFileSync(join(ROOT, 'LICENSE'), 'utf8')
     expect(pkg.license).to.equal('MIT')
     expect(license).to.match(/^MIT License/)
-    expect(readFileSync(new URL('../../.gitignore', import.meta.url), 'utf8').split('\n')).to.include('*.tgz')
+    expect(readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n')).to.include('*.tgz')
   })
 })
