@@ -6,7 +6,7 @@ import type { Config } from '../../codecs/config.js'
 import { toMicros } from '../../core/time.js'
 import type { StreamDef } from '../../streams/stream.js'
 import { fieldOf } from './decode.js'
-import { describeRequest, requestAt, type PageRequest } from '../http/request.js'
+import { describeRequest, requestAt, type PageRequest } from '../http/cursor.js'
 
 /** Where a stream's reading starts. */
 export interface Start {
