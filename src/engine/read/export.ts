@@ -7,7 +7,7 @@
 import type { Config } from '../../codecs/config.js'
 import { toMicros } from '../../core/time.js'
 import type { ExportPaging, StreamDef } from '../../streams/stream.js'
-import { describeRequest, requestAt, type PageRequest } from '../http/request.js'
+import { describeRequest, requestAt, type PageRequest } from '../http/cursor.js'
 import { fieldOf } from './decode.js'
 import { readPages, type Next, type PageFacts } from './pages.js'
 import { byReplicationKey, type ReadStrategy } from './strategy.js'

@@ -5,7 +5,7 @@
  */
 import type { SinceIdPaging, StreamDef } from '../../streams/stream.js'
 import { readPages, type Next, type PageFacts } from './pages.js'
-import type { PageRequest } from '../http/request.js'
+import type { PageRequest } from '../http/cursor.js'
 import { byReplicationKey, type ReadStrategy } from './strategy.js'
 
 /** The request after a page of `limit` asked for with `req`. */
