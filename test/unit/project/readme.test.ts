@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { README, withGeneratedSection } from '../../../scripts/readme.js'
 import { ROOT } from '../../support/cli.js'
@@ -34,5 +34,24 @@ describe('README', () => {
     expect(pkg.license).to.equal('MIT')
     expect(license).to.match(/^MIT License/)
     expect(readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n')).to.include('*.tgz')
+  })
+
+  it('its Development layout names folders and files that exist, and every way of reading in src/engine/read', () => {
+    const dev = readme.slice(readme.indexOf('## Development'))
+    const block = dev.slice(dev.indexOf('Layout ('), dev.indexOf('```', dev.indexOf('```', dev.indexOf('Layout (')) + 3))
+    let parent = ''
+    for (const line of block.split('\n')) {
+      const top = line.match(/^((?:bin|src|test)\/[\w/-]*)\s/)
+      const sub = line.match(/^  ([\w-]+\/|[\w-]+\.ts)\s/)
+      if (top !== null) parent = top[1]!
+      const path = top !== null ? top[1]! : sub !== null ? join(parent, sub[1]!) : undefined
+      if (path !== undefined) expect(existsSync(join(ROOT, path)), `${path} (README's layout)`).to.equal(true)
+    }
+    // A strategy is a file of src/engine/read that defines one (`export const exportStrategy = ...`).
+    const strategies = readdirSync(join(ROOT, 'src/engine/read')).filter((f) =>
+      /^export const \w+Strategy = /m.test(readFileSync(join(ROOT, 'src/engine/read', f), 'utf8')),
+    )
+    for (const file of strategies) expect(block, `src/engine/read/${file} in the layout`).to.contain(file.replace(/\.ts$/, ''))
+    expect(strategies, 'single, since_id, export, search').to.have.length.of.at.least(4)
   })
 })
