@@ -40,24 +40,36 @@ export interface FoldRules {
 export class PageFold {
   private fetched = 0
   private failure: Failure | undefined
+  // The rules' functions, held on the fold itself: they run once or more per record.
+  private readonly decode: FoldRules['decode']
+  private readonly keep: FoldRules['keep']
+  private readonly select: FoldRules['select']
+  private readonly line: FoldRules['line']
+  private readonly out: LineBuffer
 
   constructor(private readonly rules: FoldRules) {
+    this.decode = rules.decode
+    this.keep = rules.keep
+    this.select = rules.select
+    this.line = rules.line
+    this.out = rules.out
     rules.out.clear()
   }
 
   /** Takes the page's next record as the API sent it. */
   readonly add = (raw: unknown): void => {
     if (this.failure !== undefined) return
-    const decoded = this.rules.decode(raw, this.fetched++)
+    const decoded = this.decode(raw, this.fetched++)
     if (E.isLeft(decoded)) {
       this.failure = decoded.left
       return
     }
-    if (this.rules.keep(decoded.right)) this.write(decoded.right)
+    if (this.keep(decoded.right)) this.write(decoded.right)
   }
 
   private write(record: ApiRecord): void {
-    const { out, limit, line, select, mapped } = this.rules
+    const { out, line, select } = this
+    const { limit, mapped } = this.rules
     if (out.lines >= limit) return
     if (mapped !== true) return out.push(line(select(record)))
     try {
