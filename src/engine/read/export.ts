@@ -13,12 +13,12 @@ import { readPages, type Next, type PageFacts } from './pages.js'
 import { byReplicationKey, type ReadStrategy } from './strategy.js'
 
 /** The export refuses a start_time less than this before its own clock (Zendesk's note on the export). */
-export const EXPORT_QUIET_MS = 5 * 60_000
+const EXPORT_QUIET_MS = 5 * 60_000
 /** Kept clear of that limit too: the API's clock is known to the second (Date) and a request takes time to arrive. */
 const EXPORT_MARGIN_MS = 10_000
 
 /** The first start_time: the bookmark, else start_date, never after now (the API refuses a start_time in the future). */
-export const exportStart = (unit: ExportPaging['timeUnit'], config: Config, bookmark: unknown, now: Date): number => {
+const exportStart = (unit: ExportPaging['timeUnit'], config: Config, bookmark: unknown, now: Date): number => {
   const from = typeof bookmark === 'string' ? toMicros(bookmark) : undefined
   const micros = Math.min(from ?? config.startDate.getTime() * 1000, now.getTime() * 1000)
   return unit === 'seconds' ? Math.floor(micros / 1_000_000) : micros
@@ -29,7 +29,7 @@ export const exportStart = (unit: ExportPaging['timeUnit'], config: Config, book
  * minutes of the API's clock (first requests and next_page alike), so the API
  * would refuse it. Undefined when it may be sent.
  */
-export const tooRecent = (unit: ExportPaging['timeUnit'], req: PageRequest, apiNow: Date): string | undefined => {
+const tooRecent = (unit: ExportPaging['timeUnit'], req: PageRequest, apiNow: Date): string | undefined => {
   const startTime = Number(req.query.start_time)
   if (!Number.isFinite(startTime)) return undefined
   const startMs = unit === 'seconds' ? startTime * 1000 : startTime / 1000
@@ -51,7 +51,7 @@ const followNextPage = (req: PageRequest, body: unknown): PageRequest | undefine
 }
 
 /** The request after an export page. */
-export const nextExportPage = (spec: ExportPaging, req: PageRequest, body: unknown, page: PageFacts): Next => {
+const nextExportPage = (spec: ExportPaging, req: PageRequest, body: unknown, page: PageFacts): Next => {
   const count = fieldOf(body, 'count')
   // next_page is present even on the last page: a short page is the end.
   if ((typeof count === 'number' ? count : page.fetched) < spec.limit) return { request: undefined }

@@ -9,7 +9,7 @@ import type { PageRequest } from '../http/cursor.js'
 import { byReplicationKey, type ReadStrategy } from './strategy.js'
 
 /** The request after a page of `limit` asked for with `req`. */
-export const nextSinceId = (req: PageRequest, limit: number, page: PageFacts): Next => {
+const nextSinceId = (req: PageRequest, limit: number, page: PageFacts): Next => {
   if (page.fetched < limit) return { request: undefined }
   const current = Number(req.query.since_id ?? 0)
   // A full page that does not move past since_id would be asked for again forever.

@@ -52,7 +52,7 @@ export interface ReadStrategy {
 }
 
 /** The bookmark of a stream read by its replication key (single, since_id, export), when it is incremental. */
-export const replicationBookmarks = (def: StreamDef): ReadStrategy['bookmarks'] =>
+const replicationBookmarks = (def: StreamDef): ReadStrategy['bookmarks'] =>
   def.replication.method === 'INCREMENTAL' ? [[def.replication.key, def.replication.bookmark]] : []
 
 /** A strategy that resumes from the stream's replication key. */
