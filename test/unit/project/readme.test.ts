@@ -42,7 +42,7 @@ describe('README', () => {
     let parent = ''
     for (const line of block.split('\n')) {
       const top = line.match(/^((?:bin|src|test)\/[\w/-]*)\s/)
-      const sub = line.match(/^  ([\w-]+\/|[\w-]+\.ts)\s/)
+      const sub = line.match(/^ {2}([\w-]+\/|[\w-]+\.ts)\s/)
       if (top !== null) parent = top[1]!
       const path = top !== null ? top[1]! : sub !== null ? join(parent, sub[1]!) : undefined
       if (path !== undefined) expect(existsSync(join(ROOT, path)), `${path} (README's layout)`).to.equal(true)
