@@ -3,26 +3,27 @@ import * as E from 'fp-ts/lib/Either.js'
 import nock from 'nock'
 import { exitCode, render, type Failure } from '../../../../src/core/failure.js'
 import { requestBudget, WINDOW_MS } from '../../../../src/engine/http/budget.js'
-import { defaultSelection } from '../../../../src/engine/catalog.js'
-import { emptyState } from '../../../../src/engine/state/bookmarks.js'
-import { sync } from '../../../../src/engine/sync.js'
-import { streamByName } from '../../../../src/streams/index.js'
-import { API, API_PATH, TOKEN, testEnv, type TestEnv } from '../../../support/env.js'
+import { leftOf } from '../../../support/either.js'
+import { API, API_PATH, runSync, TOKEN, testEnv, type TestEnv } from '../../../support/env.js'
+import { useNock } from '../../../support/nock.js'
+import { defaultStreams } from '../../../support/selection.js'
 import { lastState } from '../../../support/singer.js'
 
-const run = (t: TestEnv, names: string[]) => sync(defaultSelection(names.map((n) => streamByName(n)!)), emptyState)(t.env)()
-const failureOf = (result: E.Either<Failure, unknown>): Failure => {
-  if (E.isRight(result)) throw new Error('expected the run to fail')
-  return result.left
+const run = (t: TestEnv, names: string[]) => runSync(t, defaultStreams(...names))
+const failureOf = (result: E.Either<Failure, unknown>): Failure => leftOf(result)
+
+/** skills answers 429 with Retry-After 7 s once (its body `delayMs` late), then an empty list. */
+const skillsLimitedOnce = (scope: nock.Scope, delayMs?: number): nock.Scope => {
+  const first = scope.get(`${API_PATH}/skills`)
+  return (delayMs === undefined ? first : first.delayBody(delayMs))
+    .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
+    .get(`${API_PATH}/skills`)
+    .reply(200, [])
 }
 const agent = (id: number) => ({ id, email: `a${id}@x.test`, display_name: `A ${id}` })
 
 describe('HTTP: retries, rate limits, redirects, stopping', () => {
-  beforeEach(() => nock.disableNetConnect())
-  afterEach(() => {
-    nock.cleanAll()
-    nock.enableNetConnect()
-  })
+  useNock()
 
   it('retries 5xx with exponential backoff and jitter up to max_retries, then fails naming the endpoint and the last error', async () => {
     const api = nock(API).get(`${API_PATH}/goals`).times(5).reply(502, 'Bad Gateway')
@@ -54,11 +55,7 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
   })
 
   it('waits exactly as long as Retry-After says (never less), and every request after it waits too', async () => {
-    nock(API)
-      .get(`${API_PATH}/skills`)
-      .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
-      .get(`${API_PATH}/skills`)
-      .reply(200, [])
+    skillsLimitedOnce(nock(API))
     const t = testEnv()
     expect(E.isRight(await run(t, ['skills']))).to.equal(true)
     expect(t.sleeps).to.have.length(1)
@@ -68,12 +65,7 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
   it('holds every stream from the moment a 429 status is in, before its body has been read', async () => {
     const t = testEnv({ agents_page_limit: 1, max_parallel_streams: 2 })
     let page2At: number | undefined
-    nock(API)
-      .get(`${API_PATH}/skills`)
-      .delayBody(400)
-      .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
-      .get(`${API_PATH}/skills`)
-      .reply(200, [])
+    skillsLimitedOnce(nock(API), 400)
       .get(`${API_PATH}/agents`)
       .query({ limit: 1 })
       .delay(100)
@@ -89,11 +81,7 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
   })
 
   it('says in the log when a long wait starts and why: a Retry-After, the budget; and once that zchat lowers its rate', async () => {
-    nock(API)
-      .get(`${API_PATH}/skills`)
-      .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
-      .get(`${API_PATH}/skills`)
-      .reply(200, [])
+    skillsLimitedOnce(nock(API))
       .get(`${API_PATH}/roles`)
       .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '6' })
       .get(`${API_PATH}/roles`)
@@ -116,15 +104,11 @@ describe('HTTP: retries, rate limits, redirects, stopping', () => {
   })
 
   it('tells the display which stream waits, for what and until when, and when its request goes', async () => {
-    nock(API)
-      .get(`${API_PATH}/skills`)
-      .reply(429, { error: 'Too Many Requests' }, { 'Retry-After': '7' })
-      .get(`${API_PATH}/skills`)
-      .reply(200, [])
+    skillsLimitedOnce(nock(API))
     const t = testEnv()
     const told: unknown[] = []
     const env = { ...t.env, waiting: (stream: string, wait: unknown) => told.push([stream, wait]) }
-    expect(E.isRight(await sync(defaultSelection([streamByName('skills')!]), emptyState)(env)())).to.equal(true)
+    expect(E.isRight(await runSync({ ...t, env }, defaultStreams('skills')))).to.equal(true)
     expect(told).to.have.length(2)
     const [[stream, wait], over] = told as [[string, { reason: string; untilMs: number }], unknown]
     expect(stream).to.equal('skills')
