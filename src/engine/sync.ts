@@ -5,7 +5,7 @@
  * read, the last STATE it saw covers exactly the records before it.
  */
 import * as E from 'fp-ts/lib/Either.js'
-import { interrupted, outputClosed, type Failure } from '../core/failure.js'
+import { interrupted, type Failure } from '../core/failure.js'
 import { readSpecOf, type StreamDef } from '../streams/stream.js'
 import type { MapPlan } from '../maps/plan.js'
 import { fieldNamesOf, type SelectedStream } from './catalog.js'
@@ -131,8 +131,8 @@ const syncStream =
     // Only a read that saw the whole stream may retire the older versions: a skipped or held-back stream keeps them.
     if (version !== undefined && !skipped && held !== true) {
       const change: StateChange = (state) => withBookmark(state, def.name, VERSION, version)
-      // A read that committed nothing (search with no window yet) has not announced the version: this line is both.
-      const activated = await commit(run, def.name, opening !== '' ? opening : activateVersionLines(outputs, version), 0, change)(env)()
+      // A read that committed nothing (search with no window yet) never sent its announcement: this one line is both.
+      const activated = await commit(run, def.name, activateVersionLines(outputs, version), 0, change)(env)()
       if (E.isLeft(activated)) return activated
     }
 
@@ -216,6 +216,6 @@ const schemasOnly =
   (env) =>
   async () => {
     const lines = streams.map((sel) => schemaLines(writtenStreams(plan, sel, bookmarkProperties(sel, env)))).join('')
-    const written = await env.write(lines).then((ok) => (ok ? E.right(undefined) : E.left(outputClosed)))
+    const written = await outputTo(env.write).write(lines)
     return E.isLeft(written) ? written : E.right({ streams: streams.map((sel) => ({ stream: sel.def.name, records: 0, pages: 0 })), state })
   }

@@ -21,7 +21,7 @@ import type { Env, Program } from '../env.js'
 import { requestAt, type PageRequest } from '../http/cursor.js'
 import { getJson } from '../http/request.js'
 import { sampled } from '../run.js'
-import { BOOKMARKS, withBookmark, type State } from '../state/bookmarks.js'
+import { BOOKMARKS, bookmarkAt, withBookmark, type State } from '../state/bookmarks.js'
 import { decodeResponse } from './decode.js'
 import { pageFold, readPage } from './pages.js'
 import type { ReadOutcome, ReadStrategy, StateEntry, StreamRead } from './strategy.js'
@@ -134,7 +134,7 @@ const passStart = (search: Search, pass: SearchPass, env: Env): number => {
   const { ctx } = search
   const micros = (value: unknown) => (typeof value === 'string' ? toMicros(value) : undefined)
   if (!ctx.incremental) return Math.floor(env.config.startDate.getTime() / 1000)
-  const own = micros(ctx.run.state.bookmarks[defOf(search).name]?.[passBookmark(pass)])
+  const own = micros(bookmarkAt(ctx.run.state, defOf(search).name, passBookmark(pass)))
   // update_timestamp is never before a record's end_timestamp or timestamp: records searched before it were read.
   const from = own ?? micros(ctx.start) ?? env.config.startDate.getTime() * 1000
   return Math.floor(from / 1_000_000)
