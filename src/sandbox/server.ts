@@ -15,7 +15,7 @@ import { DATA_DEFAULTS, SandboxData, type QuirkLevel } from './data/sandbox-data
 import { deliver, faultReply, sentStatus } from './api/deliver.js'
 import { FaultDecider, type FaultStats } from './faults/decider.js'
 import type { FaultKind, FaultPlan } from './faults/plan.js'
-import { badRequest, DESCRIPTIONS, error, notFound, type Reply, type RouteContext } from './api/reply.js'
+import { badRequest, DESCRIPTIONS, EncodedJson, error, notFound, type Reply, type RouteContext } from './api/reply.js'
 import { isOAuthPath, SandboxOAuth, type OAuthClient } from './api/oauth.js'
 import { findRoute } from './api/routes.js'
 
@@ -183,6 +183,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requestLog.push(entry)
     // 'finish': the whole answer is with the network (a reset or vanished answer never finishes).
     res.once('finish', () => (entry.answeredAt = Date.now()))
+    // 'close': the answer is sent, or never will be; a body written into a pooled buffer can give it back.
+    const body = reply.body
+    if (body instanceof EncodedJson) res.once('close', body.done)
     deliver(res, reply, fault)
     if (fault?.kind === 'vanish') vanish()
     else if (vanishWhenAnswered) res.once('close', vanish)

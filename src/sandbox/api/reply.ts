@@ -1,9 +1,13 @@
 /** What a sandbox route answers, and the helpers every route shares. */
 import type { SandboxData } from '../data/sandbox-data.js'
 
-/** A body the route has already written as UTF-8 JSON (see json-bytes.ts). */
+/** A body the route has already written as UTF-8 JSON (see data/json-bytes.ts). */
 export class EncodedJson {
-  constructor(readonly bytes: Buffer) {}
+  /** `done`: called once the answer is sent or dropped, when `bytes` may be written over. */
+  constructor(
+    readonly bytes: Buffer,
+    readonly done: () => void = () => {},
+  ) {}
 }
 
 /** What a route answers: a status and a JSON body (a value to stringify, or EncodedJson). */

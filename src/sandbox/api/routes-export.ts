@@ -4,16 +4,14 @@
  * `incremental/agent_timeline` (start_time in epoch microseconds, inclusive).
  * `next_page` is present on every page, the last one too.
  */
-import { JsonBytes } from './json-bytes.js'
+import { JsonBytes } from '../data/json-bytes.js'
 import { badRequest, EncodedJson, error, limitParam, ok, type Reply, type RouteContext } from './reply.js'
 
 /** Both exports cap `limit` at 1000, which is also the default. */
 export const EXPORT_MAX_LIMIT = 1000
 
-/** Room for one chat in a page's buffer: chats average about 3.6 kB of JSON. */
-const CHAT_BYTES = 4096
-/** Bytes of `{"chats":[`. */
-const CHATS_ARRAY_START = 10
+/** Room for one chat in a page's buffer: chats average about 4.6 kB of JSON. */
+const CHAT_BYTES = 6144
 
 const NON_NEGATIVE_INTEGER = /^\d+$/
 
@@ -70,17 +68,14 @@ export function chatsExport(query: URLSearchParams, ctx: RouteContext): Reply {
   const { startTime, startId, limit } = start
 
   // The bytes of JSON.stringify({ chats, count, end_id, end_time, next_page }), each chat written as soon as it is built.
-  const out = new JsonBytes(limit * CHAT_BYTES)
+  const out = JsonBytes.pooled(limit * CHAT_BYTES)
   out.write('{"chats":[')
-  const page = ctx.data.eachExportedChatJson(startTime, startId, limit, (chat) => {
-    if (out.length > CHATS_ARRAY_START) out.write(',')
-    out.write(chat)
-  })
+  const page = ctx.data.writeExportedChats(out, startTime, startId, limit)
   out.write('],')
   const endTime = page.endTime ?? startTime
   const next = nextExportPage(ctx, 'chats', endTime, page.endId ?? startId, limit)
   out.write(JSON.stringify({ count: page.count, end_id: page.endId ?? null, end_time: endTime, next_page: next }).slice(1))
-  return ok(new EncodedJson(out.bytes()))
+  return ok(new EncodedJson(out.bytes(), () => out.release()))
 }
 
 export function agentTimelineExport(query: URLSearchParams, ctx: RouteContext): Reply {

@@ -11,6 +11,7 @@ import { checkCount, isoSeconds, type ChangeClock } from './common.js'
 import { ratingEntry, tagEntry, type HistoryEntry } from './chat-history.js'
 import { ChatLayout, LAG } from './chat-layout.js'
 import { chatJson } from './chat-json.js'
+import type { JsonBytes } from './json-bytes.js'
 import {
   buildChat,
   chatTiming,
@@ -107,9 +108,9 @@ export class ChatStore {
     return surprise === undefined ? this.edited(index) : (withValueAt(this.edited(index), surprise.path, surprise.value) as ChatRecord)
   }
 
-  /** Chat #index as served now, as its JSON text: written by chatJson, or by JSON.stringify when it carries a surprise. */
-  json(index: number): string {
-    return this.surprises.has(index) ? JSON.stringify(this.record(index)) : chatJson(this.edited(index))
+  /** Writes chat #index as served now, as JSON: by chatJson, or by JSON.stringify when it carries a surprise. */
+  writeJson(index: number, out: JsonBytes): void {
+    out.write(this.surprises.has(index) ? JSON.stringify(this.record(index)) : chatJson(this.edited(index)))
   }
 
   /**

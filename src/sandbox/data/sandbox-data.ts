@@ -36,6 +36,7 @@ import {
 } from './people.js'
 import * as settings from './settings.js'
 import { Timeline, type TimelineEntry } from './timeline.js'
+import type { JsonBytes } from './json-bytes.js'
 import { triggers, type Trigger } from './triggers.js'
 import { visitorPoolSize, Visitors } from './visitors.js'
 import { QUIRK_LEVELS, QUIRK_RATE, quirkDice, type QuirkLevel } from './quirks.js'
@@ -477,18 +478,22 @@ export class SandboxData {
   }
 
   /**
-   * `exportChats` as JSON text, each chat's handed to `take` as soon as it is
-   * written rather than all at the end (the server writes them out one by one:
-   * api/json-bytes.ts). Returns the page's size and the position of its last chat.
+   * `exportChats` written into `out` as JSON, the chats separated by
+   * `separator`, each as soon as it is built rather than all at the end
+   * (data/json-bytes.ts). Returns how many, and the position of the last.
    */
-  eachExportedChatJson(
+  writeExportedChats(
+    out: JsonBytes,
     startTime: number,
     startId: string | undefined,
     limit: number,
-    take: (json: string) => void,
+    separator = ',',
   ): { readonly count: number; readonly endTime: number | undefined; readonly endId: string | undefined } {
     const positions = this.chatStore.positions(startTime, startId, limit)
-    for (const p of positions) take(this.chatStore.json(p.index))
+    for (let k = 0; k < positions.length; k++) {
+      if (k > 0) out.write(separator)
+      this.chatStore.writeJson(positions[k]!.index, out)
+    }
     const last = positions.at(-1)
     return { count: positions.length, endTime: last?.update, endId: last?.id }
   }

@@ -293,6 +293,24 @@ describe('sandbox', () => {
       expect(await unreachable('127.0.0.1', sandbox.port)).to.equal(true)
     })
 
+    it('answers export pages asked for at once each whole and its own, held back or not (page buffers are reused only once sent)', async () => {
+      const sandbox = await startSandbox({ chats: 400, faults: { slowEvery: 2, slowMs: 150 } })
+      try {
+        const starts = [0, 1_600_000_000, 1_620_000_000, 1_640_000_000, 1_660_000_000, 1_680_000_000]
+        const expected = starts.map((t) => JSON.stringify(sandbox.data.exportChats(t, undefined, 50).chats))
+        for (let round = 0; round < 2; round++) {
+          const answers = await Promise.all(starts.map((t) => get(sandbox, `incremental/chats?start_time=${t}&limit=50&fields=chats(*)`)))
+          answers.forEach(({ status, body }, k) => {
+            expect(status).to.equal(200)
+            expect(JSON.stringify((body as { chats: unknown[] }).chats), `page from ${starts[k]}, round ${round}`).to.equal(expected[k])
+          })
+        }
+        expect(sandbox.faultStats().injected.slow).to.equal(starts.length)
+      } finally {
+        await sandbox.close()
+      }
+    })
+
     it('rejects bad options instead of serving nonsense', async () => {
       for (const options of [
         { agents: 0 },

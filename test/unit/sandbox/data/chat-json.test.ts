@@ -1,6 +1,7 @@
 import { expect } from 'chai'
 import { SandboxData } from '../../../../src/sandbox/data/sandbox-data.js'
 import { chatJson } from '../../../../src/sandbox/data/chat-json.js'
+import { JsonBytes } from '../../../../src/sandbox/data/json-bytes.js'
 import type { ChatRecord } from '../../../../src/sandbox/data/chat-records.js'
 import { HISTORY_START, REFERENCE_NOW } from '../../../../src/sandbox/data/common.js'
 
@@ -8,9 +9,10 @@ const LATER = (REFERENCE_NOW + 30 * 86_400) * 1000
 
 /** Every chat of the export as the server writes it (each chat's text) beside JSON.stringify of the same chats as objects. */
 function bothForms(data: SandboxData): { texts: string[]; objects: ChatRecord[] } {
-  const texts: string[] = []
-  data.eachExportedChatJson(HISTORY_START - 86_400, undefined, Number.POSITIVE_INFINITY, (json) => texts.push(json))
-  return { texts, objects: data.allChats() }
+  // A newline between chats: JSON writes none inside a chat, so each line is one chat's text.
+  const out = new JsonBytes(4096)
+  data.writeExportedChats(out, HISTORY_START - 86_400, undefined, Number.POSITIVE_INFINITY, '\n')
+  return { texts: out.bytes().toString('utf8').split('\n'), objects: data.allChats() }
 }
 
 describe('sandbox chat JSON (the export page writer)', () => {
