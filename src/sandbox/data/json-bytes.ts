@@ -7,7 +7,7 @@
  * as soon as it is built lets its objects and its text die young.
  *
  * The buffers themselves are kept for the next page (`pooled`, `release`): a
- * fresh 5 MB buffer per page is memory outside V8's heap that V8 still
+ * fresh buffer of several MB per page is memory outside V8's heap that V8 still
  * counts, and it made V8 run a full collection every few pages.
  */
 
