@@ -72,6 +72,14 @@ function timePage(sandbox: SandboxProcess, path: string): Promise<PageTime & { r
   })
 }
 
+/**
+ * A page's time and size without its body. Keeping the parsed bodies kept
+ * every page timed alive in this process (about 6 MB of objects a chats page,
+ * some 130 MB over a sample), whose collector then ran on the cores the
+ * sandbox answers on while it was timed: medians 2-4 ms higher.
+ */
+const timeOnly = (page: PageTime): PageTime => ({ ms: page.ms, bytes: page.bytes })
+
 const summary = (what: string, times: readonly PageTime[]): PageLatency => {
   const sorted = times.map((t) => t.ms).sort((a, b) => a - b)
   return {
@@ -94,7 +102,7 @@ async function walk(
   const times: PageTime[] = []
   for (let path: string | undefined = first; path !== undefined && times.length < count;) {
     const page = await timePage(sandbox, path)
-    times.push(page)
+    times.push(timeOnly(page))
     path = next(page.body)
   }
   return times
@@ -116,11 +124,13 @@ export async function pageLatencies(sandbox: SandboxProcess, samples: number): P
   const timeline: PageTime[] = []
   for (let k = 0; k < samples; k++) {
     const seconds = HISTORY_START + Math.floor(((k + 0.5) * HISTORY_SPAN) / samples)
-    chats.push(await timePage(sandbox, `incremental/chats?start_time=${seconds}&limit=${EXPORT_MAX_LIMIT}&fields=chats(*)`))
+    chats.push(timeOnly(await timePage(sandbox, `incremental/chats?start_time=${seconds}&limit=${EXPORT_MAX_LIMIT}&fields=chats(*)`)))
     timeline.push(
-      await timePage(
-        sandbox,
-        `incremental/agent_timeline?start_time=${seconds * 1_000_000}&limit=${EXPORT_MAX_LIMIT}&fields=agent_timeline(*)`,
+      timeOnly(
+        await timePage(
+          sandbox,
+          `incremental/agent_timeline?start_time=${seconds * 1_000_000}&limit=${EXPORT_MAX_LIMIT}&fields=agent_timeline(*)`,
+        ),
       ),
     )
   }

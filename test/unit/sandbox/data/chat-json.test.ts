@@ -2,7 +2,7 @@ import { expect } from 'chai'
 import { SandboxData } from '../../../../src/sandbox/data/sandbox-data.js'
 import { chatJson } from '../../../../src/sandbox/data/chat-json.js'
 import { JsonBytes } from '../../../../src/sandbox/data/json-bytes.js'
-import type { ChatRecord } from '../../../../src/sandbox/data/chat-records.js'
+import type { Chat, ChatRecord } from '../../../../src/sandbox/data/chat-records.js'
 import { HISTORY_START, REFERENCE_NOW } from '../../../../src/sandbox/data/common.js'
 
 const LATER = (REFERENCE_NOW + 30 * 86_400) * 1000
@@ -39,15 +39,21 @@ describe('sandbox chat JSON (the export page writer)', () => {
   it('writes the strings JSON.stringify escapes, and the quirks that change a field’s type', () => {
     const chat = new SandboxData({ seed: 3, agents: 4, departments: 2, chats: 50, quirks: 'often' })
       .allChats()
-      .find((c) => c.type === 'chat')!
+      .find((c): c is Chat => c.type === 'chat' && c.engagements.length > 0)!
     const odd = 'say "hi" \\ \n\t\u0001 \ud83d\ude00 \ud800 é'
     const weird = {
       ...chat,
       visitor: { ...chat.visitor, name: odd, notes: odd },
+      session: { ...chat.session, browser: odd, city: odd, user_agent: odd },
+      department_name: odd,
       tags: [odd, null],
-      webpath: [null, [null, 'https://x.example/', odd, 1700000000]],
+      webpath: [null, [null, 'https://x.example/', odd, 1700000000], { timestamp: chat.timestamp, title: odd, from: odd, to: odd }],
       unread: 1,
-      history: chat.history.map((h) => (h === null ? h : { ...h, name: odd })),
+      // Twice each, so that a string escaped once and kept is written right the second time as well.
+      history: [...chat.history, ...chat.history].map((h) =>
+        h === null ? h : h.type === 'chat.msg' ? { ...h, name: odd, msg: odd } : { ...h, name: odd },
+      ),
+      engagements: chat.engagements.map((e) => ({ ...e, agent_name: odd, agent_full_name: odd })),
     } as ChatRecord
     expect(chatJson(weird)).to.equal(JSON.stringify(weird))
   })
