@@ -62,12 +62,6 @@ function value(v: unknown): string {
 const strOrNull = (s: string | null): string => (s === null ? 'null' : str(s))
 const numOrNull = (n: number | null): string => (n === null ? 'null' : num(n))
 
-function list(items: ReadonlyArray<unknown>): string {
-  let out = '['
-  for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + value(items[i])
-  return out + ']'
-}
-
 // Strings the sandbox formats itself (timestamps, ids, IP addresses) hold nothing JSON escapes: they go between quotes as they are.
 
 const visitor = (v: Visitor): string =>
@@ -109,13 +103,12 @@ const conversion = (c: ChatConversion): string => {
   )
 }
 
-/** A list of strings from the vocabulary (tags, skill names), nulls among them. */
-function quotedList(items: ReadonlyArray<unknown>): string {
+/** `value`, with a string through `quoted`: list items (tags, skill and agent names, agent ids) and the like. */
+const quotedValue = (v: unknown): string => (typeof v === 'string' ? quoted(v) : value(v))
+
+function list(items: ReadonlyArray<unknown>): string {
   let out = '['
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]
-    out += (i === 0 ? '' : ',') + (typeof item === 'string' ? quoted(item) : value(item))
-  }
+  for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + quotedValue(items[i])
   return out + ']'
 }
 
@@ -160,18 +153,18 @@ function entry(h: HistoryEntry | null): string {
     case 'chat.memberjoin':
       if (h.skills_name === undefined) {
         return (
-          `{${who},"timestamp":"${h.timestamp}","department_name":${typeof h.department_name === 'string' ? quoted(h.department_name) : value(h.department_name)},"type":"chat.memberjoin",` +
+          `{${who},"timestamp":"${h.timestamp}","department_name":${quotedValue(h.department_name)},"type":"chat.memberjoin",` +
           `${channel},"department_id":${value(h.department_id)}}`
         )
       }
       return (
-        `{"timestamp":"${h.timestamp}","type":"chat.memberjoin",${who},${channel},"skills_name":${quotedList(h.skills_name)}` +
+        `{"timestamp":"${h.timestamp}","type":"chat.memberjoin",${who},${channel},"skills_name":${list(h.skills_name)}` +
         (h.prev_department_id === undefined ? '}' : `,"prev_department_id":${value(h.prev_department_id)}}`)
       )
     case 'chat.memberleave':
       return `{"timestamp":"${h.timestamp}","type":"chat.memberleave",${who},${channel}}`
     case 'chat.tag':
-      return `{${who},"tags":${quotedList(h.tags)},"timestamp":"${h.timestamp}","new_tags":${quotedList(h.new_tags)},"type":"chat.tag",${channel}}`
+      return `{${who},"tags":${list(h.tags)},"timestamp":"${h.timestamp}","new_tags":${list(h.new_tags)},"type":"chat.tag",${channel}}`
     case 'chat.comment':
       return (
         `{"comment":${value(h.comment)},${who},"timestamp":"${h.timestamp}","new_comment":${str(h.new_comment)},` +
@@ -209,14 +202,14 @@ export function chatJson(r: ChatRecord): string {
   if (r.type === 'offline_msg') {
     return (
       common +
-      `"message":${quoted(r.message)},"unread":${value(r.unread)},"tags":${quotedList(r.tags)},"zendesk_ticket_id":${numOrNull(r.zendesk_ticket_id)}}`
+      `"message":${quoted(r.message)},"unread":${value(r.unread)},"tags":${list(r.tags)},"zendesk_ticket_id":${numOrNull(r.zendesk_ticket_id)}}`
     )
   }
   return (
     common +
     `"end_timestamp":"${r.end_timestamp}","duration":${num(r.duration)},"unread":${value(r.unread)},"missed":${r.missed},` +
     `"triggered":${r.triggered},"triggered_response":${value(r.triggered_response)},"started_by":"${r.started_by}",` +
-    `"tags":${quotedList(r.tags)},"agent_ids":${list(r.agent_ids)},"agent_names":${quotedList(r.agent_names)},"count":${counts(r.count)},` +
+    `"tags":${list(r.tags)},"agent_ids":${list(r.agent_ids)},"agent_names":${list(r.agent_names)},"count":${counts(r.count)},` +
     `"response_time":${responseTime(r.response_time)},"rating":${strOrNull(r.rating)},"comment":${quotedOrNull(r.comment)},` +
     `"zendesk_ticket_id":${numOrNull(r.zendesk_ticket_id)},"referrer_search_engine":${quoted(r.referrer_search_engine)},` +
     `"referrer_search_terms":${quoted(r.referrer_search_terms)},"history":${each(r.history, entry)},` +
